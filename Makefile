@@ -1,0 +1,48 @@
+# Roster: `make run` serves the demo on SQLite; `make test` runs lint and the whole suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+WORKERS ?= auto
+
+.PHONY: run test lint install bench soak clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	rm -f $(VENV)/.installed-*
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	$(FLASK) roster migrate
+	$(FLASK) roster seed
+	@echo ""
+	@echo "Roster is serving at http://127.0.0.1:5000"
+	@echo "Demo logins (password for all: demo-password-2026):"
+	@echo "  admin@roster.example         administrator"
+	@echo "  coordinator@roster.example   coordinator"
+	@echo "  lno@roster.example           liaison officer (NATO SECRET)"
+	@echo "  lno.restricted@roster.example liaison officer (NATO RESTRICTED)"
+	@echo "  expert@roster.example        expert"
+	@echo ""
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
+	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance/roster.db* .pytest_cache

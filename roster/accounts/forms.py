@@ -1,0 +1,70 @@
+"""WTForms for signing in, setting and changing passwords, and inviting users."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+
+from roster.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+
+ROLE_CHOICES = [
+    SelectChoice("expert", _l("Expert")),
+    SelectChoice("lno", _l("Liaison officer (LNO)")),
+    SelectChoice("coordinator", _l("Coordinator")),
+    SelectChoice("admin", _l("Administrator")),
+]
+CLEARANCE_CHOICES = [
+    SelectChoice("", _l("None")),
+    SelectChoice("NU", "NATO UNCLASSIFIED"),
+    SelectChoice("NR", "NATO RESTRICTED"),
+    SelectChoice("NC", "NATO CONFIDENTIAL"),
+    SelectChoice("NS", "NATO SECRET"),
+    SelectChoice("CTS", "COSMIC TOP SECRET"),
+]
+
+
+class LoginForm(FlaskForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        description=_l("At least 12 characters. A long passphrase is best."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
+        description=_l("At least 12 characters. A long passphrase is best."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", message=_l("The passwords differ."))],
+    )
+
+
+class InviteForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    clearance_level = SelectField(
+        _l("Clearance (staff only)"), choices=CLEARANCE_CHOICES, validators=[Optional()]
+    )
+    clearance_expires_on = DateField(_l("Clearance expires on"), validators=[Optional()])
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only its CSRF token, for one-button actions."""

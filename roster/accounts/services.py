@@ -1,0 +1,252 @@
+"""Account operations shared by pages, API and command line. They flush, never commit."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from sqlmodel import Session, select
+
+from roster import audit, policy
+from roster.accounts.models import ROLES, STAFF_ROLES, ApiToken, Invitation, User, new_nonce
+from roster.accounts.passwords import hash_password, password_problem, verify_password
+from roster.db import utcnow
+from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def normalize_email(email: str) -> str:
+    """The canonical form of an address; raises ValidationFailed when it is not one."""
+    try:
+        return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValidationFailed("Invalid email address.", {"email": [str(exc)]}) from exc
+
+
+def find_user_by_email(session: Session, email: str) -> User | None:
+    return session.exec(select(User).where(User.email == email.strip().lower())).first()
+
+
+@dataclass
+class NewUser:
+    user: User
+    invitation_token: str | None
+
+
+def create_user(
+    *,
+    session: Session,
+    actor: User | None,
+    email: str,
+    full_name: str,
+    role: str,
+    clearance_level: str | None = None,
+    clearance_expires_on: date | None = None,
+    command_id: int | None = None,
+    invitation_days: int = 7,
+    password: str | None = None,
+) -> NewUser:
+    """Create an account and an invitation to set its password, or with `password` already set.
+
+    `actor` None means the command line (an operator at the console)."""
+    if role not in ROLES:
+        raise ValidationFailed("Unknown role.", {"role": [f"Must be one of {', '.join(ROLES)}."]})
+    if actor is not None and not policy.can_invite(actor, role):
+        raise Forbidden("You may not create users with this role.")
+    address = normalize_email(email)
+    if not full_name.strip():
+        raise ValidationFailed("A name is required.", {"full_name": ["Enter a name."]})
+    if find_user_by_email(session, address) is not None:
+        raise Conflict("A user with this email already exists.", {"email": ["Already in use."]})
+    if role not in STAFF_ROLES:
+        clearance_level, clearance_expires_on = None, None
+    if clearance_level is not None and clearance_level not in policy.CLEARANCE_RANK:
+        raise ValidationFailed("Unknown clearance level.", {"clearance": ["Unknown level."]})
+    user = User(
+        email=address,
+        full_name=full_name.strip(),
+        role=role,
+        clearance_level=clearance_level,
+        clearance_expires_on=clearance_expires_on,
+        command_id=command_id,
+    )
+    if password is not None:
+        check_new_password(password)
+        user.password_hash = hash_password(password)
+    session.add(user)
+    session.flush()
+    token = None
+    if password is None:
+        token = invite(session=session, user=user, actor=actor, days=invitation_days)
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="user.create",
+        subject=f"user:{user.id}",
+        role=role,
+    )
+    return NewUser(user=user, invitation_token=token)
+
+
+def invite(*, session: Session, user: User, actor: User | None, days: int) -> str:
+    """A fresh single-use invitation for `user`; earlier unused ones stop working."""
+    now = utcnow()
+    for old in session.exec(
+        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+    ):
+        old.used_at = now
+    raw = secrets.token_urlsafe(32)
+    session.add(
+        Invitation(
+            user_id=user.id,
+            token_hash=token_digest(raw),
+            created_by_id=actor.id if actor else None,
+            expires_at=now + timedelta(days=days),
+        )
+    )
+    session.flush()
+    return raw
+
+
+def invitation_for(session: Session, raw_token: str) -> Invitation:
+    """The live invitation behind a link; Gone when it was used, replaced or has expired."""
+    invitation = session.exec(
+        select(Invitation).where(Invitation.token_hash == token_digest(raw_token))
+    ).first()
+    if invitation is None:
+        raise Gone("This invitation link is not valid.")
+    if invitation.used_at is not None:
+        raise Gone("This invitation link has already been used.")
+    if invitation.expires_at <= utcnow():
+        raise Gone("This invitation link has expired. Ask for a new one.")
+    return invitation
+
+
+def check_new_password(password: str, field: str = "password") -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed(problem, {field: [problem]})
+
+
+def accept_invitation(*, session: Session, raw_token: str, password: str) -> User:
+    invitation = invitation_for(session, raw_token)
+    check_new_password(password)
+    user = session.get(User, invitation.user_id)
+    if user is None or not user.active:
+        raise Gone("This invitation link is not valid.")
+    invitation.used_at = utcnow()
+    user.password_hash = hash_password(password)
+    user.session_nonce = new_nonce()
+    audit.record(
+        session, actor=f"user:{user.id}", action="invitation.accept", subject=f"user:{user.id}"
+    )
+    session.flush()
+    return user
+
+
+def authenticate(*, session: Session, email: str, password: str) -> User | None:
+    """The active user these credentials belong to, or None (same answer for every failure)."""
+    user = find_user_by_email(session, email)
+    ok = verify_password(user.password_hash if user else None, password)
+    if user is None or not ok or not user.active:
+        audit.record(
+            session,
+            actor="anonymous",
+            action="login.failure",
+            subject=f"user:{user.id}" if user else "",
+        )
+        return None
+    user.last_login_at = utcnow()
+    audit.record(
+        session, actor=f"user:{user.id}", action="login.success", subject=f"user:{user.id}"
+    )
+    return user
+
+
+def change_password(*, session: Session, user: User, current: str, new: str) -> None:
+    if not verify_password(user.password_hash, current):
+        raise ValidationFailed(
+            "The current password is wrong.",
+            {"current_password": ["The current password is wrong."]},
+        )
+    check_new_password(new, field="new_password")
+    user.password_hash = hash_password(new)
+    user.session_nonce = new_nonce()  # ends the user's other sessions
+    for token in live_tokens(session, user):
+        token.revoked_at = utcnow()
+    audit.record(
+        session, actor=f"user:{user.id}", action="password.change", subject=f"user:{user.id}"
+    )
+    session.flush()
+
+
+def set_active(*, session: Session, actor: User, user_id: int, active: bool) -> User:
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    if not policy.can_deactivate(actor, user):
+        raise Forbidden("You may not change this account.")
+    user.active = active
+    if not active:
+        user.session_nonce = new_nonce()
+        for token in live_tokens(session, user):
+            token.revoked_at = utcnow()
+    audit.record(
+        session,
+        actor=f"user:{actor.id}",
+        action="user.activate" if active else "user.deactivate",
+        subject=f"user:{user.id}",
+    )
+    session.flush()
+    return user
+
+
+def live_tokens(session: Session, user: User) -> list[ApiToken]:
+    return list(
+        session.exec(
+            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        )
+    )
+
+
+def issue_token(*, session: Session, user: User, hours: int) -> tuple[str, ApiToken]:
+    raw = secrets.token_urlsafe(32)
+    token = ApiToken(
+        user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + timedelta(hours=hours)
+    )
+    session.add(token)
+    session.flush()
+    return raw, token
+
+
+def token_lookup(session: Session, raw: str) -> tuple[ApiToken, User] | None:
+    """The live token and its active user for a bearer string, or None."""
+    token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(raw))).first()
+    if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.active:
+        return None
+    return token, user
+
+
+def revoke_token(*, session: Session, token: ApiToken) -> None:
+    token.revoked_at = utcnow()
+    session.flush()
+
+
+def load_session_user(session: Session, session_id: str) -> User | None:
+    """The user behind a login-session id `<user id>:<nonce>`, if the nonce is still current."""
+    user_part, _, nonce = session_id.partition(":")
+    if not user_part.isdigit() or not nonce:
+        return None
+    user = session.get(User, int(user_part))
+    if user is None or not user.active or not secrets.compare_digest(user.session_nonce, nonce):
+        return None
+    return user

@@ -1,0 +1,14 @@
+"""The /api/v1 blueprint: bearer-token auth, JSON bodies, the error envelope and route registry."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from roster.api import openapi, reference, tokens, users  # noqa: F401 - modules register routes
+from roster.api.core import bp
+from roster.extensions import csrf
+
+
+def init_app(app: Flask) -> None:
+    csrf.exempt(bp)  # browser sessions do not authenticate API calls, so CSRF cannot apply
+    app.register_blueprint(bp)

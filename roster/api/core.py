@@ -1,0 +1,143 @@
+"""What every API route shares: the blueprint, bearer auth, body parsing and the route registry."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import wraps
+from typing import Any
+
+from flask import Blueprint, Response, g, jsonify, request
+from marshmallow import Schema, ValidationError
+
+from roster import db
+from roster.accounts.services import token_lookup
+from roster.errors import DomainError, NotAuthenticated, envelope
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+
+@dataclass
+class Operation:
+    """One documented route: what it takes and answers, for the OpenAPI description."""
+
+    path: str
+    method: str
+    summary: str
+    body: type[Schema] | None = None
+    response: Schema | None = None
+    status: int = 200
+    auth: bool = True
+    errors: tuple[int, ...] = ()
+    query: type[Schema] | None = None
+    endpoint: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+OPERATIONS: list[Operation] = []
+
+
+def route(
+    path: str,
+    method: str,
+    *,
+    summary: str,
+    body: type[Schema] | None = None,
+    response: Schema | None = None,
+    status: int = 200,
+    auth: bool = True,
+    errors: tuple[int, ...] = (),
+    query: type[Schema] | None = None,
+) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Register an API route and its description; `auth` routes need a bearer token."""
+
+    def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if auth and g.get("api_user") is None:
+                raise NotAuthenticated("A valid bearer token is required.")
+            return view(*args, **kwargs)
+
+        op = Operation(
+            path,
+            method,
+            summary,
+            body,
+            response,
+            status,
+            auth,
+            errors,
+            query,
+            endpoint=view.__name__,
+        )
+        OPERATIONS.append(op)
+        flask_path = path.replace("{", "<").replace("}", ">")
+        for name, converter in (("id", "int"), ("user_id", "int")):
+            flask_path = flask_path.replace(f"<{name}>", f"<{converter}:{name}>")
+        bp.add_url_rule(flask_path, view.__name__, wrapper, methods=[method])
+        return wrapper
+
+    return decorate
+
+
+def current_api_user():  # noqa: ANN201 - returns roster.accounts.models.User
+    return g.api_user
+
+
+def load_body(schema: Schema) -> Any:
+    """Parse and validate the JSON body; 400 when it is not JSON, 422 when it does not fit."""
+    data = request.get_json(silent=True)
+    if data is None:
+        raise MalformedBody("The body must be a JSON document.")
+    return schema.load(data)
+
+
+class MalformedBody(DomainError):
+    status, code = 400, "malformed_body"
+
+
+def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
+    """marshmallow's nested messages as {"a.b": ["..."]}."""
+    if isinstance(messages, list):
+        if all(isinstance(m, str) for m in messages):
+            return {prefix or "_schema": list(messages)}
+        out: dict[str, list[str]] = {}
+        for index, item in enumerate(messages):
+            out.update(flatten(item, f"{prefix}.{index}" if prefix else str(index)))
+        return out
+    if isinstance(messages, dict):
+        out = {}
+        for key, value in messages.items():
+            out.update(flatten(value, f"{prefix}.{key}" if prefix else str(key)))
+        return out
+    return {prefix or "_schema": [str(messages)]}
+
+
+def answer(payload: Any, status: int = 200) -> Response:
+    response = jsonify(payload)
+    response.status_code = status
+    return response
+
+
+@bp.before_request
+def _authenticate() -> None:
+    g.api_user = None
+    g.api_token = None
+    header = request.headers.get("Authorization", "")
+    scheme, _, raw = header.partition(" ")
+    if scheme.lower() == "bearer" and raw.strip():
+        found = token_lookup(db.session(), raw.strip())
+        if found is not None:
+            g.api_token, g.api_user = found
+
+
+@bp.errorhandler(DomainError)
+def _domain_error(exc: DomainError) -> Response:
+    return envelope(exc.status, exc.code, exc.message, exc.fields)
+
+
+@bp.errorhandler(ValidationError)
+def _invalid(exc: ValidationError) -> Response:
+    return envelope(
+        422, "validation_failed", "The request did not pass validation.", flatten(exc.messages)
+    )

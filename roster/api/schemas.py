@@ -1,0 +1,105 @@
+"""marshmallow schemas for the account and reference parts of the API (strict: unknown refused)."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from roster.accounts.models import ROLES
+from roster.policy import CLEARANCE_RANK
+from roster.reference.models import TOPIC_AREAS
+
+
+class StrictBoolean(fields.Boolean):
+    """Only JSON true and false; 0, 1 and "yes" are refused."""
+
+    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
+        if type(value) is not bool:
+            raise self.make_error("invalid")
+        return value
+
+
+class StrictSchema(Schema):
+    """Refuses unknown fields; strict numbers and booleans."""
+
+    class Meta:
+        ordered = True
+
+
+class ErrorBodySchema(StrictSchema):
+    code = fields.String(required=True)
+    message = fields.String(required=True)
+    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+
+
+class ErrorSchema(StrictSchema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class TokenRequestSchema(StrictSchema):
+    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
+    otp = fields.String(load_default=None, validate=validate.Length(max=16))
+
+
+class TokenSchema(StrictSchema):
+    token = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+
+
+class MeSchema(StrictSchema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    clearance = fields.String(allow_none=True, required=True)
+    expert_id = fields.Integer(allow_none=True, required=True)
+
+
+class TopicSchema(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    area = fields.String(required=True, validate=validate.OneOf(TOPIC_AREAS))
+
+
+class ClearanceLevelSchema(StrictSchema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    rank = fields.Integer(required=True, strict=True)
+
+
+class StaffClearanceSchema(StrictSchema):
+    level = fields.String(required=True, validate=validate.OneOf(list(CLEARANCE_RANK)))
+    expires_on = fields.Date(load_default=None, allow_none=True)
+
+
+class UserCreateSchema(StrictSchema):
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.String(required=True, validate=validate.OneOf(ROLES))
+    clearance = fields.Nested(StaffClearanceSchema, load_default=None, allow_none=True)
+
+
+class UserCreatedSchema(StrictSchema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    role = fields.String(required=True)
+    invitation_url = fields.String(required=True)
+
+
+class UserPatchSchema(StrictSchema):
+    active = StrictBoolean(required=True)
+
+
+class UserSchema(StrictSchema):
+    id = fields.Integer(required=True)
+    email = fields.String(required=True)
+    full_name = fields.String(required=True)
+    role = fields.String(required=True)
+    active = fields.Boolean(required=True)
+
+
+class AcceptInvitationSchema(StrictSchema):
+    password = fields.String(required=True, validate=validate.Length(min=1, max=4096))
+
+
+class OkSchema(StrictSchema):
+    ok = fields.Boolean(required=True)

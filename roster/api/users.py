@@ -1,0 +1,100 @@
+"""Me, users and invitations."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, url_for
+from sqlmodel import select
+
+from roster import db
+from roster.accounts import services
+from roster.api.core import answer, current_api_user, load_body, route
+from roster.api.schemas import (
+    AcceptInvitationSchema,
+    MeSchema,
+    OkSchema,
+    UserCreatedSchema,
+    UserCreateSchema,
+    UserPatchSchema,
+    UserSchema,
+)
+from roster.experts.models import Expert
+
+
+@route("/me", "GET", summary="Who the token belongs to", response=MeSchema(), errors=(401,))
+def me() -> Response:
+    user = current_api_user()
+    expert_id = db.session().exec(select(Expert.id).where(Expert.user_id == user.id)).first()
+    return answer(
+        MeSchema().dump(
+            {
+                "id": user.id,
+                "email": user.email,
+                "role": user.role,
+                "clearance": user.clearance_level,
+                "expert_id": expert_id,
+            }
+        )
+    )
+
+
+@route(
+    "/users",
+    "POST",
+    summary="Create a user and an invitation to set a password",
+    body=UserCreateSchema,
+    response=UserCreatedSchema(),
+    status=201,
+    errors=(400, 401, 403, 409, 422),
+)
+def create_user() -> Response:
+    data = load_body(UserCreateSchema())
+    clearance = data.get("clearance") or {}
+    created = services.create_user(
+        session=db.session(),
+        actor=current_api_user(),
+        email=data["email"],
+        full_name=data["full_name"],
+        role=data["role"],
+        clearance_level=clearance.get("level"),
+        clearance_expires_on=clearance.get("expires_on"),
+        invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+    )
+    link = url_for("accounts.accept_invitation", token=created.invitation_token, _external=True)
+    payload = {
+        "id": created.user.id,
+        "email": created.user.email,
+        "role": created.user.role,
+        "invitation_url": link,
+    }
+    return answer(UserCreatedSchema().dump(payload), 201)
+
+
+@route(
+    "/users/{user_id}",
+    "PATCH",
+    summary="Deactivate or reactivate a user (admin)",
+    body=UserPatchSchema,
+    response=UserSchema(),
+    errors=(400, 401, 403, 404, 422),
+)
+def patch_user(user_id: int) -> Response:
+    data = load_body(UserPatchSchema())
+    user = services.set_active(
+        session=db.session(), actor=current_api_user(), user_id=user_id, active=data["active"]
+    )
+    return answer(UserSchema().dump(user))
+
+
+@route(
+    "/invitations/{token}/accept",
+    "POST",
+    summary="Set a password through an invitation",
+    body=AcceptInvitationSchema,
+    response=OkSchema(),
+    auth=False,
+    errors=(400, 410, 422),
+)
+def accept_invitation(token: str) -> Response:
+    data = load_body(AcceptInvitationSchema())
+    services.accept_invitation(session=db.session(), raw_token=token, password=data["password"])
+    return answer({"ok": True})

@@ -1,0 +1,64 @@
+"""The application factory: settings, database, extensions, blueprints and the request hooks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, request
+
+from roster import cli, db
+from roster.accounts import views as account_views
+from roster.api import init_app as init_api
+from roster.config import Settings
+from roster.extensions import babel, csrf
+from roster.web import init_app as init_web
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app from the environment; `config` overrides individual Flask settings."""
+    settings = Settings.from_env()
+    app = Flask(
+        __name__,
+        instance_path=str(settings.instance_path),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.update(settings.flask_config())
+    if config:
+        app.config.update(config)
+
+    db.init_app(app)
+    csrf.init_app(app)
+    babel.init_app(app)
+    _register(app)
+    app.after_request(_finish_request)
+    return app
+
+
+def _register(app: Flask) -> None:
+    init_web(app)
+    account_views.init_app(app)
+    init_api(app)
+    cli.init_app(app)
+
+
+def _finish_request(response: Response) -> Response:
+    """One commit per request: keep the work of a successful request, drop a failed one's."""
+    if response.status_code < 400:
+        db.commit()
+    else:
+        db.rollback()
+    if request.blueprint == "api" or response.mimetype == "text/html":
+        response.headers.setdefault("Cache-Control", "no-store")
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
+        "frame-ancestors 'none'; form-action 'self'",
+    )
+    return response

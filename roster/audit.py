@@ -1,0 +1,79 @@
+"""The append-only record of who did or saw what, chained by SHA-256 so tampering shows."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, Session, SQLModel, select
+
+from roster.db import UTCDateTime, utcnow
+
+GENESIS = "0" * 64
+
+
+class AuditEvent(SQLModel, table=True):
+    """One audited fact. Never updated or deleted; `hash` covers `prev_hash` and the row."""
+
+    __tablename__ = "audit_event"
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    actor: str = Field(max_length=60)
+    action: str = Field(max_length=60, index=True)
+    subject: str = Field(default="", max_length=60)
+    detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
+    prev_hash: str = Field(max_length=64)
+    hash: str = Field(max_length=64, unique=True)
+
+
+def canonical(event: AuditEvent) -> str:
+    body = {
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "subject": event.subject,
+        "detail": event.detail,
+    }
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True)
+
+
+def chain_hash(prev_hash: str, event: AuditEvent) -> str:
+    return hashlib.sha256((prev_hash + canonical(event)).encode()).hexdigest()
+
+
+def actor_label(user: Any | None) -> str:
+    """How the trail names a person: by user id, never by name or email."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    return f"user:{user.id}"
+
+
+def record(
+    session: Session, *, actor: str, action: str, subject: str = "", **detail: Any
+) -> AuditEvent:
+    """Append an event to the chain inside the caller's transaction."""
+    if session.get_bind().dialect.name == "postgresql":
+        # One writer at a time extends the chain, so concurrent requests cannot fork it.
+        session.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
+    last = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
+    event = AuditEvent(actor=actor, action=action, subject=subject, detail=detail, prev_hash="")
+    event.at = event.at.replace(microsecond=0)
+    event.prev_hash = last or GENESIS
+    event.hash = chain_hash(event.prev_hash, event)
+    session.add(event)
+    session.flush()
+    return event
+
+
+def first_broken(session: Session) -> int | None:
+    """The id of the first event whose link in the chain does not hold, or None."""
+    prev = GENESIS
+    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
+        if event.prev_hash != prev or chain_hash(prev, event) != event.hash:
+            return event.id
+        prev = event.hash
+    return None

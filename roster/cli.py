@@ -1,0 +1,81 @@
+"""`flask --app wsgi roster ...`: migrate, seed and create-admin, for operators and the Makefile."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from alembic import command
+from alembic.config import Config
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+from roster import db, seeding
+from roster.accounts import services
+from roster.errors import DomainError
+
+ROOT = Path(__file__).resolve().parent.parent
+roster_cli = AppGroup("roster", help="Roster operations.")
+
+
+def alembic_config(url: str) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    config.attributes["database_url"] = url
+    return config
+
+
+@roster_cli.command("migrate")
+def migrate() -> None:
+    """Apply every migration to ROSTER_DATABASE_URL."""
+    url = current_app.config["ROSTER_DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+    command.upgrade(alembic_config(url), "head")
+    click.echo("Database is at the latest schema.")
+
+
+@roster_cli.command("seed")
+@click.option("--reference-only", is_flag=True, help="Only topics, clearance levels, commands.")
+def seed(reference_only: bool) -> None:
+    """Load reference data and the demo roster from seeds/ (safe to run twice)."""
+    session = db.session()
+    added = seeding.load_reference(session=session)
+    if not reference_only:
+        added.update(seeding.load_demo(session=session))
+    db.commit()
+    summary = ", ".join(f"{name}: {count}" for name, count in added.items())
+    click.echo(f"Seeded (rows added) {summary}.")
+
+
+@roster_cli.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="Administrator", help="The admin's full name.")
+@click.option("--clearance", default=None, help="The admin's own clearance level, e.g. NS.")
+def create_admin(email: str, name: str, clearance: str | None) -> None:
+    """Create an admin account; the password is read from a prompt or standard input."""
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    try:
+        services.check_new_password(password)
+        created = services.create_user(
+            session=db.session(),
+            actor=None,
+            email=email,
+            full_name=name,
+            role="admin",
+            clearance_level=clearance,
+            password=password,
+        )
+    except DomainError as exc:
+        details = "; ".join(m for msgs in exc.fields.values() for m in msgs) or exc.message
+        raise click.ClickException(details) from exc
+    db.commit()
+    click.echo(f"Admin account {created.user.email} created (user id {created.user.id}).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(roster_cli)

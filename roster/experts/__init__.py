@@ -1,0 +1,1 @@
+"""Expert profiles: topics, languages, regions, clearance, vetting, availability, panels."""

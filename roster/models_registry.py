@@ -1,0 +1,15 @@
+"""Imports every table module so the metadata is complete (for Alembic and test schemas)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from roster import audit  # noqa: F401
+from roster.accounts import models as accounts_models  # noqa: F401
+from roster.db import metadata as _metadata
+from roster.experts import models as experts_models  # noqa: F401
+from roster.reference import models as reference_models  # noqa: F401
+
+
+def metadata() -> sa.MetaData:
+    return _metadata()

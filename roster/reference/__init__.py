@@ -1,0 +1,1 @@
+"""Reference data: topics, clearance levels, commands, countries and languages."""

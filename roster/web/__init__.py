@@ -1,0 +1,90 @@
+"""The page shell: login manager, per-role home pages, error pages and template helpers."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, Response, render_template, request
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from werkzeug.exceptions import HTTPException
+
+from roster import db
+from roster.accounts.services import load_session_user
+from roster.errors import envelope
+from roster.extensions import login_manager
+from roster.web.stats import home_stats
+
+bp = Blueprint("web", __name__)
+
+HOME_TEMPLATES = {
+    "expert": "home/expert.html",
+    "lno": "home/lno.html",
+    "coordinator": "home/coordinator.html",
+    "admin": "home/admin.html",
+}
+
+ERROR_TITLES = {
+    400: _l("Bad request"),
+    403: _l("Not allowed"),
+    404: _l("Page not found"),
+    405: _l("Method not allowed"),
+    413: _l("Upload too large"),
+    429: _l("Too many attempts"),
+    500: _l("Something went wrong"),
+}
+
+
+ROLE_NAMES = {
+    "expert": _l("Expert"),
+    "lno": _l("Liaison officer"),
+    "coordinator": _l("Coordinator"),
+    "admin": _l("Administrator"),
+}
+
+
+@bp.get("/")
+@login_required
+def home() -> str:
+    return render_template(HOME_TEMPLATES[current_user.role], stats=home_stats(db.session()))
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    return Response("ok", mimetype="text/plain")
+
+
+def render_error(status: int, message: str | None = None) -> tuple[str, int]:
+    title = ERROR_TITLES.get(status, ERROR_TITLES[500])
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def _handle_http_error(exc: HTTPException) -> tuple[str, int] | Response:
+    if request.path.startswith("/api/"):
+        return envelope(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+    return render_error(exc.code or 500)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = _l("Please sign in to see this page.")
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login callback
+        return load_session_user(db.session(), session_id)
+
+    app.register_blueprint(bp)
+    app.register_error_handler(HTTPException, _handle_http_error)
+
+    @app.errorhandler(Exception)
+    def _unexpected(exc: Exception) -> tuple[str, int] | Response:
+        app.logger.exception("unhandled error on %s %s", request.method, request.path)
+        db.rollback()
+        if request.path.startswith("/api/"):
+            return envelope(500, "server_error", "An unexpected error occurred.")
+        return render_error(500)
+
+    @app.context_processor
+    def _nav() -> dict[str, object]:
+        return {"role_names": ROLE_NAMES, "lang": str(get_locale() or "en")}

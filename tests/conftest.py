@@ -1,0 +1,178 @@
+"""Fixtures: an app per test on SQLite and on PostgreSQL, clients, users and a live browser."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import uuid
+from collections.abc import Callable, Iterator
+from datetime import date
+
+import pytest
+import sqlalchemy as sa
+from alembic import command
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlmodel import Session
+
+from roster.accounts.models import User
+from roster.accounts.passwords import hash_password
+from roster.app import create_app
+from roster.cli import alembic_config
+from roster.models_registry import metadata
+from roster.seeding import load_reference
+from tests import pg
+
+REQUIRE_ALL = os.environ.get("ROSTER_REQUIRE_ALL") == "1"
+PASSWORD = "correct horse battery staple 42"
+ENGINES = ["sqlite", "postgresql"]
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip a leg whose tool is missing, or fail when ROSTER_REQUIRE_ALL=1."""
+    if REQUIRE_ALL:
+        pytest.fail(f"{reason} (ROSTER_REQUIRE_ALL=1 turns this skip into a failure)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str | None]:
+    """A PostgreSQL server URL the tests may create databases on, or None."""
+    url = os.environ.get("ROSTER_TEST_POSTGRES_URL")
+    if url:
+        yield url if pg.server_answers(url) else None
+        return
+    cluster = pg.ThrowawayCluster()
+    if not cluster.available:
+        yield None
+        return
+    try:
+        url = cluster.start()
+    except Exception:  # noqa: BLE001 - any failure here means no PostgreSQL leg
+        cluster.stop()
+        yield None
+        return
+    yield url
+    cluster.stop()
+
+
+def new_database(engine_name: str, pg_server: str | None, tmp_path_factory) -> tuple[str, Callable]:  # noqa: ANN001
+    """A fresh empty database URL and a function that drops it."""
+    if engine_name == "sqlite":
+        path = tmp_path_factory.mktemp("db") / "roster.db"
+        return f"sqlite:///{path}", lambda: None
+    if pg_server is None:
+        skip_or_fail(
+            "PostgreSQL is not available: set ROSTER_TEST_POSTGRES_URL or install "
+            "the postgresql package (initdb/pg_ctl)"
+        )
+    name = f"roster_test_{uuid.uuid4().hex[:12]}"
+    url = pg.create_database(pg_server, name)
+    return url, lambda: pg.drop_database(pg_server, name)
+
+
+@pytest.fixture(scope="session", params=ENGINES)
+def database_url(request, pg_server, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    """A migrated database per engine, shared by the tests of one worker and emptied after each."""
+    url, drop = new_database(request.param, pg_server, tmp_path_factory)
+    command.upgrade(alembic_config(url), "head")
+    yield url
+    drop()
+
+
+def empty_tables(engine: sa.Engine) -> None:
+    tables = [t.name for t in metadata().sorted_tables]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{t}"' for t in tables)
+            conn.execute(sa.text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for table in reversed(tables):
+                conn.execute(sa.text(f'DELETE FROM "{table}"'))  # noqa: S608 - our table names
+
+
+@pytest.fixture
+def app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:  # noqa: ANN001
+    monkeypatch.setenv("ROSTER_INSTANCE_PATH", str(tmp_path / "instance"))
+    application = create_app(
+        {"TESTING": True, "SECRET_KEY": "test-secret", "ROSTER_DATABASE_URL": database_url}
+    )
+    engine = application.extensions["roster.engine"]
+    with Session(engine) as session:
+        load_reference(session)
+        session.commit()
+    yield application
+    empty_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def db_session(app: Flask) -> Iterator[Session]:
+    """A session of its own on the test's database, for arranging and checking data."""
+    with Session(app.extensions["roster.engine"], expire_on_commit=False) as session:
+        yield session
+
+
+@functools.cache
+def password_hash_of(password: str) -> str:
+    """Hash each test password once per run; argon2id is slow on purpose."""
+    return hash_password(password)
+
+
+@pytest.fixture
+def make_user(db_session: Session) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: str = "expert",
+        *,
+        email: str | None = None,
+        password: str = PASSWORD,
+        active: bool = True,
+        clearance: str | None = None,
+        clearance_expires_on: date | None = None,
+    ) -> User:
+        user = User(
+            email=email or f"{role}{next(counter)}@roster.example",
+            full_name=f"Test {role.title()}",
+            role=role,
+            password_hash=password_hash_of(password) if password else None,
+            active=active,
+            clearance_level=clearance,
+            clearance_expires_on=clearance_expires_on,
+        )
+        db_session.add(user)
+        db_session.commit()
+        return user
+
+    return make
+
+
+CSRF_RE = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
+
+
+def csrf_token(client: FlaskClient, url: str = "/login") -> str:
+    html = client.get(url).get_data(as_text=True)
+    match = CSRF_RE.search(html)
+    assert match, f"no CSRF token on {url}"
+    return match.group(1) or match.group(2)
+
+
+def login(client: FlaskClient, email: str, password: str = PASSWORD):  # noqa: ANN201
+    token = csrf_token(client)
+    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+
+
+def api_token(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
+    response = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["token"]
