@@ -19,8 +19,13 @@ from tests.conftest import skip_or_fail
 CHROMIUM = Path("/usr/bin/chromium")
 DEMO_PASSWORD = "demo-password-2026"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
