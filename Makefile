@@ -42,7 +42,8 @@ test: lint
 	$(BIN)/pytest -n $(WORKERS) --dist loadgroup -q
 
 bench: install
-	$(BIN)/python -m bench
+	$(BIN)/python -m bench.search
+	$(BIN)/python -m bench.ranking
 
 clean:
 	rm -rf $(VENV) instance/roster.db* .pytest_cache

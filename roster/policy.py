@@ -51,3 +51,79 @@ def can_deactivate(user: Actor | None, target: Actor) -> bool:
 
 def can_list_users(user: Actor | None) -> bool:
     return _is(user, "admin", "coordinator")
+
+
+# --- Experts -------------------------------------------------------------------------------
+
+
+def roster_scope(user: Actor | None) -> str | None:
+    """Which experts a user may find: "all" (coordinators, admins), "vetted" (LNOs: vetted,
+    unexpired, active only) or None (experts and anonymous users cannot search)."""
+    if _is(user, "coordinator", "admin"):
+        return "all"
+    if _is(user, "lno"):
+        return "vetted"
+    return None
+
+
+def is_own_profile(user: Actor | None, expert_user_id: int | None) -> bool:
+    return (
+        user is not None and getattr(user, "active", False) and expert_user_id is not None
+        and user.id == expert_user_id
+    )
+
+
+def can_view_expert(user: Actor | None, *, expert_user_id: int | None, listed: bool) -> bool:
+    """`listed` is whether the expert is vetted, unexpired and active today."""
+    scope = roster_scope(user)
+    if scope == "all" or is_own_profile(user, expert_user_id):
+        return True
+    return scope == "vetted" and listed
+
+
+def can_edit_expert(user: Actor | None, *, expert_user_id: int | None) -> bool:
+    return _is(user, "coordinator") or is_own_profile(user, expert_user_id)
+
+
+def can_create_expert(user: Actor | None) -> bool:
+    return _is(user, "coordinator", "admin")
+
+
+def can_vet(user: Actor | None) -> bool:
+    return _is(user, "coordinator")
+
+
+def can_verify(user: Actor | None) -> bool:
+    """Verify clearances and confirm high topic levels."""
+    return _is(user, "coordinator")
+
+
+def can_export_or_erase_expert(user: Actor | None, *, expert_user_id: int | None) -> bool:
+    return _is(user, "admin") or is_own_profile(user, expert_user_id)
+
+
+# Fields of an expert each viewer may see; anything not listed is withheld.
+LNO_EXPERT_FIELDS = frozenset({
+    "id", "full_name", "gender", "nationalities", "country_of_residence", "affiliation",
+    "categories", "topics", "languages", "regions", "clearance", "deployable",
+    "max_concurrent", "bio", "updated_at", "availability",
+})
+CONTACT_FIELDS = frozenset({"email", "phone"})
+ALL_EXPERT_FIELDS = LNO_EXPERT_FIELDS | CONTACT_FIELDS | frozenset({
+    "vetting", "version", "links", "notice_days", "consent", "csap", "focal_points",
+    "vetting_history", "active",
+})
+
+
+def expert_fields_for(
+    user: Actor | None, *, expert_user_id: int | None, contact_shared: bool = False
+) -> frozenset[str]:
+    """The expert fields a viewer sees. `contact_shared`: the expert accepted an engagement
+    with this LNO, so contact details are needed."""
+    if _is(user, "coordinator", "admin"):
+        return ALL_EXPERT_FIELDS
+    if is_own_profile(user, expert_user_id):
+        return ALL_EXPERT_FIELDS - {"vetting_history"}  # decision notes are for coordinators
+    if _is(user, "lno"):
+        return LNO_EXPERT_FIELDS | (CONTACT_FIELDS if contact_shared else frozenset())
+    return frozenset()
