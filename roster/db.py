@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
@@ -25,6 +25,11 @@ SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def today() -> date:
+    """The current day in UTC: what "today" means for expiries and windows."""
+    return utcnow().date()
 
 
 class UTCDateTime(sa.TypeDecorator):

@@ -19,6 +19,8 @@ from sqlmodel import Session
 from roster.accounts.models import User
 from roster.accounts.passwords import hash_password
 from roster.app import create_app
+from roster.db import utcnow
+from roster.experts.models import Expert, ExpertLanguage, ExpertRegion, ExpertTopic
 from roster.cli import alembic_config
 from roster.models_registry import metadata
 from roster.seeding import load_reference
@@ -176,3 +178,57 @@ def api_token(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
     response = client.post("/api/v1/tokens", json={"email": email, "password": password})
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]
+
+
+@pytest.fixture
+def make_expert(db_session: Session, make_user) -> Callable[..., Expert]:  # noqa: ANN001
+    """Create an expert (vetted, with an account by default) and its child rows."""
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *,
+        vetting: str = "vetted",
+        valid_until: date | None = date(2030, 1, 1),
+        topics: dict[str, int] | None = None,
+        languages: dict[str, str] | None = None,
+        regions: tuple[str, ...] = (),
+        clearance: str | None = None,
+        clearance_expires_on: date | None = date(2030, 1, 1),
+        clearance_verified: bool = True,
+        with_user: bool = True,
+        active: bool = True,
+        full_name: str | None = None,
+        **fields: object,
+    ) -> Expert:
+        n = next(counter)
+        user = make_user("expert", email=f"expert.{n}@roster.example") if with_user else None
+        expert = Expert(
+            user_id=user.id if user else None,
+            full_name=full_name or f"Expert Number{n}",
+            email=user.email if user else f"profile.{n}@roster.example",
+            phone=f"+32 2 555 {n:04d}",
+            vetting_status=vetting,
+            vetting_valid_until=valid_until if vetting in {"vetted", "suspended"} else None,
+            clearance_level=clearance,
+            clearance_issued_by="BE" if clearance else None,
+            clearance_expires_on=clearance_expires_on if clearance else None,
+            clearance_verified_at=utcnow() if clearance and clearance_verified else None,
+            active=active,
+            **fields,
+        )
+        db_session.add(expert)
+        db_session.flush()
+        for code, level in (topics or {"crsv": 3}).items():
+            db_session.add(
+                ExpertTopic(
+                    expert_id=expert.id, topic_code=code, level=level, years=5, verified=True
+                )
+            )
+        for code, level in (languages or {"en": "C2"}).items():
+            db_session.add(ExpertLanguage(expert_id=expert.id, language_code=code, level=level))
+        for code in regions:
+            db_session.add(ExpertRegion(expert_id=expert.id, country_code=code))
+        db_session.commit()
+        return expert
+
+    return make

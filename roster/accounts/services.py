@@ -7,6 +7,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
 
@@ -14,6 +15,7 @@ from roster import audit, policy
 from roster.accounts.models import ROLES, STAFF_ROLES, ApiToken, Invitation, User, new_nonce
 from roster.accounts.passwords import hash_password, password_problem, verify_password
 from roster.db import utcnow
+from roster.experts.models import Expert
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 
 
@@ -193,6 +195,8 @@ def set_active(*, session: Session, actor: User, user_id: int, active: bool) -> 
     if not policy.can_deactivate(actor, user):
         raise Forbidden("You may not change this account.")
     user.active = active
+    # An expert's profile follows their account: out of search and matching at once.
+    session.execute(sa.update(Expert).where(Expert.user_id == user.id).values(active=active))
     if not active:
         user.session_nonce = new_nonce()
         for token in live_tokens(session, user):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from roster.api import openapi, reference, tokens, users  # noqa: F401 - modules register routes
+from roster.api import experts, openapi, reference, tokens, users  # noqa: F401 - register routes
 from roster.api.core import bp
 from roster.extensions import csrf
 

@@ -1,0 +1,189 @@
+"""Expert profiles over the API: create, read, edit, vet, verify, availability, export, erase."""
+
+from __future__ import annotations
+
+from flask import Response, current_app, url_for
+
+from roster import db, policy
+from roster.api.core import answer, current_api_user, load_body, route
+from roster.api.expert_schemas import (
+    ExpertCreateSchema,
+    ExpertOutSchema,
+    ExpertPatchSchema,
+    VettingDecisionSchema,
+    WindowSchema,
+    dump_expert,
+)
+from roster.api.schemas import OkSchema
+from roster.errors import NotFound
+from roster.experts import privacy, profiles, vetting
+from roster.experts.models import Expert
+
+ERRORS = (400, 401, 403, 404, 409, 422)
+
+
+def visible_expert(expert_id: int) -> Expert:
+    """The expert if the caller may see them at all; 404 otherwise (never reveal existence)."""
+    expert = db.session().get(Expert, expert_id)
+    user = current_api_user()
+    if expert is None or not policy.can_view_expert(
+        user,
+        expert_user_id=expert.user_id,
+        listed=profiles.listed_today(expert, db.today()),
+    ):
+        raise NotFound("No such expert.")
+    return expert
+
+
+def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Response:
+    session, user = db.session(), current_api_user()
+    allowed = policy.expert_fields_for(user, expert_user_id=expert.user_id)
+    if allowed & policy.CONTACT_FIELDS and not policy.is_own_profile(user, expert.user_id):
+        privacy.record_contact_read(session=session, actor=user, expert=expert)
+    body = dump_expert(profiles.load(session, expert), allowed, db.today())
+    return answer({**body, **extra}, status)
+
+
+@route(
+    "/experts",
+    "POST",
+    summary="Create an expert profile and invite its owner",
+    body=ExpertCreateSchema,
+    response=ExpertOutSchema(),
+    status=201,
+    errors=ERRORS,
+)
+def create_expert() -> Response:
+    data = load_body(ExpertCreateSchema())
+    expert, token = profiles.create_expert(
+        session=db.session(),
+        actor=current_api_user(),
+        data=data,
+        today=db.today(),
+        invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+    )
+    link = url_for("accounts.accept_invitation", token=token, _external=True)
+    return expert_answer(expert, 201, invitation_url=link)
+
+
+@route(
+    "/experts/{id}",
+    "GET",
+    summary="One expert, with the fields you may see",
+    response=ExpertOutSchema(),
+    errors=(401, 404),
+)
+def get_expert(id: int) -> Response:  # noqa: A002 - the path parameter's name
+    return expert_answer(visible_expert(id))
+
+
+@route(
+    "/experts/{id}",
+    "PATCH",
+    summary="Edit a profile (send the version you read)",
+    body=ExpertPatchSchema,
+    response=ExpertOutSchema(),
+    errors=ERRORS,
+)
+def patch_expert(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    data = load_body(ExpertPatchSchema())
+    version = data.pop("version")
+    profiles.update_expert(
+        session=db.session(),
+        actor=current_api_user(),
+        expert=expert,
+        data=data,
+        version=version,
+        today=db.today(),
+    )
+    return expert_answer(expert)
+
+
+@route(
+    "/experts/{id}/vetting",
+    "POST",
+    summary="Decide on an expert's vetting (coordinator)",
+    body=VettingDecisionSchema,
+    response=ExpertOutSchema(),
+    errors=ERRORS,
+)
+def decide_vetting(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    data = load_body(VettingDecisionSchema())
+    vetting.decide_vetting(
+        session=db.session(),
+        actor=current_api_user(),
+        expert=expert,
+        to_status=data["status"],
+        valid_until=data["valid_until"],
+        note=data["note"],
+        today=db.today(),
+    )
+    return expert_answer(expert)
+
+
+@route(
+    "/experts/{id}/clearance/verify",
+    "POST",
+    summary="Verify the expert's clearance",
+    response=ExpertOutSchema(),
+    errors=(401, 403, 404, 409),
+)
+def verify_clearance(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    vetting.verify_clearance(
+        session=db.session(), actor=current_api_user(), expert=expert, today=db.today()
+    )
+    return expert_answer(expert)
+
+
+@route(
+    "/experts/{id}/availability",
+    "PUT",
+    summary="Replace the availability windows",
+    body=WindowSchema(many=True),
+    response=WindowSchema(many=True),
+    errors=ERRORS,
+)
+def put_availability(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    windows = load_body(WindowSchema(many=True))
+    rows = profiles.set_availability(
+        session=db.session(),
+        actor=current_api_user(),
+        expert=expert,
+        windows=[{"from": w["from_"], "to": w["to"], "kind": w["kind"]} for w in windows],
+    )
+    return answer(
+        WindowSchema(many=True).dump(
+            [{"from_": r.starts_on, "to": r.ends_on, "kind": r.kind} for r in rows]
+        )
+    )
+
+
+@route(
+    "/experts/{id}/export",
+    "GET",
+    summary="Everything held about the expert",
+    errors=(401, 403, 404),
+)
+def export_expert(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    data = privacy.export_expert(session=db.session(), actor=current_api_user(), expert=expert)
+    response = answer(data)
+    response.headers["Content-Disposition"] = f'attachment; filename="expert-{id}.json"'
+    return response
+
+
+@route(
+    "/experts/{id}",
+    "DELETE",
+    summary="Erase the expert's personal data",
+    response=OkSchema(),
+    errors=(401, 403, 404),
+)
+def erase_expert(id: int) -> Response:  # noqa: A002
+    expert = visible_expert(id)
+    privacy.erase_expert(session=db.session(), actor=current_api_user(), expert=expert)
+    return answer({"ok": True})

@@ -1,0 +1,171 @@
+"""Personal-data rights and reach: export everything held, erase, deactivate, contact reads."""
+
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, delete, select
+
+from roster import audit, policy
+from roster.accounts.models import ApiToken, Invitation, User, new_nonce
+from roster.db import utcnow
+from roster.errors import Forbidden
+from roster.experts.models import (
+    AvailabilityWindow,
+    CsapMembership,
+    Expert,
+    ExpertCategory,
+    ExpertLanguage,
+    ExpertNationality,
+    ExpertRegion,
+    ExpertTopic,
+    FocalPoint,
+    VettingDecision,
+)
+
+CHILD_TABLES = (
+    ExpertTopic,
+    ExpertLanguage,
+    ExpertRegion,
+    ExpertNationality,
+    ExpertCategory,
+    AvailabilityWindow,
+    CsapMembership,
+    FocalPoint,
+)
+
+
+def _row(obj: Any) -> dict[str, Any]:
+    values = obj.model_dump()
+    return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> dict[str, Any]:
+    """Everything the roster holds about an expert, as plain JSON-ready data."""
+    if not policy.can_export_or_erase_expert(actor, expert_user_id=expert.user_id):
+        raise Forbidden("Only the expert or an admin may export this profile.")
+    data: dict[str, Any] = {"profile": _row(expert)}
+    for model in (*CHILD_TABLES, VettingDecision):
+        rows = session.exec(select(model).where(model.expert_id == expert.id)).all()
+        data[model.__tablename__] = [_row(r) for r in rows]
+    if expert.user_id is not None:
+        user = session.get(User, expert.user_id)
+        account = _row(user)
+        for secret in ("password_hash", "session_nonce"):
+            account.pop(secret, None)
+        data["account"] = account
+    subjects = [f"expert:{expert.id}"] + ([f"user:{expert.user_id}"] if expert.user_id else [])
+    events = session.exec(
+        select(audit.AuditEvent)
+        .where(audit.AuditEvent.subject.in_(subjects))
+        .order_by(audit.AuditEvent.id)
+    ).all()
+    data["audit_trail"] = [
+        {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject}
+        for e in events
+    ]
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="expert.export",
+        subject=f"expert:{expert.id}",
+    )
+    return data
+
+
+def erase_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> str:
+    """Remove the expert's personal data; the audit trail stays, naming them by pseudonym."""
+    if not policy.can_export_or_erase_expert(actor, expert_user_id=expert.user_id):
+        raise Forbidden("Only the expert or an admin may erase this profile.")
+    pseudonym = expert.pseudonym or f"erased-{secrets.token_hex(5)}"
+    for model in CHILD_TABLES:
+        session.exec(delete(model).where(model.expert_id == expert.id))
+    session.execute(
+        sa.update(VettingDecision).where(VettingDecision.expert_id == expert.id).values(note="")
+    )
+    for field, value in {
+        "full_name": pseudonym,
+        "email": None,
+        "phone": None,
+        "gender": "undisclosed",
+        "country_of_residence": None,
+        "affiliation_name": None,
+        "affiliation_kind": "independent",
+        "bio": "",
+        "links": [],
+        "clearance_level": None,
+        "clearance_issued_by": None,
+        "clearance_expires_on": None,
+        "clearance_verified_at": None,
+        "clearance_verified_by_id": None,
+        "active": False,
+        "pseudonym": pseudonym,
+        "consent_at": None,
+        "consent_version": None,
+        "last_engaged_on": None,
+        "deployable": False,
+    }.items():
+        setattr(expert, field, value)
+    expert.updated_at = utcnow()
+    expert.version += 1
+    session.add(expert)
+    if expert.user_id is not None:
+        user = session.get(User, expert.user_id)
+        user.email = f"{pseudonym}@erased.invalid"
+        user.full_name = pseudonym
+        user.password_hash = None
+        user.active = False
+        user.session_nonce = new_nonce()
+        session.execute(
+            sa.update(ApiToken).where(ApiToken.user_id == user.id).values(revoked_at=utcnow())
+        )
+        session.execute(
+            sa.update(Invitation)
+            .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+            .values(used_at=utcnow())
+        )
+        session.add(user)
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="expert.erase",
+        subject=f"expert:{expert.id}",
+    )
+    session.flush()
+    return pseudonym
+
+
+def set_expert_active(
+    *, session: Session, actor: policy.Actor, expert: Expert, active: bool
+) -> None:
+    """Deactivation takes the expert out of search and matching at once, and signs them out."""
+    if not policy.can_create_expert(actor):
+        raise Forbidden("Only coordinators and admins may (de)activate experts.")
+    expert.active = active
+    expert.version += 1
+    session.add(expert)
+    if expert.user_id is not None:
+        user = session.get(User, expert.user_id)
+        user.active = active
+        if not active:
+            user.session_nonce = new_nonce()
+        session.add(user)
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="expert.activate" if active else "expert.deactivate",
+        subject=f"expert:{expert.id}",
+    )
+    session.flush()
+
+
+def record_contact_read(*, session: Session, actor: policy.Actor, expert: Expert) -> None:
+    """One audit row per read of an expert's contact details (never the details themselves)."""
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="expert.contact.read",
+        subject=f"expert:{expert.id}",
+    )
