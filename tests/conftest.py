@@ -19,9 +19,9 @@ from sqlmodel import Session
 from roster.accounts.models import User
 from roster.accounts.passwords import hash_password
 from roster.app import create_app
+from roster.cli import alembic_config
 from roster.db import utcnow
 from roster.experts.models import Expert, ExpertLanguage, ExpertRegion, ExpertTopic
-from roster.cli import alembic_config
 from roster.models_registry import metadata
 from roster.seeding import load_reference
 from tests import pg

@@ -15,8 +15,8 @@ from roster import audit, policy
 from roster.accounts.models import ROLES, STAFF_ROLES, ApiToken, Invitation, User, new_nonce
 from roster.accounts.passwords import hash_password, password_problem, verify_password
 from roster.db import utcnow
-from roster.experts.models import Expert
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from roster.experts.models import Expert
 
 
 def token_digest(raw: str) -> str:

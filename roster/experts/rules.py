@@ -1,4 +1,4 @@
-"""Pure rules about an expert on given days: vetting, clearance and availability. No Flask, no DB."""
+"""Pure rules about an expert on given days: vetting, clearance, availability. No Flask, no DB."""
 
 from __future__ import annotations
 
