@@ -1,0 +1,179 @@
+"""WTForms for expert profiles, availability windows and vetting decisions."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS
+from roster.reference.codes import CEFR_LEVELS, countries, languages
+
+GENDER_LABELS = {
+    "woman": _l("Woman"),
+    "man": _l("Man"),
+    "non-binary": _l("Non-binary"),
+    "self-described": _l("Self-described"),
+    "undisclosed": _l("Prefer not to say"),
+}
+AFFILIATION_LABELS = {
+    "cso": _l("Civil-society organisation"),
+    "independent": _l("Independent"),
+    "academia": _l("Academia"),
+    "think-tank": _l("Think tank"),
+    "international-org": _l("International organisation"),
+    "government": _l("Government"),
+    "military": _l("Military"),
+}
+CATEGORY_LABELS = {
+    "csap": _l("CSAP member"),
+    "independent": _l("Independent expert"),
+    "focal-point": _l("Focal point"),
+    "genad": _l("Gender advisor (GENAD)"),
+    "wps-advisor": _l("WPS advisor"),
+    "hs-specialist": _l("HS specialist"),
+}
+LEVEL_LABELS = {
+    0: _l("None"),
+    1: _l("1 — awareness"),
+    2: _l("2 — practitioner"),
+    3: _l("3 — expert"),
+    4: _l("4 — leading authority"),
+}
+CLEARANCES = ["NU", "NR", "NC", "NS", "CTS"]
+
+
+def choices(pairs: Any, blank: str | None = None) -> list[SelectChoice]:
+    items = [SelectChoice("", blank)] if blank is not None else []
+    return items + [SelectChoice(str(value), label) for value, label in pairs]
+
+
+def country_choices(blank: str | None = None) -> list[SelectChoice]:
+    return choices(sorted(countries().items(), key=lambda kv: kv[1]), blank)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class TopicRow(Form):
+    code = HiddenField()
+    level = SelectField(_l("Level"), coerce=int, choices=choices(LEVEL_LABELS.items()))
+    years = IntegerField(
+        _l("Years"), default=0, validators=[Optional(), NumberRange(min=0, max=80)]
+    )
+
+
+class LanguageRow(Form):
+    code = SelectField(_l("Language"), choices=[])
+    level = SelectField(_l("Level"), choices=choices([(lv, lv) for lv in CEFR_LEVELS], "—"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
+
+
+class ProfileForm(FlaskForm):
+    version = HiddenField()
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    gender = SelectField(
+        _l("Gender"),
+        choices=choices(GENDER_LABELS.items()),
+        description=_l("Optional; used only for balance statistics."),
+    )
+    nationalities = SelectMultipleField(_l("Nationalities"), choices=country_choices())
+    country_of_residence = SelectField(
+        _l("Country of residence"), choices=country_choices("—"), validators=[Optional()]
+    )
+    affiliation_name = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    affiliation_kind = SelectField(
+        _l("Kind of organisation"), choices=choices(AFFILIATION_LABELS.items())
+    )
+    categories = MultiCheckboxField(
+        _l("Roster categories"), choices=choices(CATEGORY_LABELS.items())
+    )
+    topics = FieldList(FormField(TopicRow))
+    languages = FieldList(FormField(LanguageRow), min_entries=1)
+    regions = SelectMultipleField(
+        _l("Countries and regions you know well"), choices=country_choices()
+    )
+    deployable = BooleanField(_l("I can deploy (not only work remotely)"))
+    notice_days = IntegerField(
+        _l("Notice needed (days)"),
+        default=14,
+        validators=[InputRequired(), NumberRange(min=0, max=365)],
+    )
+    max_concurrent = IntegerField(
+        _l("Most engagements at once"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=10)],
+    )
+    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
+    links = TextAreaField(_l("Links (one per line)"), validators=[Optional(), Length(max=5000)])
+    clearance_level = SelectField(
+        _l("Clearance level"),
+        choices=choices([(c, c) for c in CLEARANCES], "—"),
+        validators=[Optional()],
+    )
+    clearance_issued_by = SelectField(
+        _l("Clearance issued by"), choices=country_choices("—"), validators=[Optional()]
+    )
+    clearance_expires_on = DateField(_l("Clearance expires on"), validators=[Optional()])
+    consent = BooleanField(
+        _l("I agree to the processing of my data as the roster's privacy notice describes")
+    )
+
+
+class NewExpertForm(ProfileForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class WindowForm(FlaskForm):
+    starts_on = DateField(_l("From"), validators=[DataRequired()])
+    ends_on = DateField(_l("To"), validators=[DataRequired()])
+    kind = SelectField(
+        _l("Kind"),
+        choices=choices([("unavailable", _l("Unavailable")), ("available", _l("Available"))]),
+    )
+
+
+class VettingForm(FlaskForm):
+    status = SelectField(
+        _l("Decision"),
+        choices=choices(
+            [
+                ("vetted", _l("Vetted")),
+                ("rejected", _l("Rejected")),
+                ("suspended", _l("Suspended")),
+                ("pending", _l("Back to pending")),
+            ]
+        ),
+    )
+    valid_until = DateField(
+        _l("Valid until"), validators=[Optional()], description=_l("Default: 24 months from today.")
+    )
+    note = TextAreaField(_l("Note (coordinators only)"), validators=[Optional(), Length(max=2000)])
+
+
+class ActionForm(FlaskForm):
+    """Only a CSRF token, for one-button actions."""

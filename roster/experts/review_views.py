@@ -1,0 +1,159 @@
+"""Coordinator and privacy pages: the vetting queue, decisions, verification, export, erasure."""
+
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, logout_user
+
+from roster import db, policy
+from roster.errors import DomainError
+from roster.experts import privacy, vetting
+from roster.experts.forms import ActionForm, VettingForm
+from roster.experts.views import visible_or_404
+
+bp = Blueprint("review", __name__)
+
+
+def _checked_action() -> None:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+
+
+def _back(expert_id: int) -> Response:
+    return redirect(url_for("experts.show", expert_id=expert_id))
+
+
+@bp.get("/vetting")
+@login_required
+def queue() -> str:
+    if not policy.can_vet(current_user):
+        abort(403)
+    session, today = db.session(), db.today()
+    return render_template(
+        "experts/queue.html",
+        queue=vetting.vetting_queue(session, today),
+        expiring=vetting.expiring_clearances(session, today),
+        unverified=vetting.unverified_items(session),
+        today=today,
+    )
+
+
+@bp.post("/experts/<int:expert_id>/vetting")
+@login_required
+def decide(expert_id: int) -> Response:
+    expert = visible_or_404(expert_id)
+    form = VettingForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        vetting.decide_vetting(
+            session=db.session(),
+            actor=current_user,
+            expert=expert,
+            to_status=form.status.data,
+            valid_until=form.valid_until.data,
+            note=form.note.data or "",
+            today=db.today(),
+        )
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+    else:
+        flash(_("Vetting decision recorded."), "info")
+    return _back(expert_id)
+
+
+@bp.post("/experts/<int:expert_id>/clearance/verify")
+@login_required
+def verify(expert_id: int) -> Response:
+    expert = visible_or_404(expert_id)
+    _checked_action()
+    try:
+        vetting.verify_clearance(
+            session=db.session(), actor=current_user, expert=expert, today=db.today()
+        )
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+    else:
+        flash(_("Clearance verified."), "info")
+    return _back(expert_id)
+
+
+@bp.post("/experts/<int:expert_id>/topics/<code>/confirm")
+@login_required
+def confirm_topic(expert_id: int, code: str) -> Response:
+    expert = visible_or_404(expert_id)
+    _checked_action()
+    try:
+        vetting.confirm_topic(
+            session=db.session(), actor=current_user, expert=expert, topic_code=code
+        )
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+    else:
+        flash(_("Topic level confirmed."), "info")
+    return _back(expert_id)
+
+
+@bp.post("/experts/<int:expert_id>/active/<int:active>")
+@login_required
+def set_active(expert_id: int, active: int) -> Response:
+    expert = visible_or_404(expert_id)
+    _checked_action()
+    try:
+        privacy.set_expert_active(
+            session=db.session(), actor=current_user, expert=expert, active=bool(active)
+        )
+    except DomainError:
+        abort(403)
+    flash(_("Expert reactivated.") if active else _("Expert deactivated."), "info")
+    return _back(expert_id)
+
+
+@bp.get("/experts/<int:expert_id>/export")
+@login_required
+def export(expert_id: int) -> Response:
+    expert = visible_or_404(expert_id)
+    try:
+        data = privacy.export_expert(session=db.session(), actor=current_user, expert=expert)
+    except DomainError:
+        abort(403)
+    return Response(
+        json.dumps(data, indent=2, ensure_ascii=False),
+        mimetype="application/json",
+        headers={"Content-Disposition": f'attachment; filename="roster-data-{expert_id}.json"'},
+    )
+
+
+@bp.route("/experts/<int:expert_id>/erase", methods=["GET", "POST"])
+@login_required
+def erase(expert_id: int) -> str | Response:
+    expert = visible_or_404(expert_id)
+    if not policy.can_export_or_erase_expert(current_user, expert_user_id=expert.user_id):
+        abort(403)
+    form = ActionForm()
+    if form.validate_on_submit():
+        own = policy.is_own_profile(current_user, expert.user_id)
+        privacy.erase_expert(session=db.session(), actor=current_user, expert=expert)
+        if own:
+            logout_user()
+            flash(_("Your personal data was erased and your account closed."), "info")
+            return redirect(url_for("accounts.login"))
+        flash(_("The expert's personal data was erased."), "info")
+        return redirect(url_for("web.home"))
+    return render_template("experts/erase.html", expert=expert, form=form)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
