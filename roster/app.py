@@ -11,6 +11,9 @@ from roster import cli, db
 from roster.accounts import views as account_views
 from roster.api import init_app as init_api
 from roster.config import Settings
+from roster.directory import views as directory_views
+from roster.experts import review_views
+from roster.experts import views as expert_views
 from roster.extensions import babel, csrf
 from roster.web import init_app as init_web
 
@@ -41,6 +44,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register(app: Flask) -> None:
     init_web(app)
     account_views.init_app(app)
+    expert_views.init_app(app)
+    review_views.init_app(app)
+    directory_views.init_app(app)
     init_api(app)
     cli.init_app(app)
 

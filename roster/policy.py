@@ -68,7 +68,9 @@ def roster_scope(user: Actor | None) -> str | None:
 
 def is_own_profile(user: Actor | None, expert_user_id: int | None) -> bool:
     return (
-        user is not None and getattr(user, "active", False) and expert_user_id is not None
+        user is not None
+        and getattr(user, "active", False)
+        and expert_user_id is not None
         and user.id == expert_user_id
     )
 
@@ -103,16 +105,44 @@ def can_export_or_erase_expert(user: Actor | None, *, expert_user_id: int | None
 
 
 # Fields of an expert each viewer may see; anything not listed is withheld.
-LNO_EXPERT_FIELDS = frozenset({
-    "id", "full_name", "gender", "nationalities", "country_of_residence", "affiliation",
-    "categories", "topics", "languages", "regions", "clearance", "deployable",
-    "max_concurrent", "bio", "updated_at", "availability",
-})
+LNO_EXPERT_FIELDS = frozenset(
+    {
+        "id",
+        "full_name",
+        "gender",
+        "nationalities",
+        "country_of_residence",
+        "affiliation",
+        "categories",
+        "topics",
+        "languages",
+        "regions",
+        "clearance",
+        "deployable",
+        "max_concurrent",
+        "bio",
+        "updated_at",
+        "availability",
+    }
+)
 CONTACT_FIELDS = frozenset({"email", "phone"})
-ALL_EXPERT_FIELDS = LNO_EXPERT_FIELDS | CONTACT_FIELDS | frozenset({
-    "vetting", "version", "links", "notice_days", "consent", "csap", "focal_points",
-    "vetting_history", "active",
-})
+ALL_EXPERT_FIELDS = (
+    LNO_EXPERT_FIELDS
+    | CONTACT_FIELDS
+    | frozenset(
+        {
+            "vetting",
+            "version",
+            "links",
+            "notice_days",
+            "consent",
+            "csap",
+            "focal_points",
+            "vetting_history",
+            "active",
+        }
+    )
+)
 
 
 def expert_fields_for(
@@ -127,3 +157,36 @@ def expert_fields_for(
     if _is(user, "lno"):
         return LNO_EXPERT_FIELDS | (CONTACT_FIELDS if contact_shared else frozenset())
     return frozenset()
+
+
+# --- Panel and directory -------------------------------------------------------------------
+
+
+def can_view_panel(user: Actor | None) -> bool:
+    """The CSAP panel page: staff only (LNOs, coordinators, admins)."""
+    return _is(user, "lno", "coordinator", "admin")
+
+
+def can_view_directory(user: Actor | None) -> bool:
+    """The focal-point directory: staff only (LNOs, coordinators, admins)."""
+    return _is(user, "lno", "coordinator", "admin")
+
+
+def is_listed(*, vetted_today: bool, active: bool, pseudonym: str | None) -> bool:
+    """Whether an expert is listed for LNOs: vetted and unexpired today, active, no pseudonym."""
+    return vetted_today and active and pseudonym is None
+
+
+def can_see_listing(user: Actor | None, *, listed: bool) -> bool:
+    """Whether a panel or directory entry shows to a viewer; LNOs see listed experts only."""
+    scope = roster_scope(user)
+    return scope == "all" or (scope == "vetted" and listed)
+
+
+def can_see_vetting_status(user: Actor | None) -> bool:
+    return _is(user, "coordinator", "admin")
+
+
+def can_manage_commands(user: Actor | None) -> bool:
+    """Add, rename, re-kind or delete commands and headquarters."""
+    return _is(user, "admin")

@@ -253,7 +253,14 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
     children += [ExpertRegion(expert_id=eid, country_code=cc) for cc in raw.get("regions", [])]
     children += [ExpertCategory(expert_id=eid, category=c) for c in raw.get("categories", [])]
     children += [
-        ExpertTopic(expert_id=eid, topic_code=t["code"], level=t["level"], years=t.get("years", 0))
+        # A pending expert's high levels still wait for a coordinator's confirmation.
+        ExpertTopic(
+            expert_id=eid,
+            topic_code=t["code"],
+            level=t["level"],
+            years=t.get("years", 0),
+            verified=t["level"] < 3 or (raw.get("vetting") or {}).get("status") != "pending",
+        )
         for t in raw.get("topics", [])
     ]
     children += [

@@ -24,7 +24,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 
 GENDER_LABELS = {

@@ -1,0 +1,1 @@
+"""The CSAP panel, the focal-point directory and the admins' list of commands."""

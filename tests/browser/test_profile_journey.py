@@ -1,0 +1,49 @@
+"""In Chromium: an expert edits their profile and sees it saved; a coordinator vets a pending
+expert."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser.conftest import assert_accessible, sign_in
+
+pytestmark = pytest.mark.browser
+
+
+def test_expert_edits_their_profile_and_sees_it_saved(page):
+    sign_in(page, "expert@roster.example")
+    page.get_by_role("link", name="My profile").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Leila Marchetti"
+    assert_accessible(page)
+    page.get_by_role("link", name="Edit profile").click()
+    assert_accessible(page)
+    page.get_by_label("Short biography").fill("Updated in the browser: CRSV documentation lead.")
+    page.get_by_label("Notice needed (days)").fill("")
+    page.get_by_role("button", name="Save").click()
+    error = page.locator("#notice_days-error")
+    assert error.is_visible()
+    assert page.get_by_label("Short biography").input_value().startswith("Updated in the browser")
+    assert_accessible(page)
+    page.get_by_label("Notice needed (days)").fill("5")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Your changes were saved.").is_visible()
+    assert page.get_by_text("Updated in the browser: CRSV documentation lead.").is_visible()
+    assert page.get_by_text("5 days").is_visible()
+
+
+def test_coordinator_vets_a_pending_expert(page):
+    sign_in(page, "coordinator@roster.example")
+    page.get_by_role("link", name="Vetting").first.click()
+    assert_accessible(page)
+    queue = page.get_by_role("table").first
+    pending_row = queue.get_by_role("row").filter(has_text="pending").first
+    name = pending_row.get_by_role("link").inner_text()
+    pending_row.get_by_role("link").click()
+    assert page.get_by_role("heading", level=1).inner_text() == name
+    assert_accessible(page)
+    page.get_by_label("Decision", exact=True).select_option("vetted")
+    page.get_by_label("Note (coordinators only)").fill("References from two CSOs checked.")
+    page.get_by_role("button", name="Record decision").click()
+    assert page.get_by_text("Vetting decision recorded.").is_visible()
+    assert page.get_by_role("cell", name="References from two CSOs checked.").is_visible()
+    assert "vetted" in page.locator(".meta").inner_text()

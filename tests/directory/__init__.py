@@ -1,0 +1,1 @@
+"""Tests of the CSAP panel, the focal-point directory and command editing."""
