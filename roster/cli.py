@@ -14,6 +14,7 @@ from flask.cli import AppGroup
 from roster import db, seeding
 from roster.accounts import services
 from roster.errors import DomainError
+from roster.experts import vetting
 
 ROOT = Path(__file__).resolve().parent.parent
 roster_cli = AppGroup("roster", help="Roster operations.")
@@ -75,6 +76,14 @@ def create_admin(email: str, name: str, clearance: str | None) -> None:
         raise click.ClickException(details) from exc
     db.commit()
     click.echo(f"Admin account {created.user.email} created (user id {created.user.id}).")
+
+
+@roster_cli.command("expire-vettings")
+def expire_vettings() -> None:
+    """Mark vetted experts past their valid-until date as expired (run daily, e.g. from cron)."""
+    count = vetting.expire_vettings(session=db.session(), today=db.today())
+    db.commit()
+    click.echo(f"{count} vetting(s) expired.")
 
 
 def init_app(app: Flask) -> None:

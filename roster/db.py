@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
 
@@ -60,11 +61,19 @@ def one_of(column: str, values: Iterable[str], name: str | None = None) -> sa.Ch
     return sa.CheckConstraint(f"{column} IN ({listed})", name=name or f"{column}_allowed")
 
 
+SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
+
+
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+    # FULL: a committed write survives a crash of the process or the machine. Tests may lower
+    # it (ROSTER_SQLITE_SYNCHRONOUS) where durability is not what they check.
+    synchronous = os.environ.get("ROSTER_SQLITE_SYNCHRONOUS", "FULL").upper()
+    if synchronous not in SQLITE_SYNCHRONOUS:
+        synchronous = "FULL"
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute(f"PRAGMA synchronous={synchronous}")
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.close()
 

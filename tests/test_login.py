@@ -160,6 +160,18 @@ def test_password_rules():
     assert password_problem("twelve chars") is None
 
 
+def test_production_hasher_parameters(monkeypatch):
+    from argon2 import extract_parameters
+
+    from roster.accounts import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", passwords.DEFAULT_HASHER)
+    params = extract_parameters(hash_password("a production passphrase"))
+    assert params.type.name == "ID"
+    assert params.memory_cost >= 19 * 1024  # OWASP: argon2id with at least 19 MiB
+    assert params.time_cost >= 2
+
+
 def test_hash_is_argon2id_and_not_truncated():
     first = "a" * 79 + "b"
     second = "a" * 79 + "c"

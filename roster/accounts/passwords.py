@@ -13,7 +13,8 @@ MIN_LENGTH = 12
 MAX_LENGTH = 1024
 COMMON_PASSWORDS = Path(__file__).with_name("common_passwords.txt")
 
-_hasher = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
+DEFAULT_HASHER = PasswordHasher()  # argon2id with the library's RFC 9106 defaults
+_hasher = DEFAULT_HASHER
 
 
 @cache
