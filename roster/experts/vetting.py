@@ -196,16 +196,41 @@ def expiring_clearances(session: Session, today: date, days: int = 60) -> list[E
     )
 
 
-def unverified_items(session: Session) -> list[tuple[Expert, list[str]]]:
-    """Experts with an unverified clearance or unconfirmed level-3/4 topics, and which ones."""
-    experts = {e.id: e for e in session.exec(select(Expert).where(Expert.active)).all()}
-    pending: dict[int, list[str]] = {}
-    for expert in experts.values():
-        if expert.clearance_level and expert.clearance_verified_at is None:
-            pending.setdefault(expert.id, []).append("clearance")
+def unverified_items(session: Session, limit: int = 200) -> list[tuple[Expert, list[str]]]:
+    """Active experts with an unverified clearance or unconfirmed level-3/4 topics, and which."""
+    high_unconfirmed = select(ExpertTopic.expert_id).where(
+        ExpertTopic.level >= 3, ExpertTopic.verified.is_(False)
+    )
+    experts = session.exec(
+        select(Expert)
+        .where(
+            Expert.active,
+            sa.or_(
+                sa.and_(
+                    Expert.clearance_level.is_not(None), Expert.clearance_verified_at.is_(None)
+                ),
+                Expert.id.in_(high_unconfirmed),
+            ),
+        )
+        .order_by(Expert.updated_at, Expert.id)
+        .limit(limit)
+    ).all()
+    topics: dict[int, list[str]] = {}
     for row in session.exec(
-        select(ExpertTopic).where(ExpertTopic.level >= 3, ExpertTopic.verified.is_(False))
+        select(ExpertTopic)
+        .where(
+            ExpertTopic.expert_id.in_([e.id for e in experts]),
+            ExpertTopic.level >= 3,
+            ExpertTopic.verified.is_(False),
+        )
+        .order_by(ExpertTopic.topic_code)
     ):
-        if row.expert_id in experts:
-            pending.setdefault(row.expert_id, []).append(row.topic_code)
-    return [(experts[i], items) for i, items in sorted(pending.items())]
+        topics.setdefault(row.expert_id, []).append(row.topic_code)
+    return [
+        (
+            e,
+            (["clearance"] if e.clearance_level and e.clearance_verified_at is None else [])
+            + topics.get(e.id, []),
+        )
+        for e in experts
+    ]

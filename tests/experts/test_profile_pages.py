@@ -179,3 +179,23 @@ def test_expert_erases_their_own_data_and_is_signed_out(app, make_expert, db_ses
     assert client.get("/").status_code == 302
     db_session.refresh(expert)
     assert expert.full_name != "Gone Person" and expert.email is None
+
+
+def test_unconfirmed_items_reach_the_queue_and_can_be_confirmed(app, make_user, make_expert,
+                                                                 db_session):
+    from roster.experts.models import ExpertTopic
+
+    coordinator = make_user("coordinator")
+    expert = make_expert(full_name="Needs Confirming", clearance="NC", clearance_verified=False)
+    db_session.add(ExpertTopic(expert_id=expert.id, topic_code="poc", level=4, years=3,
+                               verified=False))
+    db_session.commit()
+    client = signed_in(app, coordinator.email)
+    queue = client.get("/vetting").get_data(as_text=True)
+    assert "Needs Confirming</a>: clearance, poc" in queue
+    token = csrf_token(client, f"/experts/{expert.id}")
+    client.post(f"/experts/{expert.id}/topics/poc/confirm", data={"csrf_token": token})
+    client.post(f"/experts/{expert.id}/clearance/verify", data={"csrf_token": token})
+    assert "Needs Confirming" not in client.get("/vetting").get_data(as_text=True)
+    db_session.refresh(expert)
+    assert expert.clearance_verified_by_id == coordinator.id
