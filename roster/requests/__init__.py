@@ -1,0 +1,1 @@
+"""Crisis requests: the workflow (states, transitions) and matching experts to a request."""

@@ -1,0 +1,1 @@
+"""Tests of the crisis-request workflow and of matching experts to requests."""
