@@ -45,5 +45,9 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ranking
 
+# Longer campaigns than CI runs: more race rounds (CI runs a smaller dose in `make test`).
+soak: install
+	ROSTER_RACE_ROUNDS=100 $(BIN)/pytest -q tests/requests/test_races.py
+
 clean:
 	rm -rf $(VENV) instance/roster.db* .pytest_cache

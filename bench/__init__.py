@@ -1,4 +1,4 @@
-"""Benchmarks (`make bench`): each module times one subject and writes its section of BENCHMARKS.md."""
+"""Benchmarks (`make bench`): each module times one subject and writes its part of BENCHMARKS.md."""
 
 from __future__ import annotations
 

@@ -7,6 +7,7 @@ from alembic import context
 from roster import models_registry
 from roster.config import Settings
 from roster.db import make_engine
+from roster.search.models import include_object
 
 config = context.config
 target_metadata = models_registry.metadata()
@@ -44,6 +45,7 @@ def _run(connection) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
         target_metadata=target_metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        include_object=include_object,
     )
     with context.begin_transaction():
         context.run_migrations()

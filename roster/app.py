@@ -15,6 +15,10 @@ from roster.directory import views as directory_views
 from roster.experts import review_views
 from roster.experts import views as expert_views
 from roster.extensions import babel, csrf
+from roster.notify import views as notify_views
+from roster.requests import offer_views
+from roster.requests import views as request_views
+from roster.search import views as search_views
 from roster.web import init_app as init_web
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -47,6 +51,10 @@ def _register(app: Flask) -> None:
     expert_views.init_app(app)
     review_views.init_app(app)
     directory_views.init_app(app)
+    notify_views.init_app(app)
+    search_views.init_app(app)
+    request_views.init_app(app)
+    offer_views.init_app(app)
     init_api(app)
     cli.init_app(app)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -15,6 +16,8 @@ from roster import db, seeding
 from roster.accounts import services
 from roster.errors import DomainError
 from roster.experts import vetting
+from roster.notify import outbox, transports
+from roster.requests import offers
 
 ROOT = Path(__file__).resolve().parent.parent
 roster_cli = AppGroup("roster", help="Roster operations.")
@@ -84,6 +87,38 @@ def expire_vettings() -> None:
     count = vetting.expire_vettings(session=db.session(), today=db.today())
     db.commit()
     click.echo(f"{count} vetting(s) expired.")
+
+
+@roster_cli.command("expire-offers")
+def expire_offers() -> None:
+    """Mark open offers past their reply deadline as expired (run often, e.g. from cron)."""
+    count = offers.expire_offers(session=db.session())
+    db.commit()
+    click.echo(f"{count} offer(s) expired.")
+
+
+def mail_transport(app: Flask) -> outbox.Transport:
+    """SMTP when ROSTER_SMTP_HOST is set; otherwise .eml files under instance/outbox/."""
+    host = app.config["ROSTER_SMTP_HOST"]
+    if host:
+        return transports.smtp_transport(host, app.config["ROSTER_SMTP_PORT"])
+    return transports.file_transport(Path(app.instance_path) / "outbox")
+
+
+@roster_cli.command("send-mail")
+@click.option("--loop", is_flag=True, help="Keep running, checking every --interval seconds.")
+@click.option("--interval", default=10.0, show_default=True, help="Seconds between checks.")
+def send_mail(loop: bool, interval: float) -> None:
+    """Deliver the mail waiting in the outbox, with retries and backoff."""
+    app = current_app._get_current_object()  # noqa: SLF001 - the app behind the proxy
+    sender = app.config["ROSTER_MAIL_SENDER"]
+    domain = sender.rpartition("@")[2] or "localhost"
+    while True:
+        report = outbox.deliver_due(db.engine(), mail_transport(app), sender=sender, domain=domain)
+        click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
+        if not loop:
+            return
+        time.sleep(interval)
 
 
 def init_app(app: Flask) -> None:

@@ -111,6 +111,18 @@ def session() -> Session:
     return g.db_session
 
 
+def lock_for_write(session: Session) -> None:
+    """Start the transaction as a writer on SQLite (BEGIN IMMEDIATE), so that a check-then-write
+    cannot race another writer; SQLAlchemy silently drops FOR UPDATE there. On PostgreSQL the
+    caller locks rows with FOR UPDATE instead, and this does nothing."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    driver = session.connection().connection.dbapi_connection
+    if driver.in_transaction:
+        raise RuntimeError("lock_for_write must come before any write in the transaction")
+    session.execute(sa.text("BEGIN IMMEDIATE"))
+
+
 def commit() -> None:
     """Commit the request's work; called once, by the request's end hook or a CLI command."""
     if "db_session" in g:

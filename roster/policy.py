@@ -190,3 +190,83 @@ def can_see_vetting_status(user: Actor | None) -> bool:
 def can_manage_commands(user: Actor | None) -> bool:
     """Add, rename, re-kind or delete commands and headquarters."""
     return _is(user, "admin")
+
+
+# --- Crisis requests -----------------------------------------------------------------------
+
+
+def can_raise_request(user: Actor | None) -> bool:
+    return _is(user, "lno", "coordinator")
+
+
+def staff_request_rank(user: Actor | None, today: date) -> int | None:
+    """The highest classification a staff user may read today (no clearance: unclassified only).
+    None when the user may see no requests at all (experts use `expert_request_rank`)."""
+    if not _is(user, "lno", "coordinator"):
+        return None
+    rank = effective_clearance_rank(user, today)
+    return CLEARANCE_RANK["NU"] if rank is None else rank
+
+
+def can_view_request(
+    user: Actor | None,
+    *,
+    classification: str,
+    requester_id: int,
+    command_id: int | None,
+    user_command_id: int | None,
+    viewer_rank: int | None,
+    involved: bool = False,
+) -> bool:
+    """No read-up, then need-to-know. `viewer_rank` is the staff user's rank today, or the
+    expert's verified clearance rank today; `involved` means the expert holds an offer or a seat
+    on the request. Admins run accounts, not requests, and see none."""
+    if viewer_rank is None or CLEARANCE_RANK[classification] > viewer_rank:
+        return False
+    if _is(user, "coordinator"):
+        return True
+    if _is(user, "lno"):
+        return user.id == requester_id or (command_id is not None and command_id == user_command_id)
+    return _is(user, "expert") and involved
+
+
+def can_edit_request(user: Actor | None, *, requester_id: int) -> bool:
+    """Drafts are edited by the LNO who raised them or a coordinator."""
+    return _is(user, "coordinator") or (_is(user, "lno") and user.id == requester_id)
+
+
+def can_match(user: Actor | None) -> bool:
+    """See ranked candidates and send offers."""
+    return _is(user, "coordinator")
+
+
+def can_log_engagement(user: Actor | None, *, requester_id: int, assigned: bool) -> bool:
+    return (
+        _is(user, "coordinator")
+        or (_is(user, "lno") and user.id == requester_id)
+        or (_is(user, "expert") and assigned)
+    )
+
+
+def request_workflow_role(user: Actor | None) -> str:
+    """The role name the workflow's transition table knows this user by."""
+    return user.role if user is not None and getattr(user, "active", False) else "anonymous"
+
+
+# --- Reports -------------------------------------------------------------------------------
+
+
+def can_view_dashboard(user: Actor | None) -> bool:
+    """The coordinator dashboard, its reports and their exports. Request figures in them still
+    count only the requests the viewer may see (`can_view_request`), so admins see none."""
+    return _is(user, "coordinator", "admin")
+
+
+def can_import_experts(user: Actor | None) -> bool:
+    """Bulk-import expert profiles from a spreadsheet."""
+    return _is(user, "coordinator")
+
+
+def can_export_search(user: Actor | None) -> bool:
+    """Download a roster search; the rows are the search's own, trimmed as on the page."""
+    return roster_scope(user) is not None

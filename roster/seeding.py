@@ -38,6 +38,7 @@ from roster.experts.models import (
 )
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import COMMAND_KINDS, TOPIC_AREAS, ClearanceLevel, Command, Topic
+from roster.search.index import reindex_experts
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_NOTE = "Seeded demo data"
@@ -166,9 +167,11 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
     session.flush()
 
     known = {e.email.lower(): e for e in session.exec(select(Expert)).all() if e.email}
+    added: list[Expert] = []
     for raw in experts:
         if raw["email"].lower() not in known:
             known[raw["email"].lower()] = _add_expert(session, raw, refs, counts)
+            added.append(known[raw["email"].lower()])
             counts["experts"] += 1
 
     for raw in accounts:
@@ -178,6 +181,7 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
                 expert.user_id = user.id
                 session.add(expert)
     session.flush()
+    reindex_experts(session, [e.id for e in added if e.id is not None])
     return dict(counts)
 
 

@@ -11,6 +11,7 @@ from alembic.migration import MigrationContext
 from roster.cli import alembic_config
 from roster.db import make_engine
 from roster.models_registry import metadata
+from roster.search.models import include_object
 from tests.conftest import ENGINES, new_database
 
 
@@ -21,7 +22,9 @@ def test_migrations_match_the_models(engine_name, pg_server, tmp_path_factory):
         command.upgrade(alembic_config(url), "head")
         engine = make_engine(url)
         with engine.connect() as conn:
-            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            context = MigrationContext.configure(
+                conn, opts={"compare_type": True, "include_object": include_object}
+            )
             diff = compare_metadata(context, metadata())
         engine.dispose()
         assert diff == []

@@ -17,6 +17,7 @@ from roster.accounts.passwords import hash_password, password_problem, verify_pa
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from roster.experts.models import Expert
+from roster.notify import outbox
 
 
 def token_digest(raw: str) -> str:
@@ -38,7 +39,34 @@ def find_user_by_email(session: Session, email: str) -> User | None:
 @dataclass
 class NewUser:
     user: User
-    invitation_token: str | None
+    invitation_url: str | None
+
+
+def invitation_url(base_url: str, raw_token: str) -> str:
+    return f"{base_url.rstrip('/')}/invitations/{raw_token}"
+
+
+INVITATION_MAIL = """Hello {name},
+
+You have been invited to the Roster, the alliance's vetted network of Human Security and
+Women, Peace and Security experts, as {role}.
+
+Set your password through this single-use link within {days} days:
+
+{link}
+
+If you did not expect this invitation, ignore this message.
+"""
+
+
+def mail_invitation(session: Session, user: User, link: str, days: int) -> None:
+    outbox.enqueue(
+        session,
+        kind="invitation",
+        to=user.email,
+        subject="Your invitation to the Roster",
+        body=INVITATION_MAIL.format(name=user.full_name, role=user.role, days=days, link=link),
+    )
 
 
 def create_user(
@@ -53,6 +81,7 @@ def create_user(
     command_id: int | None = None,
     invitation_days: int = 7,
     password: str | None = None,
+    base_url: str = "",
 ) -> NewUser:
     """Create an account and an invitation to set its password, or with `password` already set.
 
@@ -83,9 +112,11 @@ def create_user(
         user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
-    token = None
+    link = None
     if password is None:
         token = invite(session=session, user=user, actor=actor, days=invitation_days)
+        link = invitation_url(base_url, token)
+        mail_invitation(session, user, link, invitation_days)
     audit.record(
         session,
         actor=audit.actor_label(actor),
@@ -93,7 +124,7 @@ def create_user(
         subject=f"user:{user.id}",
         role=role,
     )
-    return NewUser(user=user, invitation_token=token)
+    return NewUser(user=user, invitation_url=link)
 
 
 def invite(*, session: Session, user: User, actor: User | None, days: int) -> str:

@@ -154,14 +154,14 @@ def invite() -> str | Response:
                 clearance_level=form.clearance_level.data or None,
                 clearance_expires_on=form.clearance_expires_on.data,
                 invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+                base_url=current_app.config["ROSTER_BASE_URL"],
             )
         except DomainError as exc:
             _attach_errors(form, exc)
         else:
-            link = url_for(
-                "accounts.accept_invitation", token=created.invitation_token, _external=True
+            return render_template(
+                "accounts/invited.html", user=created.user, link=created.invitation_url
             )
-            return render_template("accounts/invited.html", user=created.user, link=link)
     return render_template("accounts/invite.html", form=form)
 
 

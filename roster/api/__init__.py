@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from flask import Flask
 
-from roster.api import experts, openapi, reference, tokens, users  # noqa: F401 - register routes
+from roster.api import (  # noqa: F401 - modules register routes
+    experts,
+    openapi,
+    reference,
+    requests,
+    search,
+    tokens,
+    users,
+)
 from roster.api.core import bp
 from roster.extensions import csrf
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 
 from roster import db, policy
 from roster.api.core import answer, current_api_user, load_body, route
@@ -55,14 +55,14 @@ def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Respons
 )
 def create_expert() -> Response:
     data = load_body(ExpertCreateSchema())
-    expert, token = profiles.create_expert(
+    expert, link = profiles.create_expert(
         session=db.session(),
         actor=current_api_user(),
         data=data,
         today=db.today(),
         invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+        base_url=current_app.config["ROSTER_BASE_URL"],
     )
-    link = url_for("accounts.accept_invitation", token=token, _external=True)
     return expert_answer(expert, 201, invitation_url=link)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, current_app, url_for
+from flask import Response, current_app
 from sqlmodel import select
 
 from roster import db
@@ -58,13 +58,13 @@ def create_user() -> Response:
         clearance_level=clearance.get("level"),
         clearance_expires_on=clearance.get("expires_on"),
         invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+        base_url=current_app.config["ROSTER_BASE_URL"],
     )
-    link = url_for("accounts.accept_invitation", token=created.invitation_token, _external=True)
     payload = {
         "id": created.user.id,
         "email": created.user.email,
         "role": created.user.role,
-        "invitation_url": link,
+        "invitation_url": created.invitation_url,
     }
     return answer(UserCreatedSchema().dump(payload), 201)
 

@@ -24,6 +24,7 @@ from roster.experts.models import (
     FocalPoint,
     VettingDecision,
 )
+from roster.search.index import reindex_experts
 
 CHILD_TABLES = (
     ExpertTopic,
@@ -134,6 +135,7 @@ def erase_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> st
         subject=f"expert:{expert.id}",
     )
     session.flush()
+    reindex_experts(session, [expert.id])
     return pseudonym
 
 

@@ -25,6 +25,7 @@ from roster.experts.models import (
 )
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
+from roster.search.index import reindex_experts
 
 SCALARS = (
     "full_name",
@@ -135,6 +136,7 @@ def create_expert(
     data: dict[str, Any],
     today: date,
     invitation_days: int = 7,
+    base_url: str = "",
 ) -> tuple[Expert, str]:
     """A coordinator creates a profile and its expert account, and invites its owner."""
     if not policy.can_create_expert(actor):
@@ -147,6 +149,7 @@ def create_expert(
         full_name=data["full_name"],
         role="expert",
         invitation_days=invitation_days,
+        base_url=base_url,
     )
     expert = Expert(
         user_id=new.user.id,
@@ -163,8 +166,8 @@ def create_expert(
         action="expert.create",
         subject=f"expert:{expert.id}",
     )
-    session.flush()
-    return expert, new.invitation_token or ""
+    reindex_experts(session, [expert.id])
+    return expert, new.invitation_url or ""
 
 
 def update_expert(
@@ -195,6 +198,7 @@ def update_expert(
         subject=f"expert:{expert.id}",
         fields=sorted(data),
     )
+    reindex_experts(session, [expert.id])
     return expert
 
 

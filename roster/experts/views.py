@@ -144,18 +144,18 @@ def new() -> str | Response:
         data = form_data.read(form, {code for code, _n in topics})
         data["email"] = form.email.data
         try:
-            expert, token = profiles.create_expert(
+            expert, link = profiles.create_expert(
                 session=session,
                 actor=current_user,
                 data=data,
                 today=db.today(),
                 invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+                base_url=current_app.config["ROSTER_BASE_URL"],
             )
         except DomainError as exc:
             db.rollback()
             problems = form_data.attach_errors(form, exc)
         else:
-            link = url_for("accounts.accept_invitation", token=token, _external=True)
             flash(_("Profile created. Invitation link for its owner: %(link)s", link=link), "info")
             return redirect(url_for("experts.show", expert_id=expert.id))
     form_data.prepare_topics(form, topics)

@@ -181,14 +181,16 @@ def test_expert_erases_their_own_data_and_is_signed_out(app, make_expert, db_ses
     assert expert.full_name != "Gone Person" and expert.email is None
 
 
-def test_unconfirmed_items_reach_the_queue_and_can_be_confirmed(app, make_user, make_expert,
-                                                                 db_session):
+def test_unconfirmed_items_reach_the_queue_and_can_be_confirmed(
+    app, make_user, make_expert, db_session
+):
     from roster.experts.models import ExpertTopic
 
     coordinator = make_user("coordinator")
     expert = make_expert(full_name="Needs Confirming", clearance="NC", clearance_verified=False)
-    db_session.add(ExpertTopic(expert_id=expert.id, topic_code="poc", level=4, years=3,
-                               verified=False))
+    db_session.add(
+        ExpertTopic(expert_id=expert.id, topic_code="poc", level=4, years=3, verified=False)
+    )
     db_session.commit()
     client = signed_in(app, coordinator.email)
     queue = client.get("/vetting").get_data(as_text=True)

@@ -1,0 +1,186 @@
+"""marshmallow schemas for crisis requests, offers, the engagement log and feedback."""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate, validates_schema
+from marshmallow.exceptions import ValidationError
+
+from roster.api.schemas import StrictSchema
+from roster.policy import CLEARANCE_RANK
+from roster.reference.codes import CEFR_LEVELS
+from roster.requests.models import LOG_KINDS, MODES, REQUEST_KINDS, URGENCIES
+
+LEVELS = list(CLEARANCE_RANK)
+
+
+class NeedTopicSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    min_level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
+
+
+class NeedLanguageSchema(StrictSchema):
+    code = fields.String(required=True, validate=validate.Length(equal=2))
+    min_level = fields.String(required=True, validate=validate.OneOf(CEFR_LEVELS))
+
+
+class RequestInSchema(StrictSchema):
+    title = fields.String(validate=validate.Length(min=1, max=200))
+    description = fields.String(validate=validate.Length(max=10000))
+    kind = fields.String(validate=validate.OneOf(REQUEST_KINDS))
+    classification = fields.String(validate=validate.OneOf(LEVELS))
+    required_clearance = fields.String(validate=validate.OneOf(LEVELS))
+    topics = fields.List(fields.Nested(NeedTopicSchema), validate=validate.Length(max=30))
+    languages = fields.List(fields.Nested(NeedLanguageSchema), validate=validate.Length(max=20))
+    regions = fields.List(
+        fields.String(validate=validate.Length(equal=2)), validate=validate.Length(max=50)
+    )
+    urgency = fields.String(validate=validate.OneOf(URGENCIES))
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    mode = fields.String(validate=validate.OneOf(MODES))
+    seats = fields.Integer(strict=True, validate=validate.Range(1, 50))
+
+    @validates_schema
+    def _ordered(self, data: dict, **_kwargs: object) -> None:
+        if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("The end date is before the start date.", "ends_on")
+
+
+class RequestCreateSchema(RequestInSchema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    kind = fields.String(required=True, validate=validate.OneOf(REQUEST_KINDS))
+    classification = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    required_clearance = fields.String(required=True, validate=validate.OneOf(LEVELS))
+    urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    mode = fields.String(required=True, validate=validate.OneOf(MODES))
+    seats = fields.Integer(required=True, strict=True, validate=validate.Range(1, 50))
+
+
+class HistorySchema(Schema):
+    at = fields.AwareDateTime()
+    actor = fields.Integer(allow_none=True)
+    action = fields.String()
+    from_ = fields.String(data_key="from", allow_none=True)
+    to = fields.String()
+    note = fields.String()
+
+
+class RequestOutSchema(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    description = fields.String()
+    kind = fields.String()
+    classification = fields.String()
+    required_clearance = fields.String()
+    topics = fields.List(fields.Nested(NeedTopicSchema))
+    languages = fields.List(fields.Nested(NeedLanguageSchema))
+    regions = fields.List(fields.String())
+    urgency = fields.String()
+    starts_on = fields.Date()
+    ends_on = fields.Date()
+    mode = fields.String()
+    seats = fields.Integer()
+    filled = fields.Integer()
+    state = fields.String()
+    requested_by = fields.Integer()
+    command_id = fields.Integer(allow_none=True)
+    created_at = fields.AwareDateTime()
+    version = fields.Integer()
+    history = fields.List(fields.Nested(HistorySchema))
+
+
+class RequestListSchema(Schema):
+    items = fields.List(fields.Nested(RequestOutSchema))
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class ListQuerySchema(StrictSchema):
+    state = fields.String(validate=validate.Length(max=12))
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(1, 100))
+
+
+class NoteSchema(StrictSchema):
+    note = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class CandidateSchema(Schema):
+    expert_id = fields.Integer()
+    excluded = fields.Boolean()
+    score = fields.Float()
+    components = fields.Dict(keys=fields.String(), values=fields.Float())
+    reasons = fields.List(fields.String())
+
+
+class ExcludedSchema(Schema):
+    expert_id = fields.Integer()
+    reasons = fields.List(fields.String())
+
+
+class CandidatesQuerySchema(StrictSchema):
+    explain = fields.String(validate=validate.OneOf(["excluded"]))
+    limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+
+
+class OfferCreateSchema(StrictSchema):
+    expert_ids = fields.List(
+        fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=100)
+    )
+    respond_by = fields.AwareDateTime(required=True)
+
+
+class OfferSchema(Schema):
+    id = fields.Integer()
+    request_id = fields.Integer()
+    expert_id = fields.Integer()
+    state = fields.String()
+    respond_by = fields.AwareDateTime()
+    created_at = fields.AwareDateTime()
+    responded_at = fields.AwareDateTime(allow_none=True)
+    decline_reason = fields.String()
+
+
+class DeclineSchema(StrictSchema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+
+
+class LogEntryInSchema(StrictSchema):
+    kind = fields.String(required=True, validate=validate.OneOf(LOG_KINDS))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+
+
+class LogEntrySchema(Schema):
+    id = fields.Integer()
+    kind = fields.String()
+    summary = fields.String()
+    author_id = fields.Integer()
+    at = fields.AwareDateTime()
+
+
+class FeedbackInSchema(StrictSchema):
+    expert_id = fields.Integer(strict=True, load_default=None, allow_none=True)
+    rating = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 5)
+    )
+    clarity = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 5)
+    )
+    usefulness = fields.Integer(
+        strict=True, load_default=None, allow_none=True, validate=validate.Range(1, 5)
+    )
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class FeedbackSchema(Schema):
+    id = fields.Integer()
+    expert_id = fields.Integer()
+    direction = fields.String()
+    rating = fields.Integer(allow_none=True)
+    clarity = fields.Integer(allow_none=True)
+    usefulness = fields.Integer(allow_none=True)
+    comment = fields.String()
+    at = fields.AwareDateTime()

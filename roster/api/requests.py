@@ -1,0 +1,347 @@
+"""Crisis requests over the API: raise, list, edit, act, match, offer, log and feedback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, current_app, request
+from marshmallow import Schema
+
+from roster import db
+from roster.api.core import answer, current_api_user, load_body, route
+from roster.api.request_schemas import (
+    CandidateSchema,
+    CandidatesQuerySchema,
+    DeclineSchema,
+    FeedbackInSchema,
+    FeedbackSchema,
+    ListQuerySchema,
+    LogEntryInSchema,
+    LogEntrySchema,
+    NoteSchema,
+    OfferCreateSchema,
+    OfferSchema,
+    RequestCreateSchema,
+    RequestInSchema,
+    RequestListSchema,
+    RequestOutSchema,
+)
+from roster.errors import Forbidden
+from roster.requests import engagement, offers, services
+from roster.requests.models import CrisisRequest
+
+ERRORS = (400, 401, 403, 404, 409, 422)
+# What an expert with an offer or a seat needs to know; the rest is for staff.
+EXPERT_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "description",
+        "kind",
+        "classification",
+        "urgency",
+        "starts_on",
+        "ends_on",
+        "mode",
+        "topics",
+        "languages",
+        "regions",
+        "state",
+    }
+)
+
+
+def load_query(schema: Schema) -> dict[str, Any]:
+    return schema.load(request.args.to_dict())
+
+
+def viewer() -> services.Viewer:
+    return services.viewer_for(db.session(), current_api_user(), db.today())
+
+
+def visible(request_id: int) -> CrisisRequest:
+    return services.get_visible(db.session(), viewer(), request_id)
+
+
+def request_document(found: CrisisRequest) -> dict[str, Any]:
+    session = db.session()
+    body = RequestOutSchema().dump(
+        {
+            **found.model_dump(),
+            **services.needs(session, found),
+            "requested_by": found.requested_by_id,
+            "history": [
+                {
+                    "at": e.at,
+                    "actor": e.actor_id,
+                    "action": e.action,
+                    "from_": e.from_state,
+                    "to": e.to_state,
+                    "note": e.note,
+                }
+                for e in services.history(session, found)
+            ],
+        }
+    )
+    if current_api_user().role == "expert":
+        body = {k: v for k, v in body.items() if k in EXPERT_FIELDS}
+    return body
+
+
+@route(
+    "/requests",
+    "POST",
+    summary="Raise a crisis request (draft)",
+    body=RequestCreateSchema,
+    response=RequestOutSchema(),
+    status=201,
+    errors=ERRORS,
+)
+def create_request() -> Response:
+    data = load_body(RequestCreateSchema())
+    created = services.create_request(
+        session=db.session(), actor=current_api_user(), data=data, today=db.today()
+    )
+    return answer(request_document(created), 201)
+
+
+@route(
+    "/requests",
+    "GET",
+    summary="Requests you may see",
+    response=RequestListSchema(),
+    query=ListQuerySchema,
+    errors=(401, 422),
+)
+def list_requests() -> Response:
+    query = load_query(ListQuerySchema())
+    rows, total = services.visible_requests(
+        db.session(),
+        viewer(),
+        state=query.get("state"),
+        page=query["page"],
+        per_page=query["per_page"],
+    )
+    return answer(
+        {
+            "items": [request_document(r) for r in rows],
+            "total": total,
+            "page": query["page"],
+            "per_page": query["per_page"],
+        }
+    )
+
+
+@route(
+    "/requests/{id}", "GET", summary="One request", response=RequestOutSchema(), errors=(401, 404)
+)
+def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
+    return answer(request_document(visible(id)))
+
+
+@route(
+    "/requests/{id}",
+    "PATCH",
+    summary="Edit a draft request",
+    body=RequestInSchema,
+    response=RequestOutSchema(),
+    errors=ERRORS,
+)
+def patch_request(id: int) -> Response:  # noqa: A002
+    found = visible(id)
+    data = load_body(RequestInSchema())
+    services.update_request(
+        session=db.session(), actor=current_api_user(), request=found, data=data, today=db.today()
+    )
+    return answer(request_document(found))
+
+
+@route(
+    "/requests/{id}/actions/{action}",
+    "POST",
+    summary="Take a workflow action",
+    body=NoteSchema,
+    response=RequestOutSchema(),
+    errors=ERRORS,
+)
+def act(id: int, action: str) -> Response:  # noqa: A002
+    found = visible(id)
+    data = load_body(NoteSchema())
+    engagement.take_action(
+        session=db.session(),
+        actor=current_api_user(),
+        request=found,
+        action=action,
+        note=data["note"],
+    )
+    return answer(request_document(found))
+
+
+@route(
+    "/requests/{id}/candidates",
+    "GET",
+    summary="Ranked, explained candidates",
+    response=CandidateSchema(many=True),
+    query=CandidatesQuerySchema,
+    errors=(401, 403, 404, 422),
+)
+def list_candidates(id: int) -> Response:  # noqa: A002
+    query = load_query(CandidatesQuerySchema())
+    found = visible(id)
+    explain = query.get("explain") == "excluded"
+    ranking = offers.candidates(
+        session=db.session(),
+        actor=current_api_user(),
+        request=found,
+        today=db.today(),
+        explain=explain,
+        limit=query["limit"],
+    )
+    ranked = CandidateSchema(many=True).dump(
+        [
+            {
+                "expert_id": r.expert_id,
+                "score": r.score,
+                "components": r.components,
+                "reasons": list(r.reasons),
+            }
+            for r in ranking.ranked
+        ]
+    )
+    # The contract's list keeps its shape: experts left out follow the ranked ones, marked
+    # `excluded` with the hard rules' reason codes.
+    for item in ranked:
+        item["excluded"] = False
+    left_out = (
+        [
+            {
+                "expert_id": e.expert_id,
+                "score": 0.0,
+                "components": {},
+                "excluded": True,
+                "reasons": list(e.reasons),
+            }
+            for e in ranking.excluded
+        ]
+        if explain
+        else []
+    )
+    return answer(ranked + left_out)
+
+
+@route(
+    "/requests/{id}/offers",
+    "POST",
+    summary="Offer seats to experts",
+    body=OfferCreateSchema,
+    response=OfferSchema(many=True),
+    status=201,
+    errors=ERRORS,
+)
+def create_offers(id: int) -> Response:  # noqa: A002
+    found = visible(id)
+    data = load_body(OfferCreateSchema())
+    made = offers.send_offers(
+        session=db.session(),
+        actor=current_api_user(),
+        request=found,
+        expert_ids=data["expert_ids"],
+        respond_by=data["respond_by"],
+        today=db.today(),
+        base_url=current_app.config["ROSTER_BASE_URL"],
+    )
+    return answer(OfferSchema(many=True).dump(made), 201)
+
+
+@route(
+    "/offers",
+    "GET",
+    summary="Your offers (experts)",
+    response=OfferSchema(many=True),
+    errors=(401, 403),
+)
+def my_offers() -> Response:
+    return answer(OfferSchema(many=True).dump(offers.offers_of(db.session(), current_api_user())))
+
+
+@route(
+    "/offers/{id}/accept",
+    "POST",
+    summary="Accept an offer",
+    response=OfferSchema(),
+    errors=(401, 403, 404, 409),
+)
+def accept(id: int) -> Response:  # noqa: A002
+    offer = offers.accept_offer(session=db.session(), actor=current_api_user(), offer_id=id)
+    return answer(OfferSchema().dump(offer))
+
+
+@route(
+    "/offers/{id}/decline",
+    "POST",
+    summary="Decline an offer",
+    body=DeclineSchema,
+    response=OfferSchema(),
+    errors=ERRORS,
+)
+def decline(id: int) -> Response:  # noqa: A002
+    data = load_body(DeclineSchema())
+    offer = offers.decline_offer(
+        session=db.session(), actor=current_api_user(), offer_id=id, reason=data["reason"]
+    )
+    return answer(OfferSchema().dump(offer))
+
+
+@route(
+    "/requests/{id}/engagement-log",
+    "POST",
+    summary="Log an activity or deliverable",
+    body=LogEntryInSchema,
+    response=LogEntrySchema(),
+    status=201,
+    errors=ERRORS,
+)
+def log_entry(id: int) -> Response:  # noqa: A002
+    found = visible(id)
+    data = load_body(LogEntryInSchema())
+    entry = engagement.add_log_entry(
+        session=db.session(),
+        actor=current_api_user(),
+        request=found,
+        kind=data["kind"],
+        summary=data["summary"],
+    )
+    return answer(LogEntrySchema().dump(entry), 201)
+
+
+@route(
+    "/requests/{id}/engagement-log",
+    "GET",
+    summary="The engagement log",
+    response=LogEntrySchema(many=True),
+    errors=(401, 403, 404),
+)
+def read_log(id: int) -> Response:  # noqa: A002
+    found = visible(id)
+    user = current_api_user()
+    if user.role == "expert" and not engagement.is_assigned(db.session(), user, found):
+        raise Forbidden("Only the team reads the engagement log.")
+    return answer(LogEntrySchema(many=True).dump(engagement.log_entries(db.session(), found)))
+
+
+@route(
+    "/requests/{id}/feedback",
+    "POST",
+    summary="Rate an expert, or the request",
+    body=FeedbackInSchema,
+    response=FeedbackSchema(),
+    status=201,
+    errors=ERRORS,
+)
+def feedback(id: int) -> Response:  # noqa: A002
+    found = visible(id)
+    data = load_body(FeedbackInSchema())
+    row = engagement.give_feedback(
+        session=db.session(), actor=current_api_user(), request=found, **data
+    )
+    return answer(FeedbackSchema().dump(row), 201)

@@ -1,0 +1,1 @@
+"""Mail: the transactional outbox, its delivery worker and the transports it sends through."""

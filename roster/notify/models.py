@@ -1,0 +1,34 @@
+"""The outbox table: every notification is a row written in the transaction that caused it."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from roster.db import UTCDateTime, one_of, utcnow
+
+OUTBOX_STATES = ("pending", "sent", "failed")
+
+
+class OutboxMessage(SQLModel, table=True):
+    """One mail to send. `state` moves pending -> sent, or pending -> failed after retries."""
+
+    __tablename__ = "outbox_message"
+    __table_args__ = (
+        one_of("state", OUTBOX_STATES),
+        sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    kind: str = Field(max_length=40)
+    to_address: str = Field(max_length=254)
+    subject: str = Field(max_length=200)
+    body: str = Field(sa_type=sa.Text)
+    state: str = Field(default="pending", max_length=10)
+    attempts: int = Field(default=0)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    last_error: str | None = Field(default=None, max_length=500)

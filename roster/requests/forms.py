@@ -1,0 +1,201 @@
+"""WTForms for the liaison workflow: raising a request, moving it along, the engagement log,
+feedback, choosing candidates and answering offers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    DateTimeLocalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
+from roster.reference.codes import CEFR_LEVELS, languages
+
+KIND_LABELS = {
+    "crisis": _l("Crisis"),
+    "exercise": _l("Exercise"),
+    "training": _l("Training"),
+    "consultation": _l("Consultation"),
+}
+URGENCY_LABELS = {
+    "routine": _l("Routine"),
+    "priority": _l("Priority"),
+    "immediate": _l("Immediate"),
+}
+MODE_LABELS = {"remote": _l("Remote"), "deployed": _l("Deployed")}
+STATE_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "matching": _l("Matching"),
+    "staffed": _l("Staffed"),
+    "active": _l("Active"),
+    "completed": _l("Completed"),
+    "rejected": _l("Rejected"),
+    "cancelled": _l("Cancelled"),
+}
+ACTION_LABELS = {
+    "submit": _l("Submit"),
+    "triage": _l("Accept for matching"),
+    "reject": _l("Reject"),
+    "return": _l("Return for changes"),
+    "start": _l("Start the engagement"),
+    "complete": _l("Complete the engagement"),
+    "cancel": _l("Cancel the request"),
+    "create": _l("Created"),
+    "staff": _l("Staffed"),
+    "reopen": _l("Reopened"),
+}
+LOG_KIND_LABELS = {
+    "consultation": _l("Consultation"),
+    "deliverable": _l("Deliverable"),
+    "exercise": _l("Exercise"),
+    "note": _l("Note"),
+}
+OFFER_STATE_LABELS = {
+    "open": _l("Open"),
+    "accepted": _l("Accepted"),
+    "declined": _l("Declined"),
+    "withdrawn": _l("Withdrawn"),
+    "expired": _l("Expired"),
+}
+EXCLUSION_LABELS = {
+    "not_vetted": _l("not vetted, or vetting expired"),
+    "clearance_too_low": _l("clearance too low"),
+    "clearance_expires": _l("clearance expires before the request ends"),
+    "unavailable": _l("unavailable over the dates"),
+    "at_capacity": _l("already at the most engagements at once"),
+    "double_booked": _l("already booked over the dates"),
+}
+COMPONENT_LABELS = {
+    "topic": _l("Topic"),
+    "language": _l("Language"),
+    "region": _l("Region"),
+    "availability": _l("Availability"),
+    "balance": _l("Balance"),
+    "rotation": _l("Rotation"),
+}
+RATINGS = choices([(n, str(n)) for n in range(1, 6)], "—")
+NEED_LEVELS = choices(
+    [(0, _l("Not needed"))] + [(n, label) for n, label in LEVEL_LABELS.items() if n]
+)
+
+
+def _clearance_choices() -> list:
+    return choices([(c, c) for c in CLEARANCES])
+
+
+class TopicNeed(Form):
+    code = HiddenField()
+    level = SelectField(_l("Minimum level"), coerce=int, choices=NEED_LEVELS)
+
+
+class LanguageNeed(Form):
+    code = SelectField(_l("Language"), choices=[])
+    level = SelectField(_l("Minimum level"), choices=choices([(lv, lv) for lv in CEFR_LEVELS], "—"))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
+
+
+class RequestForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
+    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    kind = SelectField(
+        _l("Kind of request"), choices=choices(KIND_LABELS.items()), default="crisis"
+    )
+    classification = SelectField(
+        _l("Classification of the request"),
+        choices=_clearance_choices(),
+        default="NU",
+        description=_l("No higher than your own clearance."),
+    )
+    required_clearance = SelectField(
+        _l("Clearance the experts need"),
+        choices=_clearance_choices(),
+        default="NU",
+        description=_l("At least the request's classification."),
+    )
+    topics = FieldList(FormField(TopicNeed))
+    languages = FieldList(FormField(LanguageNeed))
+    regions = SelectMultipleField(_l("Countries concerned"), choices=country_choices())
+    urgency = SelectField(_l("Urgency"), choices=choices(URGENCY_LABELS.items()), default="routine")
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    mode = SelectField(_l("Mode"), choices=choices(MODE_LABELS.items()), default="remote")
+    seats = IntegerField(
+        _l("Experts needed"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]
+    )
+
+
+class StateFilterForm(Form):
+    """The GET filter of the request list (no CSRF: it changes nothing)."""
+
+    state = SelectField(
+        _l("State"), choices=choices(STATE_LABELS.items(), _l("All")), validators=[Optional()]
+    )
+
+
+class ActionForm(FlaskForm):
+    """A workflow action with an optional note; also the CSRF-only form of one-button posts."""
+
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+
+
+class LogForm(FlaskForm):
+    kind = SelectField(_l("Kind of entry"), choices=choices(LOG_KIND_LABELS.items()))
+    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=5000)])
+
+
+class ExpertFeedbackForm(FlaskForm):
+    """The requesting LNO rates one expert of the team (rendered with a per-expert prefix)."""
+
+    rating = SelectField(
+        _l("Rating (1 poor, 5 excellent)"), choices=RATINGS, validators=[DataRequired()]
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+class RequestFeedbackForm(FlaskForm):
+    """An assigned expert rates the request."""
+
+    clarity = SelectField(
+        _l("Clarity of the request (1 poor, 5 excellent)"),
+        choices=RATINGS,
+        validators=[DataRequired()],
+    )
+    usefulness = SelectField(
+        _l("Usefulness of the engagement (1 poor, 5 excellent)"),
+        choices=RATINGS,
+        validators=[DataRequired()],
+    )
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+
+
+class OffersForm(FlaskForm):
+    """The coordinator's choice of candidates; the checkboxes are drawn in the ranking table."""
+
+    expert_ids = SelectMultipleField(
+        _l("Selected experts"), coerce=int, choices=[], validate_choice=False
+    )
+    respond_by = DateTimeLocalField(
+        _l("Respond by (UTC)"), format="%Y-%m-%dT%H:%M", validators=[DataRequired()]
+    )
+
+
+class DeclineForm(FlaskForm):
+    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=500)])

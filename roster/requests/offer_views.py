@@ -1,0 +1,189 @@
+"""Matching pages: a request's ranked candidates and the offers sent to them, and the expert's
+own offers with accept and decline."""
+
+from __future__ import annotations
+
+from datetime import UTC, timedelta
+from typing import Any
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
+from flask import request as http
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from werkzeug.wrappers import Response
+
+from roster import db, policy
+from roster.db import utcnow
+from roster.errors import DomainError, Forbidden, NotFound
+from roster.requests import form_data, offers, services
+from roster.requests.form_data import visible_or_404
+from roster.requests.forms import (
+    COMPONENT_LABELS,
+    EXCLUSION_LABELS,
+    MODE_LABELS,
+    OFFER_STATE_LABELS,
+    ActionForm,
+    DeclineForm,
+    OffersForm,
+)
+from roster.requests.models import CrisisRequest
+
+bp = Blueprint("offers", __name__)
+REPLY_HOURS = 48
+
+
+def _matchable_or_error(request_id: int) -> CrisisRequest:
+    if not policy.can_match(current_user):
+        abort(403)
+    return visible_or_404(request_id)
+
+
+def _candidates_page(
+    req: CrisisRequest, form: OffersForm, *, warnings: list[dict[str, Any]], status: int = 200
+) -> tuple[str, int]:
+    session = db.session()
+    explain = http.args.get("explain") == "excluded"
+    ranking = offers.candidates(
+        session=session, actor=current_user, request=req, today=db.today(), explain=explain
+    )
+    names = form_data.expert_names(
+        session,
+        [r.expert_id for r in ranking.ranked]
+        + [e.expert_id for e in ranking.excluded]
+        + [w["expert_id"] for w in warnings],
+    )
+    html = render_template(
+        "requests/candidates.html",
+        req=req,
+        ranking=ranking,
+        names=names,
+        form=form,
+        selected=set(form.expert_ids.data or []),
+        warnings=warnings,
+        explain=explain,
+        component_labels=COMPONENT_LABELS,
+        exclusion_labels=EXCLUSION_LABELS,
+    )
+    return html, status
+
+
+@bp.route("/requests/<int:request_id>/candidates", methods=["GET", "POST"])
+@login_required
+def candidates(request_id: int) -> tuple[str, int] | Response:
+    req = _matchable_or_error(request_id)
+    form = OffersForm()
+    if not form.is_submitted():
+        form.respond_by.data = (utcnow() + timedelta(hours=REPLY_HOURS)).replace(
+            second=0, microsecond=0, tzinfo=None
+        )
+        return _candidates_page(req, form, warnings=[])
+    if not form.validate_on_submit():
+        return _candidates_page(req, form, warnings=[], status=422)
+    session, chosen = db.session(), list(dict.fromkeys(form.expert_ids.data or []))
+    if not chosen:
+        form.expert_ids.errors = [_("Choose at least one expert.")]
+        return _candidates_page(req, form, warnings=[], status=422)
+    failures = offers.hard_rule_failures(session, req, chosen, db.today())
+    if failures:
+        warnings = [{"expert_id": eid, "reasons": codes} for eid, codes in sorted(failures.items())]
+        return _candidates_page(req, form, warnings=warnings, status=409)
+    try:
+        sent = offers.send_offers(
+            session=session,
+            actor=current_user,
+            request=req,
+            expert_ids=chosen,
+            respond_by=form.respond_by.data.replace(tzinfo=UTC),
+            today=db.today(),
+            base_url=current_app.config["ROSTER_BASE_URL"],
+        )
+    except DomainError as exc:
+        db.rollback()
+        if isinstance(exc, Forbidden):
+            abort(403)
+        target = form.respond_by if "respond_by" in exc.fields else form.expert_ids
+        target.errors = [*target.errors, exc.message]
+        return _candidates_page(req, form, warnings=[], status=exc.status)
+    flash(_("Offers sent: %(n)s.", n=len(sent)), "info")
+    return redirect(url_for("requests.show", request_id=req.id))
+
+
+def _offers_page(
+    *, message: str | None = None, errors: dict[int, list[str]] | None = None, status: int = 200
+) -> tuple[str, int]:
+    session = db.session()
+    try:
+        mine = offers.offers_of(session, current_user)
+    except Forbidden:
+        abort(403)
+    viewer = services.viewer_for(session, current_user, db.today())
+    requests: dict[int, CrisisRequest | None] = {}
+    for offer in mine:
+        try:
+            requests[offer.request_id] = services.get_visible(session, viewer, offer.request_id)
+        except NotFound:
+            requests[offer.request_id] = None
+    html = render_template(
+        "requests/offers.html",
+        offers=mine,
+        requests=requests,
+        message=message,
+        errors=errors or {},
+        typed=http.form.get("reason", "") if errors else "",
+        action=ActionForm(formdata=None),
+        decline_form=DeclineForm(formdata=None),
+        states=OFFER_STATE_LABELS,
+        modes=MODE_LABELS,
+        now=utcnow(),
+    )
+    return html, status
+
+
+@bp.get("/offers")
+@login_required
+def index() -> tuple[str, int]:
+    return _offers_page()
+
+
+def _answer_refused(exc: DomainError) -> tuple[str, int]:
+    db.rollback()
+    if isinstance(exc, Forbidden):
+        abort(403)
+    if isinstance(exc, NotFound):
+        abort(404)
+    return _offers_page(message=exc.message, status=exc.status)
+
+
+@bp.post("/offers/<int:offer_id>/accept")
+@login_required
+def accept(offer_id: int) -> tuple[str, int] | Response:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    # accept_offer takes the write lock first: nothing may be written before it in this request.
+    try:
+        offers.accept_offer(session=db.session(), actor=current_user, offer_id=offer_id)
+    except DomainError as exc:
+        return _answer_refused(exc)
+    flash(_("You accepted the offer. The requesting officer will contact you."), "info")
+    return redirect(url_for("offers.index"))
+
+
+@bp.post("/offers/<int:offer_id>/decline")
+@login_required
+def decline(offer_id: int) -> tuple[str, int] | Response:
+    form = DeclineForm()
+    if not form.validate_on_submit():
+        errors = form.reason.errors or [_("Please give a reason.")]
+        return _offers_page(errors={offer_id: list(errors)}, status=422)
+    try:
+        offers.decline_offer(
+            session=db.session(), actor=current_user, offer_id=offer_id, reason=form.reason.data
+        )
+    except DomainError as exc:
+        return _answer_refused(exc)
+    flash(_("You declined the offer."), "info")
+    return redirect(url_for("offers.index"))
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

@@ -1,0 +1,323 @@
+"""Offers and seats: rank candidates, send offers, accept without over-assignment or double
+booking, decline, expire and withdraw."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from roster import audit, policy
+from roster.db import lock_for_write, utcnow
+from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from roster.experts.models import Expert
+from roster.notify import outbox
+from roster.requests import facts
+from roster.requests.matching import Ranking, rank
+from roster.requests.models import Assignment, CrisisRequest, Offer
+from roster.requests.services import apply_action
+from roster.requests.weights import MatchingWeights
+
+FRESH = {"populate_existing": True}
+
+
+def candidates(
+    *,
+    session: Session,
+    actor: Any,
+    request: CrisisRequest,
+    today: date,
+    explain: bool = False,
+    weights: MatchingWeights | None = None,
+    limit: int | None = 50,
+) -> Ranking:
+    if not policy.can_match(actor):
+        raise Forbidden("Only coordinators see candidates.")
+    pool = facts.candidate_facts(session, today=today, vetted_only=not explain)
+    extra = {"weights": weights} if weights is not None else {}
+    return rank(
+        facts.request_spec(session, request),
+        pool,
+        today=today,
+        team=facts.team_so_far(session, request),
+        limit=limit,
+        explain=explain,
+        **extra,
+    )
+
+
+def hard_rule_failures(
+    session: Session, request: CrisisRequest, expert_ids: Iterable[int], today: date
+) -> dict[int, list[str]]:
+    """For each selected expert who would be excluded now: the reason codes."""
+    ids = list(dict.fromkeys(expert_ids))
+    pool = facts.candidate_facts(session, today=today, expert_ids=ids, vetted_only=False)
+    found = {f.expert_id for f in pool}
+    ranking = rank(facts.request_spec(session, request), pool, today=today, explain=True, limit=0)
+    failures = {e.expert_id: list(e.reasons) for e in ranking.excluded}
+    for missing in set(ids) - found:
+        failures[missing] = ["not_vetted"]
+    return failures
+
+
+def send_offers(
+    *,
+    session: Session,
+    actor: Any,
+    request: CrisisRequest,
+    expert_ids: list[int],
+    respond_by: datetime,
+    today: date,
+    base_url: str = "",
+) -> list[Offer]:
+    if not policy.can_match(actor):
+        raise Forbidden("Only coordinators send offers.")
+    if request.state != "matching":
+        raise Conflict("Offers can be sent only while the request is being matched.")
+    if not expert_ids:
+        raise ValidationFailed("Choose at least one expert.", {"expert_ids": ["Empty."]})
+    if respond_by <= utcnow():
+        raise ValidationFailed(
+            "The reply deadline has passed.", {"respond_by": ["Must be in the future."]}
+        )
+    failures = hard_rule_failures(session, request, expert_ids, today)
+    if failures:
+        raise Conflict(
+            "Some selected experts no longer pass a hard rule.",
+            {
+                "expert_ids": [
+                    f"{eid}: {', '.join(codes)}" for eid, codes in sorted(failures.items())
+                ]
+            },
+        )
+    already = set(
+        session.exec(
+            select(Offer.expert_id).where(Offer.request_id == request.id, Offer.state == "open")
+        ).all()
+    )
+    offers = []
+    for expert_id in dict.fromkeys(expert_ids):
+        if expert_id in already:
+            continue
+        offer = Offer(
+            request_id=request.id,
+            expert_id=expert_id,
+            respond_by=respond_by,
+            created_by_id=actor.id,
+        )
+        session.add(offer)
+        offers.append(offer)
+        expert = session.get(Expert, expert_id)
+        if expert.email:
+            outbox.enqueue(
+                session,
+                kind="offer",
+                to=expert.email,
+                subject=f"An offer from the Roster: {request.title}",
+                body=OFFER_MAIL.format(
+                    name=expert.full_name,
+                    title=request.title,
+                    starts=request.starts_on,
+                    ends=request.ends_on,
+                    mode=request.mode,
+                    respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+                    link=f"{base_url.rstrip('/')}/offers",
+                ),
+            )
+    session.flush()
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="offer.send",
+        subject=f"request:{request.id}",
+        experts=sorted(o.expert_id for o in offers),
+    )
+    return offers
+
+
+OFFER_MAIL = """Hello {name},
+
+You are offered a seat on "{title}" ({mode}, {starts} to {ends}).
+Please accept or decline by {respond_by}:
+
+{link}
+"""
+WITHDRAWN_MAIL = """Hello {name},
+
+The offer for "{title}" was withdrawn: {why}. Thank you for your time.
+"""
+
+
+def own_expert(session: Session, actor: Any) -> Expert:
+    expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
+    if expert is None or actor.role != "expert" or not actor.active:
+        raise Forbidden("Only experts answer offers.")
+    return expert
+
+
+def offers_of(session: Session, actor: Any) -> list[Offer]:
+    expert = own_expert(session, actor)
+    return list(
+        session.exec(
+            select(Offer)
+            .where(Offer.expert_id == expert.id)
+            .order_by(Offer.created_at.desc(), Offer.id.desc())
+        )
+    )
+
+
+def _locked(session: Session, actor: Any, offer_id: int) -> tuple[Offer, CrisisRequest, Expert]:
+    """Take the write locks (SQLite: the database; PostgreSQL: the request and expert rows),
+    then read the offer, request and expert afresh."""
+    lock_for_write(session)
+    expert = own_expert(session, actor)
+    offer = session.exec(
+        select(Offer).where(Offer.id == offer_id).execution_options(**FRESH)
+    ).first()
+    if offer is None or offer.expert_id != expert.id:
+        raise NotFound("No such offer.")
+    request = session.exec(
+        select(CrisisRequest)
+        .where(CrisisRequest.id == offer.request_id)
+        .with_for_update()
+        .execution_options(**FRESH)
+    ).one()
+    expert = session.exec(
+        select(Expert).where(Expert.id == expert.id).with_for_update().execution_options(**FRESH)
+    ).one()
+    offer = session.exec(select(Offer).where(Offer.id == offer_id).execution_options(**FRESH)).one()
+    return offer, request, expert
+
+
+def accept_offer(*, session: Session, actor: Any, offer_id: int) -> Offer:
+    """Take a seat: refused (409) when the offer is not open, no seat is left, or the expert
+    would be double-booked. Safe under concurrent accepts on both engines."""
+    offer, request, expert = _locked(session, actor, offer_id)
+    now = utcnow()
+    if offer.state != "open":
+        raise Conflict(f"This offer is {offer.state}.")
+    if offer.respond_by < now:
+        raise Conflict("The reply deadline for this offer has passed.")
+    if request.state != "matching":
+        raise Conflict("This request is no longer being staffed.")
+    overlapping = session.exec(
+        select(Assignment).where(
+            Assignment.expert_id == expert.id,
+            Assignment.request_id != request.id,
+            Assignment.starts_on <= request.ends_on,
+            Assignment.ends_on >= request.starts_on,
+        )
+    ).all()
+    deployed = request.mode == "deployed" or any(a.mode == "deployed" for a in overlapping)
+    if len(overlapping) >= expert.max_concurrent or (overlapping and deployed):
+        raise Conflict("You are already engaged elsewhere over these dates.")
+    taken = session.execute(
+        sa.update(CrisisRequest)
+        .where(
+            CrisisRequest.id == request.id,
+            CrisisRequest.filled < CrisisRequest.seats,
+            CrisisRequest.state == "matching",
+        )
+        .values(filled=CrisisRequest.filled + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if taken.rowcount != 1:
+        raise Conflict("Every seat on this request is taken.")
+    session.add(
+        Assignment(
+            request_id=request.id,
+            expert_id=expert.id,
+            offer_id=offer.id,
+            starts_on=request.starts_on,
+            ends_on=request.ends_on,
+            mode=request.mode,
+        )
+    )
+    offer.state, offer.responded_at = "accepted", now
+    session.add(offer)
+    try:
+        session.flush()
+    except IntegrityError as exc:
+        raise Conflict("You already hold a seat on this request.") from exc
+    session.refresh(request)
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="offer.accept",
+        subject=f"request:{request.id}",
+        offer=offer.id,
+    )
+    if request.filled >= request.seats:
+        withdraw_open_offers(session, request, why="every seat is now taken")
+        apply_action(
+            session=session,
+            actor=None,
+            request=request,
+            action="staff",
+            note="The last seat was accepted.",
+        )
+    return offer
+
+
+def decline_offer(*, session: Session, actor: Any, offer_id: int, reason: str) -> Offer:
+    offer, request, _expert = _locked(session, actor, offer_id)
+    if offer.state != "open":
+        raise Conflict(f"This offer is {offer.state}.")
+    offer.state, offer.responded_at, offer.decline_reason = "declined", utcnow(), reason.strip()
+    session.add(offer)
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action="offer.decline",
+        subject=f"request:{request.id}",
+        offer=offer.id,
+    )
+    session.flush()
+    return offer
+
+
+def withdraw_open_offers(session: Session, request: CrisisRequest, *, why: str) -> int:
+    open_offers = session.exec(
+        select(Offer).where(Offer.request_id == request.id, Offer.state == "open")
+    ).all()
+    for offer in open_offers:
+        offer.state, offer.responded_at = "withdrawn", utcnow()
+        session.add(offer)
+        expert = session.get(Expert, offer.expert_id)
+        if expert is not None and expert.email:
+            outbox.enqueue(
+                session,
+                kind="withdrawal",
+                to=expert.email,
+                subject=f"Offer withdrawn: {request.title}",
+                body=WITHDRAWN_MAIL.format(name=expert.full_name, title=request.title, why=why),
+            )
+    session.flush()
+    return len(open_offers)
+
+
+def expire_offers(*, session: Session, now: datetime | None = None) -> int:
+    """Mark open offers past their reply deadline as expired; their seats can be offered again."""
+    now = now or utcnow()
+    result = session.execute(
+        sa.update(Offer)
+        .where(Offer.state == "open", Offer.respond_by < now)
+        .values(state="expired")
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount
+
+
+def team(session: Session, request: CrisisRequest) -> list[tuple[Assignment, Expert]]:
+    return list(
+        session.exec(
+            select(Assignment, Expert)
+            .join(Expert, Expert.id == Assignment.expert_id)
+            .where(Assignment.request_id == request.id)
+            .order_by(Assignment.created_at)
+        ).all()
+    )

@@ -1,0 +1,164 @@
+"""What a result shows: the experts of one page with their topics, languages and availability,
+trimmed to the fields the viewer may see (`policy.expert_fields_for`)."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import date
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session
+
+from roster import policy
+from roster.experts.models import (
+    AvailabilityWindow,
+    Expert,
+    ExpertCategory,
+    ExpertLanguage,
+    ExpertNationality,
+    ExpertRegion,
+    ExpertTopic,
+)
+from roster.reference.models import Topic
+
+CARD_TOPICS = 3
+CARD_WINDOWS = 3
+REFERENCE_TTL_SECONDS = 300.0
+
+_expert = Expert.__table__
+_topic_cache: dict[str, tuple[float, dict[str, str]]] = {}
+
+
+def topic_names(session: Session) -> dict[str, str]:
+    """Topic code -> name, cached per database for a few minutes (reference data rarely changes)."""
+    key = str(session.get_bind().url)
+    cached = _topic_cache.get(key)
+    now = time.monotonic()
+    if cached is None or now - cached[0] > REFERENCE_TTL_SECONDS:
+        rows = session.execute(sa.select(Topic.code, Topic.name).order_by(Topic.position))
+        cached = (now, dict(rows.all()))
+        _topic_cache[key] = cached
+    return cached[1]
+
+
+def _children(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
+    out: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
+    topics = session.execute(
+        sa.select(
+            ExpertTopic.expert_id, ExpertTopic.topic_code, ExpertTopic.level, ExpertTopic.years
+        )
+        .where(ExpertTopic.expert_id.in_(ids))
+        .order_by(ExpertTopic.level.desc(), ExpertTopic.years.desc(), ExpertTopic.topic_code)
+    )
+    for eid, code, level, years in topics:
+        out["topics"][eid].append((code, level, years))
+    languages = session.execute(
+        sa.select(ExpertLanguage.expert_id, ExpertLanguage.language_code, ExpertLanguage.level)
+        .where(ExpertLanguage.expert_id.in_(ids))
+        .order_by(ExpertLanguage.language_code)
+    )
+    for eid, code, level in languages:
+        out["languages"][eid].append((code, level))
+    codes = sa.union_all(
+        *(
+            sa.select(sa.literal_column(f"'{kind}'", sa.String), t.c.expert_id, t.c[column]).where(
+                t.c.expert_id.in_(ids)
+            )
+            for kind, t, column in (
+                ("regions", ExpertRegion.__table__, "country_code"),
+                ("nationalities", ExpertNationality.__table__, "country_code"),
+                ("categories", ExpertCategory.__table__, "category"),
+            )
+        )
+    )
+    for kind, eid, code in session.execute(codes):
+        out[kind][eid].append(code)
+    return out
+
+
+def _windows(session: Session, ids: list[int], today: date) -> dict[int, list[dict[str, Any]]]:
+    rows = session.execute(
+        sa.select(
+            AvailabilityWindow.expert_id,
+            AvailabilityWindow.starts_on,
+            AvailabilityWindow.ends_on,
+            AvailabilityWindow.kind,
+        )
+        .where(AvailabilityWindow.expert_id.in_(ids), AvailabilityWindow.ends_on >= today)
+        .order_by(AvailabilityWindow.starts_on)
+    )
+    out: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for eid, starts, ends, kind in rows:
+        if len(out[eid]) < CARD_WINDOWS:
+            out[eid].append({"from": starts, "to": ends, "kind": kind})
+    return out
+
+
+def _clearance(row: Any, today: date) -> dict[str, Any] | None:
+    if row.clearance_level is None:
+        return None
+    expired = row.clearance_expires_on is not None and row.clearance_expires_on < today
+    return {
+        "level": row.clearance_level,
+        "issued_by": row.clearance_issued_by,
+        "expires_on": row.clearance_expires_on,
+        "verified": row.clearance_verified_at is not None and not expired,
+    }
+
+
+def _vetting_status(row: Any, today: date) -> str:
+    until = row.vetting_valid_until
+    if row.vetting_status == "vetted" and until is not None and until < today:
+        return "expired"
+    return row.vetting_status
+
+
+def load_cards(
+    session: Session, ids: list[int], *, viewer: policy.Actor, today: date
+) -> list[dict[str, Any]]:
+    """The experts `ids` in that order, each trimmed to what `viewer` may see."""
+    if not ids:
+        return []
+    rows = {row.id: row for row in session.execute(sa.select(_expert).where(_expert.c.id.in_(ids)))}
+    children = _children(session, ids)
+    windows = _windows(session, ids, today)
+    names = topic_names(session)
+    cards = []
+    for eid in ids:
+        row = rows.get(eid)
+        if row is None:
+            continue
+        full = {
+            "id": eid,
+            "full_name": row.full_name,
+            "email": row.email,
+            "phone": row.phone,
+            "gender": row.gender,
+            "nationalities": sorted(children["nationalities"][eid]),
+            "country_of_residence": row.country_of_residence,
+            "affiliation": {"name": row.affiliation_name, "kind": row.affiliation_kind},
+            "categories": sorted(children["categories"][eid]),
+            "topics": [
+                {"code": code, "name": names.get(code, code), "level": level, "years": years}
+                for code, level, years in children["topics"][eid]
+            ],
+            "languages": [{"code": c, "level": lv} for c, lv in children["languages"][eid]],
+            "regions": sorted(children["regions"][eid]),
+            "clearance": _clearance(row, today),
+            "vetting": {
+                "status": _vetting_status(row, today),
+                "valid_until": row.vetting_valid_until,
+            },
+            "deployable": row.deployable,
+            "max_concurrent": row.max_concurrent,
+            "bio": row.bio,
+            "availability": windows.get(eid, []),
+            "active": row.active,
+            "updated_at": row.updated_at,
+            "version": row.version,
+        }
+        allowed = policy.expert_fields_for(viewer, expert_user_id=row.user_id)
+        cards.append({key: value for key, value in full.items() if key in allowed})
+    return cards

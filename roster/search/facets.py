@@ -1,0 +1,51 @@
+"""Facet counts over the filtered set: topic, language, region, category and verified clearance."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.sql.elements import ColumnElement
+
+from roster.experts.models import (
+    Expert,
+    ExpertCategory,
+    ExpertLanguage,
+    ExpertRegion,
+    ExpertTopic,
+)
+
+FACET_NAMES = ("topic", "language", "region", "category", "clearance")
+
+_FACET_COLUMNS = (
+    ("topic", ExpertTopic.__table__.c.topic_code),
+    ("language", ExpertLanguage.__table__.c.language_code),
+    ("region", ExpertRegion.__table__.c.country_code),
+    ("category", ExpertCategory.__table__.c.category),
+)
+
+
+def _label(name: str) -> ColumnElement[str]:
+    return sa.literal_column(f"'{name}'", sa.String)  # a constant of ours, never user input
+
+
+def facet_selects(hits: sa.CTE, verified: ColumnElement[bool]) -> list[sa.Select]:
+    """One (facet, key, count) select per facet; each counts experts of `hits`, never rows twice
+    (the child tables have one row per expert and key). `verified`: a valid clearance today."""
+    selects = []
+    for name, column in _FACET_COLUMNS:
+        # Grouping on an expression, not the bare column, keeps SQLite from scanning the whole
+        # child table through its (code) index just to skip a sort: the hits drive the join.
+        key = column.op("||")(sa.literal_column("''"))
+        selects.append(
+            sa.select(_label(name), key, sa.func.count())
+            .select_from(hits.join(column.table, hits.c.id == column.table.c.expert_id))
+            .group_by(key)
+        )
+    expert = Expert.__table__
+    level = expert.c.clearance_level
+    selects.append(
+        sa.select(_label("clearance"), level, sa.func.count())
+        .select_from(expert.join(hits, hits.c.id == expert.c.id))
+        .where(verified)
+        .group_by(level)
+    )
+    return selects

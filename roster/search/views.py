@@ -1,0 +1,58 @@
+"""The search page at /search: the LNO's main screen (and the coordinators' roster view)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Flask, abort, render_template, request, url_for
+from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
+
+from roster import db, policy
+from roster.reference.codes import CEFR_LEVELS, countries, languages
+from roster.search.cards import CARD_TOPICS, topic_names
+from roster.search.forms import SearchForm
+from roster.search.service import search_roster
+
+bp = Blueprint("search", __name__)
+
+
+def page_url(args: MultiDict, **changes: object) -> str:
+    """This search's URL with some parameters replaced (paging, removing a filter)."""
+    merged = MultiDict(args)
+    for key, value in changes.items():
+        merged.setlist(key, [] if value is None else [str(value)])
+    return url_for("search.search", **merged.to_dict(flat=False))
+
+
+@bp.get("/search")
+@login_required
+def search() -> tuple[str, int] | str:
+    scope = policy.roster_scope(current_user)
+    if scope is None:
+        abort(403)
+    session = db.session()
+    names = topic_names(session)
+    form = SearchForm(request.args, topics=names, may_vet=scope == "all")
+    found = None
+    status = 200
+    if form.validate():
+        found = search_roster(
+            session=session, viewer=current_user, criteria=form.criteria(), today=db.today()
+        )
+    else:
+        status = 422
+    return render_template(
+        "search/search.html",
+        form=form,
+        found=found,
+        topic_names=names,
+        country_names=countries(),
+        language_names=languages(),
+        cefr=CEFR_LEVELS,
+        card_topics=CARD_TOPICS,
+        args=request.args,
+        page_url=page_url,
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

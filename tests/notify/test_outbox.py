@@ -1,0 +1,154 @@
+"""The outbox: written with the change that caused it, delivered over real SMTP, retried,
+never sent twice."""
+
+from __future__ import annotations
+
+import socket
+from datetime import timedelta
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlmodel import Session, select
+
+from roster.db import utcnow
+from roster.notify import outbox, transports
+from roster.notify.models import OutboxMessage
+from tests.conftest import api_token, login
+
+
+class Recorder:
+    """An SMTP handler that keeps what it receives, or refuses with 451 while `failing`."""
+
+    def __init__(self) -> None:
+        self.received: list[str] = []
+        self.failing = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        if self.failing:
+            return "451 4.3.0 Try again later"
+        self.received.append(envelope.content.decode("utf-8", "replace"))
+        return "250 OK"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def smtp_server():
+    handler = Recorder()
+    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    yield handler, controller.port
+    controller.stop()
+
+
+def deliver(app, port, now=None):
+    return outbox.deliver_due(
+        app.extensions["roster.engine"],
+        transports.smtp_transport("127.0.0.1", port),
+        sender="roster@roster.example",
+        domain="roster.example",
+        now=now,
+    )
+
+
+def invite(client, make_user, email="mail.me@roster.example"):
+    token = api_token(client, make_user("admin").email)
+    response = client.post(
+        "/api/v1/users",
+        json={"email": email, "full_name": "Mail Me", "role": "expert", "clearance": None},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def test_invitation_is_mailed_once_over_smtp(app, client, make_user, smtp_server, db_session):
+    handler, port = smtp_server
+    created = invite(client, make_user)
+    report = deliver(app, port)
+    assert (report.sent, report.retried, report.failed) == (1, 0, 0)
+    assert len(handler.received) == 1
+    assert created["invitation_url"] in handler.received[0].replace("=\n", "")
+    assert "To: mail.me@roster.example" in handler.received[0]
+    assert deliver(app, port).sent == 0
+    assert len(handler.received) == 1
+    message = db_session.exec(select(OutboxMessage)).one()
+    assert message.state == "sent" and message.body == ""
+
+
+def test_a_rolled_back_change_writes_no_mail(app, db_session):
+    with Session(app.extensions["roster.engine"]) as session:
+        outbox.enqueue(session, kind="test", to="x@roster.example", subject="s", body="b")
+        session.rollback()
+    assert db_session.exec(select(OutboxMessage)).all() == []
+
+
+def test_a_refused_request_writes_no_mail(app, client, make_user, db_session):
+    token = api_token(client, make_user("coordinator").email)
+    response = client.post(
+        "/api/v1/users",
+        json={"email": "a@roster.example", "full_name": "A", "role": "admin", "clearance": None},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 403
+    assert db_session.exec(select(OutboxMessage)).all() == []
+
+
+def test_failing_server_means_retries_with_backoff_then_one_delivery(
+    app, client, make_user, smtp_server, db_session
+):
+    handler, port = smtp_server
+    invite(client, make_user)
+    handler.failing = True
+    now = utcnow()
+    first = deliver(app, port, now=now)
+    assert (first.sent, first.retried) == (0, 1)
+    assert deliver(app, port, now=now).retried == 0  # not due again yet
+    second = deliver(app, port, now=now + timedelta(minutes=1, seconds=1))
+    assert second.retried == 1
+    message = db_session.exec(select(OutboxMessage)).one()
+    assert message.attempts == 2
+    assert message.next_attempt_at >= now + timedelta(minutes=3)  # 1 then 2 minutes
+    assert "451" in message.last_error
+    handler.failing = False
+    third = deliver(app, port, now=now + timedelta(hours=1))
+    assert third.sent == 1
+    assert deliver(app, port, now=now + timedelta(days=1)).sent == 0
+    assert len(handler.received) == 1
+
+
+def test_gives_up_after_the_last_attempt_and_the_admin_sees_it(
+    app, client, make_user, smtp_server, db_session
+):
+    handler, port = smtp_server
+    invite(client, make_user)
+    handler.failing = True
+    now = utcnow()
+    for step in range(outbox.MAX_ATTEMPTS):
+        deliver(app, port, now=now + timedelta(days=step))
+    message = db_session.exec(select(OutboxMessage)).one()
+    assert message.state == "failed" and message.attempts == outbox.MAX_ATTEMPTS
+    admin = make_user("admin")
+    browser = app.test_client()
+    login(browser, admin.email)
+    page = browser.get("/admin/outbox").get_data(as_text=True)
+    assert "failed: 1" in page and "451" in page
+    lno = make_user("lno")
+    other = app.test_client()
+    login(other, lno.email)
+    assert other.get("/admin/outbox").status_code == 403
+
+
+def test_send_mail_command_writes_eml_files_in_development(app, client, make_user):
+    invite(client, make_user)
+    result = app.test_cli_runner().invoke(args=["roster", "send-mail"])
+    assert "sent 1" in result.output
+    from pathlib import Path
+
+    files = list((Path(app.instance_path) / "outbox").glob("*.eml"))
+    assert len(files) == 1
+    assert "Your invitation to the Roster" in files[0].read_text()
