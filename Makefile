@@ -30,6 +30,7 @@ run: install
 	@echo "  lno@roster.example           liaison officer (NATO SECRET)"
 	@echo "  lno.restricted@roster.example liaison officer (NATO RESTRICTED)"
 	@echo "  expert@roster.example        expert"
+	@echo "Coordinator and admin also need a two-factor code: see README.md, "Two-factor authentication for the demo admin and coordinator"."
 	@echo ""
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
@@ -44,10 +45,12 @@ test: lint
 bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ranking
+	$(BIN)/python -m bench.imports
 
 # Longer campaigns than CI runs: more race rounds (CI runs a smaller dose in `make test`).
 soak: install
 	ROSTER_RACE_ROUNDS=100 $(BIN)/pytest -q tests/requests/test_races.py
+	ROSTER_CRASH_CYCLES=25 $(BIN)/pytest -q tests/ops/test_crash.py
 
 clean:
 	rm -rf $(VENV) instance/roster.db* .pytest_cache

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from roster import cli, db
 from roster.accounts import views as account_views
@@ -16,10 +17,15 @@ from roster.experts import review_views
 from roster.experts import views as expert_views
 from roster.extensions import babel, csrf
 from roster.notify import views as notify_views
+from roster.ops import denials, logs
+from roster.ops import views as ops_views
+from roster.reports import import_views
+from roster.reports import views as report_views
 from roster.requests import offer_views
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.web import init_app as init_web
+from roster.web.converters import IdConverter
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -36,7 +42,13 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.update(settings.flask_config())
     if config:
         app.config.update(config)
+    app.url_map.converters["int"] = IdConverter  # before any route is added
+    proxies = int(app.config["ROSTER_TRUSTED_PROXIES"])
+    if proxies:
+        # Only then is X-Forwarded-For believed: the address the throttle counts comes from it.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
+    logs.install()
     db.init_app(app)
     csrf.init_app(app)
     babel.init_app(app)
@@ -52,9 +64,12 @@ def _register(app: Flask) -> None:
     review_views.init_app(app)
     directory_views.init_app(app)
     notify_views.init_app(app)
+    ops_views.init_app(app)
     search_views.init_app(app)
     request_views.init_app(app)
     offer_views.init_app(app)
+    report_views.init_app(app)
+    import_views.init_app(app)
     init_api(app)
     cli.init_app(app)
 
@@ -65,6 +80,7 @@ def _finish_request(response: Response) -> Response:
         db.commit()
     else:
         db.rollback()
+    denials.record_denial(response)  # after the rollback, in a transaction of its own
     if request.blueprint == "api" or response.mimetype == "text/html":
         response.headers.setdefault("Cache-Control", "no-store")
     response.headers.setdefault("X-Content-Type-Options", "nosniff")

@@ -8,9 +8,10 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from roster.db import UTCDateTime, utcnow
+from roster.db import UTCDateTime, lock_for_write, utcnow
 
 GENESIS = "0" * 64
 
@@ -69,11 +70,30 @@ def record(
     return event
 
 
+def record_separately(
+    engine: Engine, *, actor: str, action: str, subject: str = "", **detail: Any
+) -> None:
+    """Append an event in a short transaction of its own, committed whatever the caller does.
+
+    For facts that must outlive a rolled-back request: denied access, failed logins. Call it
+    when the request's own transaction has ended; on SQLite an open write transaction of the
+    same process would otherwise hold the single writer lock this one waits for."""
+    with Session(engine) as session:
+        lock_for_write(session)
+        record(session, actor=actor, action=action, subject=subject, **detail)
+        session.commit()
+
+
 def first_broken(session: Session) -> int | None:
     """The id of the first event whose link in the chain does not hold, or None."""
     prev = GENESIS
-    for event in session.exec(select(AuditEvent).order_by(AuditEvent.id)):
-        if event.prev_hash != prev or chain_hash(prev, event) != event.hash:
-            return event.id
-        prev = event.hash
+    query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    events = session.exec(query)
+    try:
+        for event in events:
+            if event.prev_hash != prev or chain_hash(prev, event) != event.hash:
+                return event.id
+            prev = event.hash
+    finally:
+        events.close()  # a server-side cursor on PostgreSQL; stopping early must release it
     return None

@@ -17,6 +17,8 @@ from roster.accounts import services
 from roster.errors import DomainError
 from roster.experts import vetting
 from roster.notify import outbox, transports
+from roster.ops import cli as ops_cli
+from roster.reports import cli as reports_cli
 from roster.requests import offers
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,15 @@ def seed(reference_only: bool) -> None:
     click.echo(f"Seeded (rows added) {summary}.")
 
 
+ADMIN_ENROLMENT = """Admins must use two-factor authentication. To enrol:
+  1. Sign in at {base}/login with this email and password.
+  2. You are sent to the enrolment page: scan its QR code with an authenticator app
+     (or type in the secret key shown under it), then enter the 6-digit code the app shows.
+  3. Keep the recovery codes shown next somewhere safe; each signs you in once.
+Over the API: POST {base}/api/v1/tokens gives a token good only for POST /api/v1/me/totp
+and /api/v1/me/totp/confirm; then ask for a full token with "otp"."""
+
+
 @roster_cli.command("create-admin")
 @click.argument("email")
 @click.option("--name", default="Administrator", help="The admin's full name.")
@@ -79,6 +90,7 @@ def create_admin(email: str, name: str, clearance: str | None) -> None:
         raise click.ClickException(details) from exc
     db.commit()
     click.echo(f"Admin account {created.user.email} created (user id {created.user.id}).")
+    click.echo(ADMIN_ENROLMENT.format(base=current_app.config["ROSTER_BASE_URL"]))
 
 
 @roster_cli.command("expire-vettings")
@@ -122,4 +134,6 @@ def send_mail(loop: bool, interval: float) -> None:
 
 
 def init_app(app: Flask) -> None:
+    ops_cli.register(roster_cli)
+    reports_cli.register(roster_cli)
     app.cli.add_command(roster_cli)

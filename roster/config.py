@@ -48,6 +48,13 @@ class Settings:
     invitation_days: int = 7
     token_hours: int = 12
     base_url: str = "http://127.0.0.1:5000"
+    trusted_proxies: int = 0
+    ratelimit_storage: str = "memory://"
+    ratelimit_per_account: str = "10 per 15 minutes"
+    ratelimit_per_address: str = "50 per 15 minutes"
+    session_idle_minutes: int = 30
+    session_max_hours: int = 12
+    fresh_login_minutes: int = 10
     extra: dict[str, Any] = field(default_factory=dict)
 
     @classmethod
@@ -73,6 +80,13 @@ class Settings:
             invitation_days=int(env.get("ROSTER_INVITATION_DAYS", "7")),
             token_hours=int(env.get("ROSTER_TOKEN_HOURS", "12")),
             base_url=env.get("ROSTER_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+            trusted_proxies=int(env.get("ROSTER_TRUSTED_PROXIES") or "0"),
+            ratelimit_storage=env.get("ROSTER_RATELIMIT_STORAGE") or "memory://",
+            ratelimit_per_account=env.get("ROSTER_RATELIMIT_PER_ACCOUNT") or "10 per 15 minutes",
+            ratelimit_per_address=env.get("ROSTER_RATELIMIT_PER_ADDRESS") or "50 per 15 minutes",
+            session_idle_minutes=int(env.get("ROSTER_SESSION_IDLE_MINUTES") or "30"),
+            session_max_hours=int(env.get("ROSTER_SESSION_MAX_HOURS") or "12"),
+            fresh_login_minutes=int(env.get("ROSTER_FRESH_LOGIN_MINUTES") or "10"),
         )
 
     def flask_config(self) -> dict[str, Any]:
@@ -87,13 +101,23 @@ class Settings:
             "ROSTER_INVITATION_DAYS": self.invitation_days,
             "ROSTER_TOKEN_HOURS": self.token_hours,
             "ROSTER_BASE_URL": self.base_url,
+            "ROSTER_TRUSTED_PROXIES": self.trusted_proxies,
+            "ROSTER_RATELIMIT_STORAGE": self.ratelimit_storage,
+            "ROSTER_RATELIMIT_PER_ACCOUNT": self.ratelimit_per_account,
+            "ROSTER_RATELIMIT_PER_ADDRESS": self.ratelimit_per_address,
+            "ROSTER_RATELIMIT_PREFIX": "roster",
+            "ROSTER_SESSION_IDLE_MINUTES": self.session_idle_minutes,
+            "ROSTER_SESSION_MAX_HOURS": self.session_max_hours,
+            "ROSTER_FRESH_LOGIN_MINUTES": self.fresh_login_minutes,
+            # Over HTTPS the __Host- prefix pins the cookie to this host, path / and Secure.
+            "SESSION_COOKIE_NAME": "__Host-session" if self.secure_cookies else "session",
             "SESSION_COOKIE_HTTPONLY": True,
             "SESSION_COOKIE_SAMESITE": "Lax",
             "SESSION_COOKIE_SECURE": self.secure_cookies,
             "REMEMBER_COOKIE_HTTPONLY": True,
             "REMEMBER_COOKIE_SAMESITE": "Lax",
             "REMEMBER_COOKIE_SECURE": self.secure_cookies,
-            "PERMANENT_SESSION_LIFETIME": 12 * 3600,
+            "PERMANENT_SESSION_LIFETIME": self.session_max_hours * 3600,
             "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
             "WTF_CSRF_TIME_LIMIT": None,
             "BABEL_DEFAULT_LOCALE": "en",

@@ -6,6 +6,7 @@ them again adds nothing. They only flush; the caller commits.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from sqlmodel import Session, SQLModel, select
 
 from roster.accounts.models import ROLES, User
 from roster.accounts.passwords import hash_password
+from roster.db import utcnow
 from roster.experts.models import (
     AFFILIATION_KINDS,
     AVAILABILITY_KINDS,
@@ -220,6 +222,9 @@ def _new_user(raw: Raw, password: str, refs: _Refs) -> User:
         clearance_level=clearance.get("level"),
         clearance_expires_on=_date(clearance.get("expires_on")),
         command_id=refs.commands[command] if command else None,
+        # A demo-only authenticator secret, public in the seed file: enrolled from the start.
+        totp_secret=raw.get("totp_secret"),
+        totp_enabled_at=utcnow() if raw.get("totp_secret") else None,
     )
 
 
@@ -328,6 +333,11 @@ def _check_account(raw: Any, where: str, refs: _Refs) -> None:
         _check_date(clearance.get("expires_on"), where, "clearance.expires_on", required=True)
     command = raw.get("command")
     _require(command is None or command in refs.commands, f"{where}: unknown command {command!r}")
+    secret = raw.get("totp_secret")
+    _require(
+        secret is None or bool(re.fullmatch(r"[A-Z2-7]{16,64}", str(secret))),
+        f"{where}: totp_secret must be 16-64 base32 characters",
+    )
 
 
 def _check_expert(raw: Any, where: str, refs: _Refs) -> None:

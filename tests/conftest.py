@@ -14,9 +14,10 @@ import sqlalchemy as sa
 from alembic import command
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from roster.accounts.models import User
+from roster.accounts import totp
+from roster.accounts.models import TWO_FACTOR_ROLES, User
 from roster.accounts.passwords import hash_password
 from roster.app import create_app
 from roster.cli import alembic_config
@@ -28,6 +29,8 @@ from tests import pg
 
 REQUIRE_ALL = os.environ.get("ROSTER_REQUIRE_ALL") == "1"
 PASSWORD = "correct horse battery staple 42"
+# The authenticator secret of every enrolled test user (make_user enrols coordinators and admins).
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 ENGINES = ["sqlite", "postgresql"]
 
 
@@ -100,10 +103,27 @@ def database_url(request, pg_server, tmp_path_factory) -> Iterator[str]:  # noqa
 
 
 def empty_tables(engine: sa.Engine) -> None:
-    """Delete every row (DELETE beats TRUNCATE on PostgreSQL for tables this small)."""
+    """Delete every row (DELETE beats TRUNCATE on PostgreSQL for tables this small).
+
+    audit_event refuses DELETE by trigger: PostgreSQL skips user triggers for this transaction
+    (replica role), SQLite drops its guard triggers and recreates them in the same transaction."""
     with engine.begin() as conn:
+        guards = []
+        if conn.dialect.name == "postgresql":
+            conn.execute(sa.text("SET LOCAL session_replication_role = replica"))
+        else:
+            guards = conn.execute(
+                sa.text(
+                    "SELECT name, sql FROM sqlite_master "
+                    "WHERE type = 'trigger' AND tbl_name = 'audit_event'"
+                )
+            ).all()
+            for name, _sql in guards:
+                conn.execute(sa.text(f'DROP TRIGGER "{name}"'))
         for table in reversed(metadata().sorted_tables):
             conn.execute(table.delete())
+        for _name, sql in guards:
+            conn.execute(sa.text(sql))
 
 
 @pytest.fixture
@@ -151,7 +171,10 @@ def make_user(db_session: Session) -> Callable[..., User]:
         active: bool = True,
         clearance: str | None = None,
         clearance_expires_on: date | None = None,
+        totp_enrolled: bool | None = None,
     ) -> User:
+        """`totp_enrolled` defaults to what the role requires: on for coordinators and admins."""
+        enrolled = role in TWO_FACTOR_ROLES if totp_enrolled is None else totp_enrolled
         user = User(
             email=email or f"{role}{next(counter)}@roster.example",
             full_name=f"Test {role.title()}",
@@ -160,6 +183,8 @@ def make_user(db_session: Session) -> Callable[..., User]:
             active=active,
             clearance_level=clearance,
             clearance_expires_on=clearance_expires_on,
+            totp_secret=TEST_TOTP_SECRET if enrolled else None,
+            totp_enabled_at=utcnow() if enrolled else None,
         )
         db_session.add(user)
         db_session.commit()
@@ -181,13 +206,46 @@ def csrf_token(client: FlaskClient, url: str = "/login") -> str:
     return match.group(1) or match.group(2)
 
 
+def next_otp(app: Flask, email: str) -> str | None:
+    """A code the server has not accepted yet for an enrolled user, or None when not enrolled.
+
+    Codes are accepted once and only for the steps around now; when a test signs the same user in
+    more often than that allows, the helper forgets the last accepted step (a test-only shortcut:
+    tests/accounts/test_two_factor.py checks the replay refusal without it)."""
+    with Session(app.extensions["roster.engine"]) as session:
+        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+        if user is None or not user.two_factor_enabled:
+            return None
+        now = totp.time_step()
+        last = -1 if user.totp_last_step is None else user.totp_last_step
+        step = next((s for s in (now, now + 1) if s > last), None)
+        if step is None:
+            user.totp_last_step = None
+            session.add(user)
+            session.commit()
+            step = now
+        return totp.code_at_step(user.totp_secret, step)
+
+
 def login(client: FlaskClient, email: str, password: str = PASSWORD):  # noqa: ANN201
+    """Sign in through the pages, entering the second-factor code when asked; the last answer."""
     token = csrf_token(client)
-    return client.post("/login", data={"email": email, "password": password, "csrf_token": token})
+    response = client.post(
+        "/login", data={"email": email, "password": password, "csrf_token": token}
+    )
+    if response.status_code == 302 and response.headers["Location"].endswith("/login/code"):
+        code = next_otp(client.application, email)
+        form = csrf_token(client, "/login/code")
+        response = client.post("/login/code", data={"code": code, "csrf_token": form})
+    return response
 
 
 def api_token(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
-    response = client.post("/api/v1/tokens", json={"email": email, "password": password})
+    body = {"email": email, "password": password}
+    code = next_otp(client.application, email)
+    if code is not None:
+        body["otp"] = code
+    response = client.post("/api/v1/tokens", json=body)
     assert response.status_code == 201, response.get_json()
     return response.get_json()["token"]
 

@@ -1,4 +1,4 @@
-"""WTForms for signing in, setting and changing passwords, and inviting users."""
+"""WTForms for signing in (password and second factor), passwords, and inviting users."""
 
 from __future__ import annotations
 
@@ -68,3 +68,25 @@ class InviteForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A form with only its CSRF token, for one-button actions."""
+
+
+class CodeForm(FlaskForm):
+    """The second step of signing in: a code from the authenticator app or a recovery code."""
+
+    code = StringField(
+        _l("Authentication code"),
+        validators=[DataRequired(), Length(max=40)],
+        description=_l(
+            "The 6-digit code from your authenticator app, or one of your recovery codes."
+        ),
+    )
+
+
+class EnrolForm(FlaskForm):
+    """Confirms a new authenticator app with the code it shows."""
+
+    code = StringField(
+        _l("Code from your authenticator app"),
+        validators=[DataRequired(), Length(max=10)],
+        description=_l("Enter the 6-digit code the app shows for the Roster."),
+    )

@@ -1,16 +1,21 @@
-"""Users and the secrets that let them in: invitations and API tokens (stored hashed)."""
+"""Users and the secrets that let them in: invitations, API tokens and recovery codes (hashed)."""
 
 from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
 
+import sqlalchemy as sa
+from sqlalchemy.orm import attributes
 from sqlmodel import Field, SQLModel
 
 from roster.db import UTCDateTime, one_of, utcnow
 
 ROLES = ("expert", "lno", "coordinator", "admin")
 STAFF_ROLES = ("lno", "coordinator", "admin")
+# Roles that may not use the roster without a second factor.
+TWO_FACTOR_ROLES = ("coordinator", "admin")
+TOKEN_SCOPES = ("full", "enrolment")
 
 
 def new_nonce() -> str:
@@ -36,6 +41,11 @@ class User(SQLModel, table=True):
     session_nonce: str = Field(default_factory=new_nonce, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The TOTP seed must stay readable to verify codes: never exported, shown again or logged.
+    totp_secret: str | None = Field(default=None, max_length=64, exclude=True)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The last accepted TOTP time step: a code from it or an earlier step is a replay.
+    totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
 
     # Flask-Login protocol, kept here so the user object is all a view needs.
     @property
@@ -57,6 +67,30 @@ class User(SQLModel, table=True):
     def is_staff(self) -> bool:
         return self.role in STAFF_ROLES
 
+    @property
+    def two_factor_required(self) -> bool:
+        return self.role in TWO_FACTOR_ROLES
+
+    @property
+    def two_factor_enabled(self) -> bool:
+        return self.totp_secret is not None and self.totp_enabled_at is not None
+
+    def __repr__(self) -> str:  # keeps the TOTP seed, hashes and email out of logs and tracebacks
+        return f"<User {self.id} {self.role}>"
+
+    __str__ = __repr__
+
+
+@sa.event.listens_for(User.role, "set", active_history=True)
+@sa.event.listens_for(User.active, "set", active_history=True)
+@sa.event.listens_for(User.password_hash, "set", active_history=True)
+def _end_sessions_on_change(target: User, value: object, old: object, _initiator: object) -> None:
+    """A changed role, activity or password ends the user's live browser sessions at once,
+    whichever code path makes the change."""
+    if old in (attributes.NO_VALUE, attributes.NEVER_SET) or old == value:
+        return
+    target.session_nonce = new_nonce()
+
 
 class Invitation(SQLModel, table=True):
     """A one-time link with which an invited user sets their password."""
@@ -76,6 +110,7 @@ class ApiToken(SQLModel, table=True):
     """A bearer token for the JSON API; only its SHA-256 is stored."""
 
     __tablename__ = "api_token"
+    __table_args__ = (one_of("scope", TOKEN_SCOPES),)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user_account.id", index=True)
@@ -83,3 +118,17 @@ class ApiToken(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # "enrolment" tokens only open the two-factor enrolment routes.
+    scope: str = Field(default="full", max_length=12, sa_column_kwargs={"server_default": "full"})
+
+
+class RecoveryCode(SQLModel, table=True):
+    """A one-time recovery code for a lost authenticator; only its SHA-256 is stored."""
+
+    __tablename__ = "recovery_code"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    code_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

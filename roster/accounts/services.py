@@ -250,20 +250,34 @@ def live_tokens(session: Session, user: User) -> list[ApiToken]:
     )
 
 
-def issue_token(*, session: Session, user: User, hours: int) -> tuple[str, ApiToken]:
+ENROLMENT_TOKEN_MINUTES = 15
+
+
+def issue_token(
+    *, session: Session, user: User, hours: int, scope: str = "full"
+) -> tuple[str, ApiToken]:
+    """A new bearer token; an "enrolment" one is short-lived and only opens /me/totp."""
     raw = secrets.token_urlsafe(32)
+    lifetime = (
+        timedelta(hours=hours) if scope == "full" else timedelta(minutes=ENROLMENT_TOKEN_MINUTES)
+    )
     token = ApiToken(
-        user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + timedelta(hours=hours)
+        user_id=user.id, token_hash=token_digest(raw), expires_at=utcnow() + lifetime, scope=scope
     )
     session.add(token)
     session.flush()
     return raw, token
 
 
-def token_lookup(session: Session, raw: str) -> tuple[ApiToken, User] | None:
-    """The live token and its active user for a bearer string, or None."""
+def token_lookup(
+    session: Session, raw: str, scopes: tuple[str, ...] = ("full",)
+) -> tuple[ApiToken, User] | None:
+    """The live token and its active user for a bearer string, or None. Only tokens of the
+    given scopes count: an enrolment token is no general API credential."""
     token = session.exec(select(ApiToken).where(ApiToken.token_hash == token_digest(raw))).first()
     if token is None or token.revoked_at is not None or token.expires_at <= utcnow():
+        return None
+    if token.scope not in scopes:
         return None
     user = session.get(User, token.user_id)
     if user is None or not user.active:
@@ -273,6 +287,22 @@ def token_lookup(session: Session, raw: str) -> tuple[ApiToken, User] | None:
 
 def revoke_token(*, session: Session, token: ApiToken) -> None:
     token.revoked_at = utcnow()
+    session.flush()
+
+
+def second_step(user: User) -> str | None:
+    """What a user must do after the password: "code", "enrol", or None (signed in)."""
+    if user.two_factor_enabled:
+        return "code"
+    if user.two_factor_required:
+        return "enrol"
+    return None
+
+
+def end_sessions(*, session: Session, user: User) -> None:
+    """Sign out everywhere in the browser: every copy of the session cookie stops working."""
+    user.session_nonce = new_nonce()
+    audit.record(session, actor=f"user:{user.id}", action="logout", subject=f"user:{user.id}")
     session.flush()
 
 

@@ -1,4 +1,4 @@
-"""Pages for signing in and out, invitations, passwords and the admin's user list."""
+"""Pages for signing in and out (with the second factor), invitations, passwords and users."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -15,15 +16,17 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.accounts import services
+from roster.accounts import services, sessions, throttle, totp
 from roster.accounts.forms import (
     ChangePasswordForm,
+    CodeForm,
     ConfirmForm,
+    EnrolForm,
     InviteForm,
     LoginForm,
     SetPasswordForm,
@@ -60,11 +63,136 @@ def login() -> str | Response:
             session=db.session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
-            session.clear()  # a fresh session (and CSRF token) for the signed-in user
-            login_user(user)
-            return redirect(_safe_next(request.args.get("next")))
+            next_url = _safe_next(request.args.get("next"))
+            step = services.second_step(user)
+            account = g.get("throttle_account")
+            if step is None:
+                sessions.complete_sign_in(user)
+                throttle.remember_device(throttle.account_key(user.email))
+                return redirect(next_url)
+            sessions.begin_two_step(user, next_url=next_url, account=account)
+            return redirect(
+                url_for("accounts.second_factor" if step == "code" else "accounts.enrol")
+            )
+        throttle.note_failure()
         form.password.errors = [_("Wrong email or password.")]
     return render_template("accounts/login.html", form=form)
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor() -> str | Response:
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    user = sessions.pending_user(db.session())
+    if user is None or services.second_step(user) != "code":
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        if totp.verify_second_factor(session=db.session(), user=user, code=form.code.data):
+            next_url = sessions.pending_next() or url_for("web.home")
+            sessions.complete_sign_in(user)
+            throttle.remember_device(throttle.account_key(user.email))
+            return redirect(next_url)
+        throttle.note_failure()
+        form.code.errors = [_("The code is wrong or was already used.")]
+    return render_template("accounts/second_factor.html", form=form)
+
+
+@bp.route("/login/enrol", methods=["GET", "POST"])
+def enrol() -> str | Response:
+    """Staff who must use two-factor and have not enrolled can do nothing else until they do."""
+    if current_user.is_authenticated:
+        return redirect(url_for("web.home"))
+    user = sessions.pending_user(db.session())
+    if user is None or services.second_step(user) != "enrol":
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("accounts.login"))
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
+        except DomainError:
+            form.code.errors = [_("The code is wrong or was already used.")]
+        else:
+            next_url = sessions.pending_next() or url_for("web.home")
+            sessions.complete_sign_in(user)
+            throttle.remember_device(throttle.account_key(user.email))
+            return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
+    return _enrol_page(user, form, required=True)
+
+
+def _enrol_page(user: User, form: EnrolForm, *, required: bool) -> str:
+    enrolment = totp.pending_enrolment(session=db.session(), user=user)
+    qr = totp.qr_svg(enrolment.otpauth_uri, _("QR code to add the Roster to an authenticator app"))
+    return render_template(
+        "accounts/enrol.html", form=form, secret=enrolment.secret, qr=qr, required=required
+    )
+
+
+def _require_fresh_login() -> Response | None:
+    """Changing a password or second factor needs a recent sign-in with every factor."""
+    if sessions.is_fresh():
+        return None
+    logout_user()
+    session.clear()
+    flash(_("For your security, sign in again to continue."), "info")
+    return redirect(url_for("accounts.login", next=request.path))
+
+
+@bp.route("/account/two-factor", methods=["GET", "POST"])
+@login_required
+def two_factor() -> str | Response:
+    stale = _require_fresh_login()
+    if stale is not None:
+        return stale
+    user = current_user._get_current_object()  # noqa: SLF001 - the User behind the proxy
+    if user.two_factor_enabled:
+        return render_template("accounts/two_factor.html", user=user, confirm=ConfirmForm())
+    form = EnrolForm()
+    if form.validate_on_submit():
+        try:
+            codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
+        except DomainError:
+            form.code.errors = [_("The code is wrong or was already used.")]
+        else:
+            sessions.renew_after_change(user)
+            return render_template(
+                "accounts/recovery_codes.html", codes=codes, next_url=url_for("web.home")
+            )
+    return _enrol_page(user, form, required=False)
+
+
+@bp.post("/account/two-factor/recovery-codes")
+@login_required
+def new_recovery_codes() -> str | Response:
+    stale = _require_fresh_login()
+    if stale is not None:
+        return stale
+    if not ConfirmForm().validate_on_submit() or not current_user.two_factor_enabled:
+        abort(400)
+    codes = totp.replace_recovery_codes(session=db.session(), user=current_user)
+    return render_template(
+        "accounts/recovery_codes.html", codes=codes, next_url=url_for("web.home")
+    )
+
+
+@bp.post("/account/two-factor/off")
+@login_required
+def two_factor_off() -> Response:
+    stale = _require_fresh_login()
+    if stale is not None:
+        return stale
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    user = current_user._get_current_object()  # noqa: SLF001 - the User behind the proxy
+    try:
+        totp.disable(session=db.session(), user=user)
+    except DomainError as exc:
+        abort(exc.status)
+    sessions.renew_after_change(user)
+    flash(_("Two-factor authentication is off."), "info")
+    return redirect(url_for("accounts.two_factor"))
 
 
 @bp.post("/logout")
@@ -73,10 +201,11 @@ def logout() -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    logout_user()
-    session.clear()
+    sessions.end(db.session(), current_user._get_current_object())  # noqa: SLF001
     flash(_("You are signed out."), "info")
-    return redirect(url_for("accounts.login"))
+    response = redirect(url_for("accounts.login"))
+    response.headers["Clear-Site-Data"] = '"cache", "storage"'
+    return response
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
@@ -103,6 +232,9 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
 def change_password() -> str | Response:
+    stale = _require_fresh_login()
+    if stale is not None:
+        return stale
     form = ChangePasswordForm()
     if form.validate_on_submit():
         try:
@@ -115,8 +247,7 @@ def change_password() -> str | Response:
         except DomainError as exc:
             _attach_errors(form, exc)
         else:
-            session.clear()
-            login_user(current_user)  # keep this session, with the new nonce
+            sessions.renew_after_change(current_user._get_current_object())  # noqa: SLF001
             flash(_("Your password was changed. Other sessions were signed out."), "info")
             return redirect(url_for("web.home"))
     return render_template("accounts/password.html", form=form)
@@ -188,4 +319,6 @@ def set_active(user_id: int) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    sessions.init_app(app)
+    throttle.init_app(app)
     app.register_blueprint(bp)

@@ -5,9 +5,12 @@ from __future__ import annotations
 from flask import Flask
 
 from roster.api import (  # noqa: F401 - modules register routes
+    audit,
     experts,
+    me,
     openapi,
     reference,
+    reports,
     requests,
     search,
     tokens,

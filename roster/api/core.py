@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from roster import db
 from roster.accounts.services import token_lookup
-from roster.errors import DomainError, NotAuthenticated, envelope
+from roster.errors import DomainError, Forbidden, NotAuthenticated, envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -82,6 +82,12 @@ def route(
 
 def current_api_user():  # noqa: ANN201 - returns roster.accounts.models.User
     return g.api_user
+
+
+def require(allowed: bool, message: str = "You may not do this.") -> None:
+    """Refuse with 403 before a body is even read: who may act is decided first."""
+    if not allowed:
+        raise Forbidden(message)
 
 
 def load_body(schema: Schema) -> Any:

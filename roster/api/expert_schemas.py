@@ -135,6 +135,7 @@ class ExpertOutSchema(Schema):
     active = fields.Boolean()
     updated_at = fields.AwareDateTime()
     version = fields.Integer()
+    invitation_url = fields.String()  # only in the answer that created the profile
 
 
 def expert_document(loaded: Loaded, today: date) -> dict[str, Any]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, current_app
 
 from roster import db, policy
-from roster.api.core import answer, current_api_user, load_body, route
+from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.expert_schemas import (
     ExpertCreateSchema,
     ExpertOutSchema,
@@ -54,6 +54,7 @@ def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Respons
     errors=ERRORS,
 )
 def create_expert() -> Response:
+    require(policy.can_create_expert(current_api_user()), "You may not create profiles.")
     data = load_body(ExpertCreateSchema())
     expert, link = profiles.create_expert(
         session=db.session(),
@@ -87,6 +88,7 @@ def get_expert(id: int) -> Response:  # noqa: A002 - the path parameter's name
 )
 def patch_expert(id: int) -> Response:  # noqa: A002
     expert = visible_expert(id)
+    require(policy.can_edit_expert(current_api_user(), expert_user_id=expert.user_id))
     data = load_body(ExpertPatchSchema())
     version = data.pop("version")
     profiles.update_expert(
@@ -110,6 +112,7 @@ def patch_expert(id: int) -> Response:  # noqa: A002
 )
 def decide_vetting(id: int) -> Response:  # noqa: A002
     expert = visible_expert(id)
+    require(policy.can_vet(current_api_user()), "Only coordinators decide on vetting.")
     data = load_body(VettingDecisionSchema())
     vetting.decide_vetting(
         session=db.session(),
@@ -148,6 +151,7 @@ def verify_clearance(id: int) -> Response:  # noqa: A002
 )
 def put_availability(id: int) -> Response:  # noqa: A002
     expert = visible_expert(id)
+    require(policy.can_edit_expert(current_api_user(), expert_user_id=expert.user_id))
     windows = load_body(WindowSchema(many=True))
     rows = profiles.set_availability(
         session=db.session(),

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Response, current_app, request
 from marshmallow import Schema
 
-from roster import db
-from roster.api.core import answer, current_api_user, load_body, route
+from roster import db, policy
+from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.request_schemas import (
     CandidateSchema,
     CandidatesQuerySchema,
@@ -98,6 +98,7 @@ def request_document(found: CrisisRequest) -> dict[str, Any]:
     errors=ERRORS,
 )
 def create_request() -> Response:
+    require(policy.can_raise_request(current_api_user()), "You may not raise requests.")
     data = load_body(RequestCreateSchema())
     created = services.create_request(
         session=db.session(), actor=current_api_user(), data=data, today=db.today()
@@ -149,6 +150,7 @@ def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
 )
 def patch_request(id: int) -> Response:  # noqa: A002
     found = visible(id)
+    require(policy.can_edit_request(current_api_user(), requester_id=found.requested_by_id))
     data = load_body(RequestInSchema())
     services.update_request(
         session=db.session(), actor=current_api_user(), request=found, data=data, today=db.today()
@@ -240,6 +242,7 @@ def list_candidates(id: int) -> Response:  # noqa: A002
 )
 def create_offers(id: int) -> Response:  # noqa: A002
     found = visible(id)
+    require(policy.can_match(current_api_user()), "Only coordinators send offers.")
     data = load_body(OfferCreateSchema())
     made = offers.send_offers(
         session=db.session(),
@@ -285,6 +288,7 @@ def accept(id: int) -> Response:  # noqa: A002
     errors=ERRORS,
 )
 def decline(id: int) -> Response:  # noqa: A002
+    offers.owned_offer(db.session(), current_api_user(), id)
     data = load_body(DeclineSchema())
     offer = offers.decline_offer(
         session=db.session(), actor=current_api_user(), offer_id=id, reason=data["reason"]
@@ -303,6 +307,14 @@ def decline(id: int) -> Response:  # noqa: A002
 )
 def log_entry(id: int) -> Response:  # noqa: A002
     found = visible(id)
+    user = current_api_user()
+    require(
+        policy.can_log_engagement(
+            user,
+            requester_id=found.requested_by_id,
+            assigned=engagement.is_assigned(db.session(), user, found),
+        )
+    )
     data = load_body(LogEntryInSchema())
     entry = engagement.add_log_entry(
         session=db.session(),

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Response, current_app
 from sqlmodel import select
 
-from roster import db
+from roster import db, policy
 from roster.accounts import services
-from roster.api.core import answer, current_api_user, load_body, route
+from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.schemas import (
     AcceptInvitationSchema,
     MeSchema,
@@ -47,6 +47,7 @@ def me() -> Response:
     errors=(400, 401, 403, 409, 422),
 )
 def create_user() -> Response:
+    require(policy.can_list_users(current_api_user()), "You may not create users.")
     data = load_body(UserCreateSchema())
     clearance = data.get("clearance") or {}
     created = services.create_user(
@@ -78,6 +79,7 @@ def create_user() -> Response:
     errors=(400, 401, 403, 404, 422),
 )
 def patch_user(user_id: int) -> Response:
+    require(policy.can_manage_users(current_api_user()), "Only admins change accounts.")
     data = load_body(UserPatchSchema())
     user = services.set_active(
         session=db.session(), actor=current_api_user(), user_id=user_id, active=data["active"]
@@ -92,7 +94,7 @@ def patch_user(user_id: int) -> Response:
     body=AcceptInvitationSchema,
     response=OkSchema(),
     auth=False,
-    errors=(400, 410, 422),
+    errors=(400, 410, 422, 429),
 )
 def accept_invitation(token: str) -> Response:
     data = load_body(AcceptInvitationSchema())

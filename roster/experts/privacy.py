@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, delete, select
 
 from roster import audit, policy
-from roster.accounts.models import ApiToken, Invitation, User, new_nonce
+from roster.accounts.models import ApiToken, Invitation, RecoveryCode, User, new_nonce
 from roster.db import utcnow
 from roster.errors import Forbidden
 from roster.experts.models import (
@@ -118,6 +118,8 @@ def erase_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> st
         user.full_name = pseudonym
         user.password_hash = None
         user.active = False
+        user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
+        session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
         user.session_nonce = new_nonce()
         session.execute(
             sa.update(ApiToken).where(ApiToken.user_id == user.id).values(revoked_at=utcnow())

@@ -45,6 +45,8 @@ def queue() -> str:
 @login_required
 def decide(expert_id: int) -> Response:
     expert = visible_or_404(expert_id)
+    if not policy.can_vet(current_user):
+        abort(403)
     form = VettingForm()
     if not form.validate_on_submit():
         abort(400)

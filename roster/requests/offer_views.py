@@ -171,6 +171,10 @@ def accept(offer_id: int) -> tuple[str, int] | Response:
 @bp.post("/offers/<int:offer_id>/decline")
 @login_required
 def decline(offer_id: int) -> tuple[str, int] | Response:
+    try:
+        offers.owned_offer(db.session(), current_user, offer_id)
+    except DomainError as exc:
+        return _answer_refused(exc)
     form = DeclineForm()
     if not form.validate_on_submit():
         errors = form.reason.errors or [_("Please give a reason.")]

@@ -159,6 +159,15 @@ def own_expert(session: Session, actor: Any) -> Expert:
     return expert
 
 
+def owned_offer(session: Session, actor: Any, offer_id: int) -> Offer:
+    """The actor's own offer: 403 for non-experts, 404 for an offer that is not theirs."""
+    expert = own_expert(session, actor)
+    offer = session.get(Offer, offer_id)
+    if offer is None or offer.expert_id != expert.id:
+        raise NotFound("No such offer.")
+    return offer
+
+
 def offers_of(session: Session, actor: Any) -> list[Offer]:
     expert = own_expert(session, actor)
     return list(

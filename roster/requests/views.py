@@ -283,6 +283,12 @@ def act(request_id: int, action: str) -> Response:
 @login_required
 def log(request_id: int) -> Response | str:
     req = visible_or_404(request_id)
+    if not policy.can_log_engagement(
+        current_user,
+        requester_id=req.requested_by_id,
+        assigned=engagement.is_assigned(db.session(), current_user, req),
+    ):
+        abort(403)
     form = LogForm()
     if form.validate_on_submit():
         try:

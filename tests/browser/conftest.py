@@ -8,16 +8,18 @@ from pathlib import Path
 
 import pytest
 from alembic import command
+from flask import Flask
 from sqlmodel import Session
 from werkzeug.serving import make_server
 
 from roster.app import create_app
 from roster.cli import alembic_config
 from roster.seeding import load_demo, load_reference
-from tests.conftest import skip_or_fail
+from tests.conftest import next_otp, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 DEMO_PASSWORD = "demo-password-2026"
+LIVE: dict[str, Flask] = {}  # the live app, so sign_in can compute the demo accounts' codes
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -40,6 +42,7 @@ def live_server(tmp_path_factory, monkeypatch_session) -> Iterator[str]:  # noqa
         load_reference(session)
         load_demo(session)
         session.commit()
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -93,4 +96,10 @@ def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:  # noqa: A
     assert_accessible(page)
     page.get_by_label("Email").fill(email)
     page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
+    with page.expect_navigation():  # the form posts: a new page either way
+        page.get_by_role("button", name="Sign in").click()
+    if page.url.endswith("/login/code"):  # the demo admin and coordinator use two-factor
+        assert_accessible(page)
+        page.get_by_label("Authentication code").fill(next_otp(LIVE["app"], email) or "")
+        with page.expect_navigation():
+            page.get_by_role("button", name="Verify").click()

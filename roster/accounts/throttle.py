@@ -1,0 +1,202 @@
+"""Throttling of failed sign-ins, codes and invitation links, per account and per address.
+
+Only failures count, in a sliding window (no permanent lock). The counters live in the storage
+named by ROSTER_RATELIMIT_STORAGE: `memory://` is per process, so with several workers use a shared
+one (`redis://host:6379`), or each worker would allow the limit again. A browser that has signed in
+to an account before carries a signed device cookie and counts its failures apart, so strangers
+failing on purpose cannot lock the owner out of their own browser.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from flask import Flask, Response, abort, after_this_request, current_app, g, request, session
+from flask_babel import gettext as _
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from limits import RateLimitItem, parse
+from limits.storage import Storage, storage_from_string
+from limits.strategies import MovingWindowRateLimiter
+
+from roster.errors import TooManyAttempts
+
+EXTENSION = "roster.throttle"
+DEVICE_DAYS = 90
+
+
+def account_key(email: str | None) -> str | None:
+    """A counter name for an account: a digest, so no address ends up in the storage."""
+    if not email or not isinstance(email, str):
+        return None
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+
+
+@dataclass
+class Throttle:
+    """Failure counters in a sliding window, one per account and one per client address."""
+
+    storage_uri: str
+    per_account: str = "10 per 15 minutes"
+    per_address: str = "50 per 15 minutes"
+    prefix: str = "roster"
+    storage: Storage = field(init=False)
+    window: MovingWindowRateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.storage = storage_from_string(self.storage_uri)
+        self.window = MovingWindowRateLimiter(self.storage)
+        self._account: RateLimitItem = parse(self.per_account)
+        self._address: RateLimitItem = parse(self.per_address)
+
+    def _checks(self, account: str | None, address: str) -> list[tuple[RateLimitItem, str, str]]:
+        checks = [(self._address, "address", hashlib.sha256(address.encode()).hexdigest()[:32])]
+        if account:
+            checks.append((self._account, "account", account))
+        return checks
+
+    def blocked(self, *, account: str | None, address: str) -> bool:
+        """Whether another attempt is refused, whatever the credentials it carries."""
+        return any(
+            not self.window.test(item, self.prefix, kind, key)
+            for item, kind, key in self._checks(account, address)
+        )
+
+    def failed(self, *, account: str | None, address: str) -> None:
+        for item, kind, key in self._checks(account, address):
+            self.window.hit(item, self.prefix, kind, key)
+
+    def clear(self, *, account: str | None, address: str) -> None:
+        for item, kind, key in self._checks(account, address):
+            self.window.clear(item, self.prefix, kind, key)
+
+    def reachable(self) -> bool:
+        return bool(self.storage.check())
+
+
+@dataclass(frozen=True)
+class Guard:
+    """How a guarded endpoint names the account under attack and which answers are failures."""
+
+    account: Callable[[], str | None]
+    failure_statuses: frozenset[int] = frozenset()
+
+
+def _devices() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="roster.known-device")
+
+
+def device_cookie_name() -> str:
+    return "__Host-device" if current_app.config["SESSION_COOKIE_SECURE"] else "device"
+
+
+def remember_device(account: str | None) -> None:
+    """After a full sign-in: mark this browser as one the account's owner uses."""
+    if not account:
+        return
+    value = _devices().dumps({"a": account, "d": secrets.token_hex(8)})
+
+    @after_this_request
+    def _set(response: Response) -> Response:
+        response.set_cookie(
+            device_cookie_name(),
+            value,
+            max_age=DEVICE_DAYS * 86400,
+            secure=current_app.config["SESSION_COOKIE_SECURE"],
+            httponly=True,
+            samesite="Lax",
+        )
+        return response
+
+
+def _known_device(account: str) -> str | None:
+    raw = request.cookies.get(device_cookie_name())
+    if not raw:
+        return None
+    try:
+        data = _devices().loads(raw, max_age=DEVICE_DAYS * 86400)
+    except BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("a") != account:
+        return None
+    return str(data.get("d", ""))
+
+
+def _form_email() -> str | None:
+    """The account named in the form; failures from a browser the owner signed in with before
+    count in a bucket of their own, which strangers cannot fill."""
+    account = account_key(request.form.get("email"))
+    device = _known_device(account) if account else None
+    return f"{account}:{device}" if device else account
+
+
+def _json_email() -> str | None:
+    body = request.get_json(silent=True)
+    return account_key(body.get("email")) if isinstance(body, dict) else None
+
+
+def _pending_account() -> str | None:
+    pending = session.get("pending_login")
+    return pending.get("account") if isinstance(pending, dict) else None
+
+
+def _invitation() -> str | None:
+    token = (request.view_args or {}).get("token")
+    return account_key(f"invitation:{token}") if token else None
+
+
+GUARDED: dict[str, Guard] = {
+    "accounts.login": Guard(_form_email),
+    "accounts.second_factor": Guard(_pending_account),
+    "api.create_token": Guard(_json_email),
+    "accounts.accept_invitation": Guard(_invitation, frozenset({410})),
+    "api.accept_invitation": Guard(_invitation, frozenset({410})),
+}
+
+
+def note_failure() -> None:
+    """Count this request as a failed attempt (wrong password or code)."""
+    g.auth_failed = True
+
+
+def current(app: Flask) -> Throttle:
+    return app.extensions[EXTENSION]
+
+
+def init_app(app: Flask) -> None:
+    throttle = Throttle(
+        app.config["ROSTER_RATELIMIT_STORAGE"],
+        per_account=app.config["ROSTER_RATELIMIT_PER_ACCOUNT"],
+        per_address=app.config["ROSTER_RATELIMIT_PER_ADDRESS"],
+        prefix=app.config["ROSTER_RATELIMIT_PREFIX"],
+    )
+    app.extensions[EXTENSION] = throttle
+
+    def _guard() -> Guard | None:
+        guard = GUARDED.get(request.endpoint or "")
+        if guard is None or (request.method == "GET" and not guard.failure_statuses):
+            return None
+        return guard
+
+    @app.before_request
+    def _refuse_while_throttled() -> None:
+        guard = _guard()
+        if guard is None:
+            return
+        g.throttle_account = guard.account()
+        if throttle.blocked(account=g.throttle_account, address=request.remote_addr or ""):
+            message = _("Too many failed attempts. Wait a few minutes, then try again.")
+            if request.blueprint == "api":
+                raise TooManyAttempts(message)
+            abort(429, description=message)
+
+    @app.after_request
+    def _count_failures(response: Response) -> Response:
+        guard = _guard()
+        if guard is not None and (
+            g.get("auth_failed") or response.status_code in guard.failure_statuses
+        ):
+            throttle.failed(account=g.get("throttle_account"), address=request.remote_addr or "")
+        return response

@@ -1,0 +1,1 @@
+"""Operations: the audit trail's pages and checks, log hygiene, denied-access records, backups."""

@@ -1,0 +1,74 @@
+"""Reading the audit trail: filter by action, actor, subject and days, a page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+import sqlalchemy as sa
+from sqlmodel import Session, func, select
+
+from roster.audit import AuditEvent
+
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class TrailFilter:
+    """What an admin asks the trail for; empty fields do not filter. Days are UTC, inclusive."""
+
+    action: str = ""
+    actor: str = ""
+    subject: str = ""
+    since: date | None = None
+    until: date | None = None
+
+
+@dataclass
+class TrailPage:
+    events: list[AuditEvent]
+    total: int
+    page: int
+    pages: int
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _conditions(flt: TrailFilter) -> list[sa.ColumnElement[bool]]:
+    conditions = []
+    if flt.action:
+        conditions.append(AuditEvent.action == flt.action)
+    if flt.actor:
+        conditions.append(AuditEvent.actor == flt.actor)
+    if flt.subject:
+        conditions.append(AuditEvent.subject == flt.subject)
+    if flt.since:
+        conditions.append(AuditEvent.at >= _start_of(flt.since))
+    if flt.until:
+        conditions.append(AuditEvent.at < _start_of(flt.until + timedelta(days=1)))
+    return conditions
+
+
+def search(
+    session: Session, flt: TrailFilter, *, page: int = 1, per_page: int = PER_PAGE
+) -> TrailPage:
+    """The matching events, newest first."""
+    conditions = _conditions(flt)
+    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    events = session.exec(
+        select(AuditEvent)
+        .where(*conditions)
+        .order_by(AuditEvent.id.desc())
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return TrailPage(events=list(events), total=total, page=page, pages=pages)
+
+
+def known_actions(session: Session) -> list[str]:
+    """Every action the trail holds, for the filter's choices."""
+    return list(session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))

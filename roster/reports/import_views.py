@@ -1,0 +1,163 @@
+"""Bulk import pages: upload a file, see every row's problems, then confirm or discard.
+
+The preview lives server-side (`ImportBatch`); the confirm form carries only its CSRF token and
+the batch id in the URL, never rows."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from roster import db, policy
+from roster.errors import DomainError
+from roster.reports import exports, import_apply
+from roster.reports.forms import ConfirmForm, ImportForm
+from roster.reports.imports import COLUMNS, MAX_BYTES, ImportFileError
+from roster.reports.tables import Table
+
+bp = Blueprint("imports", __name__)
+SHOWN_PROBLEMS = 500
+
+
+@bp.before_request
+def _allow_large_uploads() -> None:
+    # A 10,000-row file is larger than the app's default body limit; only this page accepts it.
+    request.max_content_length = MAX_BYTES + 64 * 1024
+
+
+def _require_import() -> None:
+    if not policy.can_import_experts(current_user):
+        abort(403)
+
+
+@bp.route("/reports/import", methods=["GET", "POST"])
+@login_required
+def upload() -> Response | tuple[str, int]:
+    _require_import()
+    form = ImportForm()
+    status = 200
+    if form.validate_on_submit():
+        upload_file = form.file.data
+        content = upload_file.read()
+        try:
+            batch, _checked = import_apply.upload(
+                session=db.session(),
+                actor=current_user,
+                filename=upload_file.filename or "",
+                content=content,
+            )
+        except ImportFileError as exc:
+            form.file.errors = [str(exc)]
+            status = 422
+        else:
+            return redirect(url_for("imports.show", batch_id=batch.id))
+    elif request.method == "POST":
+        status = 422
+    return render_template("reports/import.html", form=form, columns=COLUMNS), status
+
+
+@bp.get("/reports/import/<int:batch_id>")
+@login_required
+def show(batch_id: int) -> tuple[str, int]:
+    _require_import()
+    session = db.session()
+    try:
+        batch = import_apply.own_batch(session, current_user, batch_id)
+        checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
+    except DomainError:
+        abort(404)
+    problems = checked.problem_rows if checked else []
+    return render_template(
+        "reports/import_preview.html",
+        batch=batch,
+        checked=checked,
+        problems=problems[:SHOWN_PROBLEMS],
+        more=max(0, len(problems) - SHOWN_PROBLEMS),
+        form=ConfirmForm(),
+    ), 200
+
+
+@bp.get("/reports/import/<int:batch_id>/problems.csv")
+@login_required
+def problems_csv(batch_id: int) -> Response:
+    _require_import()
+    session = db.session()
+    try:
+        batch = import_apply.own_batch(session, current_user, batch_id)
+        checked = import_apply.stored_preview(session, batch)
+    except DomainError:
+        abort(404)
+    table = Table(
+        key="problems",
+        caption=_("Rows with problems"),
+        headers=[_("Line"), _("Email"), _("Status"), _("Problems")],
+        rows=[
+            [r.line, r.raw.get("email", ""), r.status, " ".join(p.message() for p in r.problems)]
+            for r in checked.problem_rows
+        ],
+    )
+    response = Response(exports.to_csv([table]), mimetype=exports.CSV_MIMETYPE)
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="import-{batch.id}-problems.csv"'
+    )
+    return response
+
+
+@bp.post("/reports/import/<int:batch_id>/confirm")
+@login_required
+def confirm(batch_id: int) -> Response:
+    _require_import()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        outcome = import_apply.confirm(session=db.session(), actor=current_user, batch_id=batch_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("imports.show", batch_id=batch_id), 303)
+    flash(
+        _(
+            "Imported %(n)s experts as pending profiles; %(d)s duplicates and %(i)s rows with "
+            "problems were left out.",
+            n=outcome.imported,
+            d=outcome.duplicates,
+            i=outcome.invalid,
+        ),
+        "success",
+    )
+    return redirect(url_for("imports.show", batch_id=batch_id), 303)
+
+
+@bp.post("/reports/import/<int:batch_id>/discard")
+@login_required
+def discard(batch_id: int) -> Response:
+    _require_import()
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        import_apply.discard(session=db.session(), actor=current_user, batch_id=batch_id)
+    except DomainError as exc:
+        if exc.status == 404:
+            abort(404)
+        flash(exc.message, "error")
+        return redirect(url_for("imports.show", batch_id=batch_id), 303)
+    flash(_("The upload was discarded; nothing was imported."), "success")
+    return redirect(url_for("imports.upload"), 303)
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

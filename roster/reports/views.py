@@ -1,0 +1,242 @@
+"""Dashboard pages: /dashboard, the printable annual report, and every report and roster search
+as CSV or XLSX. Thin: the reports come from `dashboard`, their tables from `sheets`."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from roster import db, policy
+from roster.db import utcnow
+from roster.errors import Forbidden
+from roster.reports import charts, dashboard, exports, sheets
+from roster.reports.coverage import THIN_BELOW, Coverage, search_args
+from roster.reports.forms import AnnualForm, ReportFilterForm
+from roster.reports.participation import Breakdown
+from roster.reports.performance import BUCKETS, Performance
+from roster.reports.period import Period
+from roster.reports.search_export import export_search
+from roster.reports.tables import Table, pick
+from roster.search.cards import topic_names
+from roster.search.forms import SearchForm
+
+bp = Blueprint(
+    "reports",
+    __name__,
+    static_folder="static",
+    static_url_path="/reports/static",
+)
+FORMATS = ("csv", "xlsx")
+
+
+def _require_dashboard() -> None:
+    if not policy.can_view_dashboard(current_user):
+        abort(403)
+
+
+def _filters() -> tuple[ReportFilterForm, int]:
+    """The filter form from the URL; invalid input falls back to the defaults (answer 422)."""
+    form = ReportFilterForm(request.args)
+    if form.validate():
+        return form, 200
+    fallback = ReportFilterForm(MultiDict())
+    fallback.validate()
+    for name, errors in form.errors.items():
+        getattr(fallback, name).errors = errors
+    return fallback, 422
+
+
+def _report(kind: str, form: ReportFilterForm) -> tuple[Any, list[Table]]:
+    session, today = db.session(), db.today()
+    if kind == "coverage":
+        cov = dashboard.coverage_report(session, current_user, form.coverage_query(), today=today)
+        return cov, sheets.coverage_tables(cov)
+    if kind == "watchlist":
+        days = form.horizon()
+        lists = dashboard.watch_report(session, current_user, days=days, today=today)
+        return lists, sheets.watch_tables(lists, days)
+    period = form.period(today)
+    if kind == "requests":
+        perf = dashboard.requests_report(session, current_user, period=period, now=utcnow())
+        return perf, sheets.performance_tables(perf)
+    parts = dashboard.participation_report(session, current_user, period=period, today=today)
+    return parts, sheets.participation_tables(parts, topic_names(session))
+
+
+def _cell_link(cov: Coverage, topic: str, column: str) -> str:
+    args = search_args(cov.query, cov.today, topic, column)
+    if policy.roster_scope(current_user) == "all":
+        args["vetting"] = "vetted"  # the listed experts the cell counts, not the pending ones
+    return url_for("search.search", **args)
+
+
+def coverage_chart(cov: Coverage) -> Markup:
+    cells = [
+        [
+            charts.Cell(cov.count(code, column), _cell_link(cov, code, column))
+            for column, _name in cov.columns
+        ]
+        for code, _name in cov.topics
+    ]
+    return Markup(  # noqa: S704 - the builder escapes every text it draws
+        charts.heatmap(
+            chart_id="coverage-chart",
+            title=_("Coverage heatmap"),
+            desc=_(
+                "Experts per topic (rows) and %(dimension)s (columns). Cells with 0 are empty "
+                "(red outline), fewer than %(thin)s thin (amber). Each cell opens the roster "
+                "search for it. The table below holds the same numbers.",
+                dimension=_("region") if cov.query.dimension == "region" else _("language"),
+                thin=THIN_BELOW,
+            ),
+            row_labels=[name for _code, name in cov.topics],
+            col_labels=[code for code, _name in cov.columns],
+            cells=cells,
+            thin_below=THIN_BELOW,
+        )
+    )
+
+
+def performance_charts(perf: Performance) -> dict[str, Markup]:
+    answered = perf.offers.get("accepted", 0) + perf.offers.get("declined", 0)
+    funnel = charts.funnel(
+        chart_id="offers-chart",
+        title=_("Offer funnel"),
+        desc=_("Offers sent, answered and accepted in the period."),
+        stages=[
+            (_("Sent"), perf.offers.get("sent", 0)),
+            (_("Answered"), answered),
+            (_("Accepted"), perf.offers.get("accepted", 0)),
+        ],
+    )
+    distribution = charts.columns(
+        chart_id="staffing-chart",
+        title=_("Time to staff"),
+        desc=_("Requests staffed in each time band, one column per urgency."),
+        groups=[label for label, _top in BUCKETS],
+        series=[str(sheets.URGENCY_LABELS[t.urgency]) for t in perf.staffing],
+        values=[list(t.buckets) for t in perf.staffing],
+    )
+    return {"offers": Markup(funnel), "staffing": Markup(distribution)}  # noqa: S704
+
+
+def participation_charts(parts: dict[str, Breakdown], names: dict[str, str]) -> dict[str, Markup]:
+    hidden = sheets.suppressed_text()
+    out = {}
+    for name, b in parts.items():
+        out[name] = Markup(  # noqa: S704 - the builder escapes every text it draws
+            charts.bars(
+                chart_id=f"participation-{name}-chart",
+                title=str(sheets.DIMENSION_LABELS[name]),
+                desc=_("Counts under %(n)s are hidden so no one can be singled out.", n=5),
+                items=[(sheets.key_label(name, r.key, names), r.count) for r in b.rows],
+                value_text=[hidden if r.suppressed else str(r.count) for r in b.rows],
+            )
+        )
+    return out
+
+
+@bp.get("/dashboard")
+@login_required
+def dashboard_page() -> tuple[str, int]:
+    _require_dashboard()
+    form, status = _filters()
+    reports = {kind: _report(kind, form) for kind in dashboard.KINDS}
+    cov, perf, parts = reports["coverage"][0], reports["requests"][0], reports["participation"][0]
+    names = topic_names(db.session())
+    return render_template(
+        "reports/dashboard.html",
+        form=form,
+        tables={kind: tables for kind, (_r, tables) in reports.items()},
+        coverage=cov,
+        performance=perf,
+        coverage_chart=coverage_chart(cov),
+        performance_charts=performance_charts(perf),
+        participation_charts=participation_charts(parts, names),
+        export_args=request.args.to_dict(flat=True),
+        formats=FORMATS,
+    ), status
+
+
+def download(tables: list[Table], name: str, fmt: str) -> Response:
+    body, mimetype = exports.write(tables, fmt)
+    response = Response(body, mimetype=mimetype)
+    filename = f"roster-{name}-{db.today().isoformat()}.{fmt}"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/reports/<kind>.<fmt>")
+@login_required
+def export_report(kind: str, fmt: str) -> Response:
+    if kind not in dashboard.KINDS or fmt not in FORMATS:
+        abort(404)
+    _require_dashboard()
+    form, status = _filters()
+    if status != 200:
+        abort(400)
+    _report_value, tables = _report(kind, form)
+    chosen = pick(tables, request.args.get("table"))
+    if not chosen:
+        abort(404)
+    return download(chosen, kind, fmt)
+
+
+@bp.get("/reports/search.<fmt>")
+@login_required
+def export_search_results(fmt: str) -> Response:
+    scope = policy.roster_scope(current_user)
+    if fmt not in FORMATS:
+        abort(404)
+    if scope is None or not policy.can_export_search(current_user):
+        abort(403)
+    session = db.session()
+    form = SearchForm(request.args, topics=topic_names(session), may_vet=scope == "all")
+    if not form.validate():
+        abort(400)
+    try:
+        table = export_search(
+            session=session, viewer=current_user, criteria=form.criteria(), today=db.today()
+        )
+    except Forbidden:
+        abort(403)
+    return download([table], "search", fmt)
+
+
+@bp.get("/reports/annual")
+@login_required
+def annual() -> tuple[str, int]:
+    _require_dashboard()
+    form = AnnualForm(request.args)
+    today = db.today()
+    status = 200 if form.validate() else 422
+    year = form.year.data if status == 200 and form.year.data else today.year
+    period = Period(date(year, 1, 1), min(date(year, 12, 31), today))
+    session = db.session()
+    filters = ReportFilterForm(
+        MultiDict({"start": period.start.isoformat(), "end": period.end.isoformat()})
+    )
+    filters.validate()
+    reports = {kind: _report(kind, filters) for kind in dashboard.KINDS}
+    names = topic_names(session)
+    return render_template(
+        "reports/annual.html",
+        form=form,
+        year=year,
+        period=period,
+        today=today,
+        tables={kind: tables for kind, (_r, tables) in reports.items()},
+        coverage_chart=coverage_chart(reports["coverage"][0]),
+        performance_charts=performance_charts(reports["requests"][0]),
+        participation_charts=participation_charts(reports["participation"][0], names),
+    ), status
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)

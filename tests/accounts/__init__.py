@@ -1,0 +1,1 @@
+"""Tests of sign-in, passwords, two-factor, throttling and sessions."""
