@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, request
+from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from roster import cli, db
@@ -24,6 +24,7 @@ from roster.reports import views as report_views
 from roster.requests import offer_views
 from roster.requests import views as request_views
 from roster.search import views as search_views
+from roster.web import headers
 from roster.web import init_app as init_web
 from roster.web.converters import IdConverter
 
@@ -81,14 +82,4 @@ def _finish_request(response: Response) -> Response:
     else:
         db.rollback()
     denials.record_denial(response)  # after the rollback, in a transaction of its own
-    if request.blueprint == "api" or response.mimetype == "text/html":
-        response.headers.setdefault("Cache-Control", "no-store")
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; script-src 'self'; object-src 'none'; base-uri 'none'; "
-        "frame-ancestors 'none'; form-action 'self'",
-    )
-    return response
+    return headers.secure(response, https=current_app.config["SESSION_COOKIE_SECURE"])

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
 from roster.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+from roster.forms import RosterForm
 
 ROLE_CHOICES = [
     SelectChoice("expert", _l("Expert")),
@@ -26,12 +26,12 @@ CLEARANCE_CHOICES = [
 ]
 
 
-class LoginForm(FlaskForm):
+class LoginForm(RosterForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(RosterForm):
     password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_LENGTH, max=MAX_LENGTH)],
@@ -43,7 +43,7 @@ class SetPasswordForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(RosterForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
     new_password = PasswordField(
         _l("New password"),
@@ -56,7 +56,7 @@ class ChangePasswordForm(FlaskForm):
     )
 
 
-class InviteForm(FlaskForm):
+class InviteForm(RosterForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
@@ -66,11 +66,11 @@ class InviteForm(FlaskForm):
     clearance_expires_on = DateField(_l("Clearance expires on"), validators=[Optional()])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(RosterForm):
     """A form with only its CSRF token, for one-button actions."""
 
 
-class CodeForm(FlaskForm):
+class CodeForm(RosterForm):
     """The second step of signing in: a code from the authenticator app or a recovery code."""
 
     code = StringField(
@@ -82,7 +82,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(RosterForm):
     """Confirms a new authenticator app with the code it shows."""
 
     code = StringField(

@@ -12,7 +12,7 @@ from marshmallow import Schema, ValidationError
 
 from roster import db
 from roster.accounts.services import token_lookup
-from roster.errors import DomainError, Forbidden, NotAuthenticated, envelope
+from roster.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed, envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -95,7 +95,27 @@ def load_body(schema: Schema) -> Any:
     data = request.get_json(silent=True)
     if data is None:
         raise MalformedBody("The body must be a JSON document.")
+    bad = list(_nul_paths(data, ""))
+    if bad:
+        raise ValidationFailed(
+            "Text may not contain NUL characters.",
+            {path or "_schema": ["Contains a NUL character."] for path in bad},
+        )
     return schema.load(data)
+
+
+def _nul_paths(value: Any, path: str) -> Any:
+    """Where in a JSON document a string holds a NUL (which no database column accepts)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            yield path
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _nul_paths(key, path)
+            yield from _nul_paths(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _nul_paths(item, f"{path}.{index}" if path else str(index))
 
 
 class MalformedBody(DomainError):
@@ -127,6 +147,11 @@ def answer(payload: Any, status: int = 200) -> Response:
 
 @bp.before_request
 def _authenticate() -> None:
+    if any("\x00" in value for value in request.args.values()):
+        raise ValidationFailed(
+            "Query parameters may not contain NUL characters.",
+            {"query": ["Contains a NUL character."]},
+        )
     g.api_user = None
     g.api_token = None
     header = request.headers.get("Authorization", "")

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from roster.experts.models import FOCAL_POINT_ROLES
+from roster.forms import RosterForm
 from roster.reference.models import COMMAND_KINDS
 
 FOCAL_POINT_ROLE_LABELS = {
@@ -39,7 +39,7 @@ assert set(COMMAND_KIND_LABELS) == set(COMMAND_KINDS)
 ANY = SelectChoice("", _l("Any"))
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(RosterForm):
     """The GET form above the directory; choices of command and topic come from the database."""
 
     class Meta:
@@ -61,7 +61,7 @@ class DirectoryFilterForm(FlaskForm):
 KIND_CHOICES = [SelectChoice(k, COMMAND_KIND_LABELS[k]) for k in COMMAND_KINDS]
 
 
-class CommandEditForm(FlaskForm):
+class CommandEditForm(RosterForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
 

@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     EmailField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -24,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from roster.forms import PlainForm, RosterForm
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 
 GENDER_LABELS = {
@@ -74,7 +73,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TopicRow(Form):
+class TopicRow(PlainForm):
     code = HiddenField()
     level = SelectField(_l("Level"), coerce=int, choices=choices(LEVEL_LABELS.items()))
     years = IntegerField(
@@ -82,7 +81,7 @@ class TopicRow(Form):
     )
 
 
-class LanguageRow(Form):
+class LanguageRow(PlainForm):
     code = SelectField(_l("Language"), choices=[])
     level = SelectField(_l("Level"), choices=choices([(lv, lv) for lv in CEFR_LEVELS], "—"))
 
@@ -91,7 +90,7 @@ class LanguageRow(Form):
         self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(RosterForm):
     version = HiddenField()
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
@@ -147,7 +146,7 @@ class NewExpertForm(ProfileForm):
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
 
 
-class WindowForm(FlaskForm):
+class WindowForm(RosterForm):
     starts_on = DateField(_l("From"), validators=[DataRequired()])
     ends_on = DateField(_l("To"), validators=[DataRequired()])
     kind = SelectField(
@@ -156,7 +155,7 @@ class WindowForm(FlaskForm):
     )
 
 
-class VettingForm(FlaskForm):
+class VettingForm(RosterForm):
     status = SelectField(
         _l("Decision"),
         choices=choices(
@@ -174,5 +173,5 @@ class VettingForm(FlaskForm):
     note = TextAreaField(_l("Note (coordinators only)"), validators=[Optional(), Length(max=2000)])
 
 
-class ActionForm(FlaskForm):
+class ActionForm(RosterForm):
     """Only a CSRF token, for one-button actions."""

@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Form, IntegerField, SelectField, StringField
+from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from roster.forms import PlainForm
 from roster.ops.trail import TrailFilter
 
 REFERENCE = r"^([a-z_]+:[A-Za-z0-9_/<>:.\-]+|anonymous|system)?$"
 
 
-class AuditFilterForm(Form):
+class AuditFilterForm(PlainForm):
     """Read from the query string; no CSRF token since it changes nothing."""
 
     action = SelectField(_l("Action"), choices=[], validators=[Optional()], validate_choice=False)

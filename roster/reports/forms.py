@@ -6,13 +6,13 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import Form, IntegerField, SelectField
+from wtforms import IntegerField, SelectField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
+from roster.forms import PlainForm, RosterForm
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
 from roster.reports.coverage import DEFAULT_LANGUAGE_LEVEL, DEFAULT_TOPIC_LEVEL, CoverageQuery
@@ -22,7 +22,7 @@ from roster.reports.watchlist import HORIZONS
 MAX_PERIOD = timedelta(days=366 * 5)
 
 
-class ReportFilterForm(Form):
+class ReportFilterForm(PlainForm):
     """What the dashboard shows; GET parameters, no CSRF (reading changes nothing)."""
 
     dimension = SelectField(
@@ -84,11 +84,11 @@ class ReportFilterForm(Form):
         return Period(start, end)
 
 
-class AnnualForm(Form):
+class AnnualForm(PlainForm):
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(RosterForm):
     file = FileField(
         _l("Spreadsheet of experts (CSV or XLSX)"),
         validators=[FileRequired(_l("Choose a file to upload."))],
@@ -101,5 +101,5 @@ class ImportForm(FlaskForm):
     )
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(RosterForm):
     """Only the CSRF token: the rows to import are the server's copy of the upload."""

@@ -6,12 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DateTimeLocalField,
     FieldList,
-    Form,
     FormField,
     HiddenField,
     IntegerField,
@@ -23,6 +21,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
+from roster.forms import PlainForm, RosterForm
 from roster.reference.codes import CEFR_LEVELS, languages
 
 KIND_LABELS = {
@@ -98,12 +97,12 @@ def _clearance_choices() -> list:
     return choices([(c, c) for c in CLEARANCES])
 
 
-class TopicNeed(Form):
+class TopicNeed(PlainForm):
     code = HiddenField()
     level = SelectField(_l("Minimum level"), coerce=int, choices=NEED_LEVELS)
 
 
-class LanguageNeed(Form):
+class LanguageNeed(PlainForm):
     code = SelectField(_l("Language"), choices=[])
     level = SelectField(_l("Minimum level"), choices=choices([(lv, lv) for lv in CEFR_LEVELS], "—"))
 
@@ -112,7 +111,7 @@ class LanguageNeed(Form):
         self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
 
 
-class RequestForm(FlaskForm):
+class RequestForm(RosterForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
     kind = SelectField(
@@ -142,7 +141,7 @@ class RequestForm(FlaskForm):
     )
 
 
-class StateFilterForm(Form):
+class StateFilterForm(PlainForm):
     """The GET filter of the request list (no CSRF: it changes nothing)."""
 
     state = SelectField(
@@ -150,18 +149,18 @@ class StateFilterForm(Form):
     )
 
 
-class ActionForm(FlaskForm):
+class ActionForm(RosterForm):
     """A workflow action with an optional note; also the CSRF-only form of one-button posts."""
 
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
 
 
-class LogForm(FlaskForm):
+class LogForm(RosterForm):
     kind = SelectField(_l("Kind of entry"), choices=choices(LOG_KIND_LABELS.items()))
     summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=5000)])
 
 
-class ExpertFeedbackForm(FlaskForm):
+class ExpertFeedbackForm(RosterForm):
     """The requesting LNO rates one expert of the team (rendered with a per-expert prefix)."""
 
     rating = SelectField(
@@ -170,7 +169,7 @@ class ExpertFeedbackForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
-class RequestFeedbackForm(FlaskForm):
+class RequestFeedbackForm(RosterForm):
     """An assigned expert rates the request."""
 
     clarity = SelectField(
@@ -186,7 +185,7 @@ class RequestFeedbackForm(FlaskForm):
     comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
 
 
-class OffersForm(FlaskForm):
+class OffersForm(RosterForm):
     """The coordinator's choice of candidates; the checkboxes are drawn in the ranking table."""
 
     expert_ids = SelectMultipleField(
@@ -197,5 +196,5 @@ class OffersForm(FlaskForm):
     )
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(RosterForm):
     reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=500)])

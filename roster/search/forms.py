@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from wtforms import Field, Form, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import Field, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from roster.experts.models import CATEGORIES
+from roster.forms import PlainForm
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import countries
 from roster.search import criteria as c
@@ -32,7 +33,7 @@ class ParsedListField(Field):
             except ValueError as exc:
                 self.bad.append(str(exc))
 
-    def pre_validate(self, form: Form) -> None:
+    def pre_validate(self, form: PlainForm) -> None:
         if getattr(self, "bad", None):
             raise ValidationError(" ".join(self.bad))
 
@@ -58,7 +59,7 @@ def _country_choices() -> list[SelectChoice]:
     return _choices(sorted(countries().items(), key=lambda kv: kv[1]))
 
 
-class SearchForm(Form):
+class SearchForm(PlainForm):
     """Read from request.args; no CSRF token, because searching changes nothing."""
 
     q = StringField(

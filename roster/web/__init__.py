@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, render_template, request
+from flask import Blueprint, Flask, Response, abort, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -75,6 +75,15 @@ def init_app(app: Flask) -> None:
         return load_session_user(db.session(), session_id)
 
     app.register_blueprint(bp)
+
+    @app.before_request
+    def _refuse_nul_in_query() -> None:
+        # A NUL reaches no database column; say so plainly instead of failing deeper down.
+        if not request.path.startswith("/api/") and any(
+            "\x00" in value for value in request.args.values()
+        ):
+            abort(400)
+
     app.register_error_handler(HTTPException, _handle_http_error)
 
     @app.errorhandler(Exception)

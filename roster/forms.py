@@ -1,0 +1,44 @@
+"""Base classes for every form: typed text loses NUL and other control characters on the way in
+(PostgreSQL refuses NUL in text, and they have no place in a roster)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask_wtf import FlaskForm
+from wtforms import FieldList, Form, FormField
+
+# C0 controls and DEL, except tab, newline and carriage return.
+CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def clean_text(value: Any) -> Any:
+    if isinstance(value, str):
+        return CONTROLS.sub("", value)
+    if isinstance(value, list):
+        return [clean_text(item) for item in value]
+    return value
+
+
+class _CleaningMeta:
+    def bind_field(self, form: Any, unbound_field: Any, options: dict[str, Any]) -> Any:
+        # Lists and sub-forms take no filters; the fields inside them are cleaned instead.
+        if not issubclass(unbound_field.field_class, FieldList | FormField):
+            given = options.get("filters") or unbound_field.kwargs.get("filters") or ()
+            options["filters"] = [clean_text, *given]
+        return super().bind_field(form, unbound_field, options)  # type: ignore[misc]
+
+
+class RosterForm(FlaskForm):
+    """A CSRF-protected form for a POST."""
+
+    class Meta(_CleaningMeta):
+        pass
+
+
+class PlainForm(Form):
+    """A form without CSRF: GET filters and rows nested in a RosterForm."""
+
+    class Meta(_CleaningMeta):
+        pass
