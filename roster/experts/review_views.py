@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
@@ -41,6 +42,20 @@ def queue() -> str:
     )
 
 
+def _decide(expert_id: int, change: Callable[[], object], done: str) -> Response:
+    """Run one coordinator decision: refused ones flash why (403 stays a 403), then go back."""
+    try:
+        change()
+    except DomainError as exc:
+        db.rollback()
+        if exc.status == 403:
+            abort(403)
+        flash(exc.message, "error")
+    else:
+        flash(done, "info")
+    return _back(expert_id)
+
+
 @bp.post("/experts/<int:expert_id>/vetting")
 @login_required
 def decide(expert_id: int) -> Response:
@@ -50,8 +65,9 @@ def decide(expert_id: int) -> Response:
     form = VettingForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        vetting.decide_vetting(
+    return _decide(
+        expert_id,
+        lambda: vetting.decide_vetting(
             session=db.session(),
             actor=current_user,
             expert=expert,
@@ -59,15 +75,9 @@ def decide(expert_id: int) -> Response:
             valid_until=form.valid_until.data,
             note=form.note.data or "",
             today=db.today(),
-        )
-    except DomainError as exc:
-        db.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        flash(_("Vetting decision recorded."), "info")
-    return _back(expert_id)
+        ),
+        _("Vetting decision recorded."),
+    )
 
 
 @bp.post("/experts/<int:expert_id>/clearance/verify")
@@ -75,18 +85,16 @@ def decide(expert_id: int) -> Response:
 def verify(expert_id: int) -> Response:
     expert = visible_or_404(expert_id)
     _checked_action()
-    try:
-        vetting.verify_clearance(
-            session=db.session(), actor=current_user, expert=expert, today=db.today()
-        )
-    except DomainError as exc:
-        db.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        flash(_("Clearance verified."), "info")
-    return _back(expert_id)
+    return _decide(
+        expert_id,
+        lambda: vetting.verify_clearance(
+            session=db.session(),
+            actor=current_user,
+            expert=expert,
+            today=db.today(),
+        ),
+        _("Clearance verified."),
+    )
 
 
 @bp.post("/experts/<int:expert_id>/topics/<code>/confirm")
@@ -94,18 +102,16 @@ def verify(expert_id: int) -> Response:
 def confirm_topic(expert_id: int, code: str) -> Response:
     expert = visible_or_404(expert_id)
     _checked_action()
-    try:
-        vetting.confirm_topic(
-            session=db.session(), actor=current_user, expert=expert, topic_code=code
-        )
-    except DomainError as exc:
-        db.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        flash(_("Topic level confirmed."), "info")
-    return _back(expert_id)
+    return _decide(
+        expert_id,
+        lambda: vetting.confirm_topic(
+            session=db.session(),
+            actor=current_user,
+            expert=expert,
+            topic_code=code,
+        ),
+        _("Topic level confirmed."),
+    )
 
 
 @bp.post("/experts/<int:expert_id>/active/<int:active>")

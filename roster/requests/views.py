@@ -279,6 +279,26 @@ def act(request_id: int, action: str) -> Response:
     return _back(req)
 
 
+def _submitted(
+    req: CrisisRequest, form: Any, field: Any, change: Any, done: str
+) -> Response | None:
+    """Save a valid form through `change`; a refusal shows beside `field` (bad input) or as a
+    message on the request page. None means: show the page with the form again."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        change()
+    except DomainError as exc:
+        _refused(exc)
+        if not isinstance(exc, ValidationFailed):
+            flash(exc.message, "error")
+            return _back(req)
+        field.errors = [*field.errors, exc.message]
+        return None
+    flash(done, "info")
+    return _back(req)
+
+
 @bp.post("/requests/<int:request_id>/log")
 @login_required
 def log(request_id: int) -> Response | str:
@@ -290,25 +310,20 @@ def log(request_id: int) -> Response | str:
     ):
         abort(403)
     form = LogForm()
-    if form.validate_on_submit():
-        try:
-            engagement.add_log_entry(
-                session=db.session(),
-                actor=current_user,
-                request=req,
-                kind=form.kind.data,
-                summary=form.summary.data,
-            )
-        except DomainError as exc:
-            _refused(exc)
-            if not isinstance(exc, ValidationFailed):
-                flash(exc.message, "error")
-                return _back(req)
-            form.summary.errors = [*form.summary.errors, exc.message]
-        else:
-            flash(_("Entry added to the engagement log."), "info")
-            return _back(req)
-    return render_show(req, log_form=form)
+    done = _submitted(
+        req,
+        form,
+        form.summary,
+        lambda: engagement.add_log_entry(
+            session=db.session(),
+            actor=current_user,
+            request=req,
+            kind=form.kind.data,
+            summary=form.summary.data,
+        ),
+        _("Entry added to the engagement log."),
+    )
+    return done or render_show(req, log_form=form)
 
 
 @bp.post("/requests/<int:request_id>/feedback/experts/<int:expert_id>")
@@ -316,26 +331,21 @@ def log(request_id: int) -> Response | str:
 def rate_expert(request_id: int, expert_id: int) -> Response | str:
     req = visible_or_404(request_id)
     form = ExpertFeedbackForm(prefix=f"expert-{expert_id}")
-    if form.validate_on_submit():
-        try:
-            engagement.give_feedback(
-                session=db.session(),
-                actor=current_user,
-                request=req,
-                expert_id=expert_id,
-                rating=int(form.rating.data),
-                comment=form.comment.data or "",
-            )
-        except DomainError as exc:
-            _refused(exc)
-            if not isinstance(exc, ValidationFailed):
-                flash(exc.message, "error")
-                return _back(req)
-            form.rating.errors = [*form.rating.errors, exc.message]
-        else:
-            flash(_("Thank you: your feedback was recorded."), "info")
-            return _back(req)
-    return render_show(req, expert_forms={expert_id: form})
+    done = _submitted(
+        req,
+        form,
+        form.rating,
+        lambda: engagement.give_feedback(
+            session=db.session(),
+            actor=current_user,
+            request=req,
+            expert_id=expert_id,
+            rating=int(form.rating.data),
+            comment=form.comment.data or "",
+        ),
+        _("Thank you: your feedback was recorded."),
+    )
+    return done or render_show(req, expert_forms={expert_id: form})
 
 
 @bp.post("/requests/<int:request_id>/feedback")
@@ -343,26 +353,21 @@ def rate_expert(request_id: int, expert_id: int) -> Response | str:
 def rate_request(request_id: int) -> Response | str:
     req = visible_or_404(request_id)
     form = RequestFeedbackForm()
-    if form.validate_on_submit():
-        try:
-            engagement.give_feedback(
-                session=db.session(),
-                actor=current_user,
-                request=req,
-                clarity=int(form.clarity.data),
-                usefulness=int(form.usefulness.data),
-                comment=form.comment.data or "",
-            )
-        except DomainError as exc:
-            _refused(exc)
-            if not isinstance(exc, ValidationFailed):
-                flash(exc.message, "error")
-                return _back(req)
-            form.clarity.errors = [*form.clarity.errors, exc.message]
-        else:
-            flash(_("Thank you: your feedback was recorded."), "info")
-            return _back(req)
-    return render_show(req, request_form=form)
+    done = _submitted(
+        req,
+        form,
+        form.clarity,
+        lambda: engagement.give_feedback(
+            session=db.session(),
+            actor=current_user,
+            request=req,
+            clarity=int(form.clarity.data),
+            usefulness=int(form.usefulness.data),
+            comment=form.comment.data or "",
+        ),
+        _("Thank you: your feedback was recorded."),
+    )
+    return done or render_show(req, request_form=form)
 
 
 def init_app(app: Flask) -> None:
