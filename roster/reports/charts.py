@@ -62,7 +62,9 @@ def heatmap(
 ) -> str:
     """Rows x columns of counts; empty cells (0) and thin ones (< `thin_below`) stand out in
     fill and outline, and every count is written in its cell. Linked cells are <a> elements."""
-    left, top = 190, 70
+    # Room for the longest row label (about 7 px a character at the chart's font size).
+    longest = max((len(label) for label in row_labels), default=10)
+    left, top = max(120, min(400, 16 + 7 * longest)), 70
     width, height = left + cell * len(col_labels) + 10, top + cell * len(row_labels) + 10
     highest = max((c.value for row in cells for c in row), default=0)
     linked = any(c.href for row in cells for c in row)
