@@ -14,12 +14,13 @@ from flask.cli import AppGroup
 
 from roster import db, seeding
 from roster.accounts import services
+from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts import vetting
 from roster.notify import outbox, transports
 from roster.ops import cli as ops_cli
 from roster.reports import cli as reports_cli
-from roster.requests import offers
+from roster.requests import offers, reminders
 
 ROOT = Path(__file__).resolve().parent.parent
 roster_cli = AppGroup("roster", help="Roster operations.")
@@ -107,6 +108,20 @@ def expire_offers() -> None:
     count = offers.expire_offers(session=db.session())
     db.commit()
     click.echo(f"{count} offer(s) expired.")
+
+
+@roster_cli.command("send-reminders")
+def send_reminders() -> None:
+    """Remind experts of offers lapsing within a day and coordinators of overdue requests
+    (each once); the mail goes out with the next send-mail."""
+    base_url = current_app.config["ROSTER_BASE_URL"]
+    session, now = db.session(), utcnow()
+    offers_count = reminders.remind_offers(session=session, now=now, base_url=base_url)
+    overdue_count = reminders.notify_overdue(
+        session=session, now=now, today=db.today(), base_url=base_url
+    )
+    db.commit()
+    click.echo(f"{offers_count} offer reminder(s), {overdue_count} overdue request(s) notified.")
 
 
 def mail_transport(app: Flask) -> outbox.Transport:

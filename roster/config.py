@@ -21,6 +21,22 @@ def _bool(value: str | None, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _pairs(value: str | None, name: str) -> dict[str, float]:
+    """ "a=1,b=2.5" -> {"a": 1.0, "b": 2.5}; a malformed setting stops the start."""
+    out: dict[str, float] = {}
+    for part in (value or "").split(","):
+        if not part.strip():
+            continue
+        key, sep, number = part.partition("=")
+        try:
+            out[key.strip()] = float(number)
+        except ValueError:
+            sep = ""
+        if not sep:
+            raise ConfigError(f"{name}: expected name=number pairs, got {part!r}")
+    return out
+
+
 def _dev_secret_key(instance: Path) -> str:
     """Generate a secret key once per instance folder and keep it there."""
     path = instance / "secret_key"
@@ -87,6 +103,14 @@ class Settings:
             session_idle_minutes=int(env.get("ROSTER_SESSION_IDLE_MINUTES") or "30"),
             session_max_hours=int(env.get("ROSTER_SESSION_MAX_HOURS") or "12"),
             fresh_login_minutes=int(env.get("ROSTER_FRESH_LOGIN_MINUTES") or "10"),
+            extra={
+                "ROSTER_RESPONSE_TARGET_HOURS": _pairs(
+                    env.get("ROSTER_RESPONSE_TARGET_HOURS"), "ROSTER_RESPONSE_TARGET_HOURS"
+                ),
+                "ROSTER_MATCHING_WEIGHTS": _pairs(
+                    env.get("ROSTER_MATCHING_WEIGHTS"), "ROSTER_MATCHING_WEIGHTS"
+                ),
+            },
         )
 
     def flask_config(self) -> dict[str, Any]:

@@ -18,7 +18,8 @@ from sqlmodel import Session
 from roster.reports.period import Period
 from roster.requests.models import OFFER_STATES, CrisisRequest, Offer
 from roster.requests.services import Viewer, visible_clause
-from roster.requests.workflow import RESPONSE_TARGETS, STATES, URGENCIES, overdue
+from roster.requests.settings import response_targets
+from roster.requests.workflow import STATES, URGENCIES, overdue
 
 # Time-to-staff buckets, their upper bounds in hours: the three response targets mark the edges.
 BUCKETS: tuple[tuple[str, float], ...] = (
@@ -84,7 +85,7 @@ def nearest_rank(values: list[float], share: float) -> float | None:
 
 def staffing_time(urgency: str, hours: list[float]) -> StaffingTime:
     """Summary of submitted-to-staffed times (in hours) of one urgency. Pure."""
-    target = RESPONSE_TARGETS[urgency] / timedelta(hours=1)
+    target = response_targets()[urgency] / timedelta(hours=1)
     counts = [0] * len(BUCKETS)
     for h in hours:
         counts[next(i for i, (_, top) in enumerate(BUCKETS) if h <= top)] += 1
@@ -169,9 +170,9 @@ def overdue_now(session: Session, viewer: Viewer, *, now: datetime) -> list[Wait
             state=state,
             submitted_at=submitted,
             hours_waiting=round((now - submitted) / timedelta(hours=1), 1),
-            target_hours=RESPONSE_TARGETS[urgency] / timedelta(hours=1),
+            target_hours=response_targets()[urgency] / timedelta(hours=1),
         )
         for rid, title, urgency, state, submitted in rows
-        if overdue(submitted, urgency, now)
+        if overdue(submitted, urgency, now, response_targets())
     ]
     return sorted(waiting, key=lambda w: -w.hours_waiting / w.target_hours)

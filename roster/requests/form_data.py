@@ -17,7 +17,7 @@ from roster.accounts.models import User
 from roster.errors import DomainError, NotFound
 from roster.experts.models import Expert
 from roster.reference.models import Topic
-from roster.requests import services, workflow
+from roster.requests import services, settings, workflow
 from roster.requests.forms import RequestForm
 from roster.requests.models import CrisisRequest
 from roster.requests.services import SCALARS
@@ -132,8 +132,9 @@ def response_age(request: CrisisRequest, now: datetime) -> dict[str, Any] | None
     """For a request waiting on coordinators: time used of its response target, and overdue."""
     if request.state not in QUEUE_STATES or request.submitted_at is None:
         return None
-    target = workflow.RESPONSE_TARGETS[request.urgency]
-    used = workflow.age_against_target(request.submitted_at, request.urgency, now)
+    targets = settings.response_targets()
+    target = targets[request.urgency]
+    used = workflow.age_against_target(request.submitted_at, request.urgency, now, targets)
     in_days = target > timedelta(days=3)
     return {
         "text": _(
@@ -142,7 +143,7 @@ def response_age(request: CrisisRequest, now: datetime) -> dict[str, Any] | None
             target=_span(target, in_days),
             percent=int(used * 100),
         ),
-        "overdue": workflow.overdue(request.submitted_at, request.urgency, now),
+        "overdue": workflow.overdue(request.submitted_at, request.urgency, now, targets),
     }
 
 

@@ -16,7 +16,7 @@ from roster.db import lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
 from roster.notify import outbox
-from roster.requests import facts
+from roster.requests import facts, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -38,7 +38,7 @@ def candidates(
     if not policy.can_match(actor):
         raise Forbidden("Only coordinators see candidates.")
     pool = facts.candidate_facts(session, today=today, vetted_only=not explain)
-    extra = {"weights": weights} if weights is not None else {}
+    extra = {"weights": weights if weights is not None else settings.matching_weights()}
     return rank(
         facts.request_spec(session, request),
         pool,

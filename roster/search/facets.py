@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
 from roster.experts.models import (
-    Expert,
     ExpertCategory,
     ExpertLanguage,
     ExpertRegion,
@@ -27,9 +26,10 @@ def _label(name: str) -> ColumnElement[str]:
     return sa.literal_column(f"'{name}'", sa.String)  # a constant of ours, never user input
 
 
-def facet_selects(hits: sa.CTE, verified: ColumnElement[bool]) -> list[sa.Select]:
+def facet_selects(hits: sa.CTE) -> list[sa.Select]:
     """One (facet, key, count) select per facet; each counts experts of `hits`, never rows twice
-    (the child tables have one row per expert and key). `verified`: a valid clearance today."""
+    (the child tables have one row per expert and key). The clearance facet reads the hits' own
+    `clearance` column: the level of a clearance valid today, NULL if none."""
     selects = []
     for name, column in _FACET_COLUMNS:
         # Grouping on an expression, not the bare column, keeps SQLite from scanning the whole
@@ -40,12 +40,9 @@ def facet_selects(hits: sa.CTE, verified: ColumnElement[bool]) -> list[sa.Select
             .select_from(hits.join(column.table, hits.c.id == column.table.c.expert_id))
             .group_by(key)
         )
-    expert = Expert.__table__
-    level = expert.c.clearance_level
     selects.append(
-        sa.select(_label("clearance"), level, sa.func.count())
-        .select_from(expert.join(hits, hits.c.id == expert.c.id))
-        .where(verified)
-        .group_by(level)
+        sa.select(_label("clearance"), hits.c.clearance, sa.func.count())
+        .where(hits.c.clearance.is_not(None))
+        .group_by(hits.c.clearance)
     )
     return selects

@@ -249,7 +249,8 @@ def filters(shape: Shape) -> list[ColumnElement[bool]]:
 
 
 def hits_cte(shape: Shape) -> sa.CTE:
-    """The filtered set with what sorting needs: id, relevance, name key, last engaged."""
+    """The filtered set with what sorting and facets need: id, relevance, name key, last engaged,
+    verified clearance (NULL if none is valid today)."""
     sort_name = sa.func.coalesce(search_t.c.sort_name, sa.func.lower(expert.c.full_name))
     conds = filters(shape)
     if shape.text:
@@ -262,11 +263,14 @@ def hits_cte(shape: Shape) -> sa.CTE:
     else:
         source = expert.outerjoin(search_t, search_t.c.expert_id == expert.c.id)
         relevance = sa.literal_column("0.0", sa.Float)
+    # The verified clearance rides along, so the clearance facet needs no second visit to `expert`.
+    clearance = sa.case((verified_clearance(), expert.c.clearance_level), else_=sa.null())
     stmt = sa.select(
         expert.c.id.label("id"),
         relevance.label("relevance"),
         sort_name.label("sort_name"),
         expert.c.last_engaged_on.label("last_engaged_on"),
+        clearance.label("clearance"),
     ).select_from(source)
     return stmt.where(*conds).cte("hits").prefix_with("MATERIALIZED")
 
@@ -286,18 +290,22 @@ def search_statement(shape: Shape) -> sa.CompoundSelect:
     """One statement: rows ("page", id, position, relevance), ("total", "", n, NULL) and
     (facet, key, count, NULL) for every facet."""
     hits = hits_cte(shape)
-    order = ordering(hits, shape.sort, shape.dialect)
-    page = (
-        sa.select(
-            hits.c.id,
-            hits.c.relevance,
-            sa.func.row_number().over(order_by=order).label("position"),
-        )
-        .order_by(*order)
+    # ORDER BY .. LIMIT straight on the hits lets both engines keep only the best offset + limit
+    # rows (a bounded top-N sort); numbering the rows there would sort every hit first.
+    best = (
+        sa.select(hits.c.id, hits.c.relevance, hits.c.sort_name, hits.c.last_engaged_on)
+        .order_by(*ordering(hits, shape.sort, shape.dialect))
         .limit(_p("limit", type_=sa.Integer))
         .offset(_p("offset", type_=sa.Integer))
-        .cte("page")
+        .subquery("best")
     )
+    page = sa.select(
+        best.c.id,
+        best.c.relevance,
+        sa.func.row_number()
+        .over(order_by=ordering(best, shape.sort, shape.dialect))
+        .label("position"),
+    ).cte("page")
     no_score = sa.cast(sa.null(), sa.Float)
     parts = [
         sa.select(
@@ -312,7 +320,7 @@ def search_statement(shape: Shape) -> sa.CompoundSelect:
             sa.func.count(),
             no_score,
         ).select_from(hits),
-        *(part.add_columns(no_score) for part in facet_selects(hits, verified_clearance())),
+        *(part.add_columns(no_score) for part in facet_selects(hits)),
     ]
     return sa.union_all(*parts)
 

@@ -411,3 +411,31 @@ def test_feedback_out_of_range_is_422(client, make_user, make_expert, db_session
         headers=bearer_for(db_session, lno),
     )
     assert response.status_code == 422
+
+
+def test_weights_and_targets_come_from_one_configurable_place(
+    app, make_user, make_expert, db_session
+):
+    from roster.requests import settings
+    from roster.requests.workflow import RESPONSE_TARGETS
+
+    with app.app_context():
+        assert settings.response_targets() == RESPONSE_TARGETS
+        app.config["ROSTER_RESPONSE_TARGET_HOURS"] = {"immediate": 1}
+        app.config["ROSTER_MATCHING_WEIGHTS"] = {"topic": 0.0, "rotation": 1.0}
+        assert settings.response_targets()["immediate"] == timedelta(hours=1)
+        assert settings.matching_weights().topic == 0.0
+
+
+def test_a_malformed_setting_stops_the_start(monkeypatch, tmp_path):
+    from roster.config import ConfigError, Settings
+
+    monkeypatch.setenv("ROSTER_INSTANCE_PATH", str(tmp_path))
+    monkeypatch.setenv("ROSTER_MATCHING_WEIGHTS", "topic=heavy")
+    with pytest.raises(ConfigError):
+        Settings.from_env()
+    monkeypatch.setenv("ROSTER_MATCHING_WEIGHTS", "topic=0.5,rotation=0.2")
+    assert Settings.from_env().flask_config()["ROSTER_MATCHING_WEIGHTS"] == {
+        "topic": 0.5,
+        "rotation": 0.2,
+    }

@@ -6,12 +6,20 @@ from __future__ import annotations
 from roster.policy import LNO_EXPERT_FIELDS
 from tests.conftest import api_token
 
-FORBIDDEN = {"email", "phone", "vetting", "vetting_history", "version", "links", "consent",
-             "notice_days", "active"}
+FORBIDDEN = {
+    "email",
+    "phone",
+    "vetting",
+    "vetting_history",
+    "version",
+    "links",
+    "consent",
+    "notice_days",
+    "active",
+}
 
 
-def test_lno_search_and_profile_answers_hold_only_allowed_fields(client, make_user,
-                                                                 make_expert):
+def test_lno_search_and_profile_answers_hold_only_allowed_fields(client, make_user, make_expert):
     lno = make_user("lno", clearance="NS")
     experts = [make_expert(clearance="NS", topics={"crsv": 3}) for _ in range(3)]
     headers = {"Authorization": f"Bearer {api_token(client, lno.email)}"}

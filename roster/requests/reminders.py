@@ -1,0 +1,108 @@
+"""Reminders through the outbox: offers about to lapse, and requests past their response target.
+Each is sent once; the audit trail remembers that it was."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlmodel import Session, select
+
+from roster import audit, policy
+from roster.accounts.models import User
+from roster.experts.models import Expert
+from roster.notify import outbox
+from roster.requests.models import CrisisRequest, Offer
+from roster.requests.settings import response_targets
+from roster.requests.workflow import overdue
+
+REMIND_BEFORE = timedelta(hours=24)
+OFFER_REMINDER = """Hello {name},
+
+Your offer for "{title}" waits for your answer until {respond_by}. Please accept or decline:
+
+{link}
+"""
+OVERDUE_NOTICE = """Request {id} ({urgency}) has waited past its response target and is not staffed
+yet. Open the coordinator queue to act on it:
+
+{link}
+"""
+
+
+def _already(session: Session, action: str, subject: str) -> bool:
+    return (
+        session.exec(
+            select(audit.AuditEvent.id).where(
+                audit.AuditEvent.action == action, audit.AuditEvent.subject == subject
+            )
+        ).first()
+        is not None
+    )
+
+
+def remind_offers(*, session: Session, now: datetime, base_url: str) -> int:
+    """Mail each expert whose open offer lapses within a day, once per offer."""
+    due = session.exec(
+        select(Offer, Expert, CrisisRequest)
+        .join(Expert, Expert.id == Offer.expert_id)
+        .join(CrisisRequest, CrisisRequest.id == Offer.request_id)
+        .where(
+            Offer.state == "open", Offer.respond_by > now, Offer.respond_by <= now + REMIND_BEFORE
+        )
+    ).all()
+    sent = 0
+    for offer, expert, request in due:
+        subject = f"offer:{offer.id}"
+        if not expert.email or _already(session, "offer.reminded", subject):
+            continue
+        outbox.enqueue(
+            session,
+            kind="reminder",
+            to=expert.email,
+            subject=f"Reminder: your answer on {request.title}",
+            body=OFFER_REMINDER.format(
+                name=expert.full_name,
+                title=request.title,
+                respond_by=offer.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+                link=f"{base_url.rstrip('/')}/offers",
+            ),
+        )
+        audit.record(session, actor="system", action="offer.reminded", subject=subject)
+        sent += 1
+    return sent
+
+
+def notify_overdue(*, session: Session, now: datetime, today: date, base_url: str) -> int:
+    """Tell the coordinators cleared to read it, once, that a request is past its target."""
+    waiting = session.exec(
+        select(CrisisRequest).where(
+            CrisisRequest.state.in_(("submitted", "matching")),
+            CrisisRequest.submitted_at.is_not(None),
+        )
+    ).all()
+    coordinators = session.exec(select(User).where(User.role == "coordinator", User.active)).all()
+    targets = response_targets()
+    sent = 0
+    for request in waiting:
+        subject = f"request:{request.id}"
+        if not overdue(request.submitted_at, request.urgency, now, targets) or _already(
+            session, "request.overdue_notified", subject
+        ):
+            continue
+        rank = policy.CLEARANCE_RANK[request.classification]
+        for user in coordinators:
+            # No read-up, in mail either: only coordinators cleared for the request hear of it.
+            if (policy.staff_request_rank(user, today) or 0) < rank:
+                continue
+            outbox.enqueue(
+                session,
+                kind="overdue",
+                to=user.email,
+                subject=f"Overdue request {request.id}",
+                body=OVERDUE_NOTICE.format(
+                    id=request.id, urgency=request.urgency, link=f"{base_url.rstrip('/')}/requests"
+                ),
+            )
+        audit.record(session, actor="system", action="request.overdue_notified", subject=subject)
+        sent += 1
+    return sent
