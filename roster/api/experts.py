@@ -18,6 +18,7 @@ from roster.api.schemas import OkSchema
 from roster.errors import NotFound
 from roster.experts import privacy, profiles, vetting
 from roster.experts.models import Expert
+from roster.requests import services as request_services
 
 ERRORS = (400, 401, 403, 404, 409, 422)
 
@@ -37,7 +38,11 @@ def visible_expert(expert_id: int) -> Expert:
 
 def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Response:
     session, user = db.session(), current_api_user()
-    allowed = policy.expert_fields_for(user, expert_user_id=expert.user_id)
+    allowed = policy.expert_fields_for(
+        user,
+        expert_user_id=expert.user_id,
+        contact_shared=request_services.contact_shared(session, user, expert.id),
+    )
     if allowed & policy.CONTACT_FIELDS and not policy.is_own_profile(user, expert.user_id):
         privacy.record_contact_read(session=session, actor=user, expert=expert)
     body = dump_expert(profiles.load(session, expert), allowed, db.today())

@@ -24,6 +24,7 @@ from roster.experts.models import Expert, VettingDecision
 from roster.experts.rules import effective_vetting_status
 from roster.reference.codes import countries, languages
 from roster.reference.models import Topic
+from roster.requests import services as request_services
 
 bp = Blueprint("experts", __name__)
 
@@ -65,7 +66,11 @@ def my_profile() -> Response:
 def show(expert_id: int) -> str:
     expert = visible_or_404(expert_id)
     session = db.session()
-    fields = policy.expert_fields_for(current_user, expert_user_id=expert.user_id)
+    fields = policy.expert_fields_for(
+        current_user,
+        expert_user_id=expert.user_id,
+        contact_shared=request_services.contact_shared(session, current_user, expert.id),
+    )
     if fields & policy.CONTACT_FIELDS and not policy.is_own_profile(current_user, expert.user_id):
         privacy.record_contact_read(session=session, actor=current_user, expert=expert)
     history = []

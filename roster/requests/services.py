@@ -313,3 +313,16 @@ def history(session: Session, request: CrisisRequest) -> list[RequestEvent]:
             .order_by(RequestEvent.at, RequestEvent.id)
         )
     )
+
+
+def contact_shared(session: Session, user: Any, expert_id: int) -> bool:
+    """Whether this LNO needs the expert's contact details: the expert accepted a seat on one
+    of the LNO's own requests."""
+    if getattr(user, "role", None) != "lno":
+        return False
+    seat = session.exec(
+        select(Assignment.id)
+        .join(CrisisRequest, CrisisRequest.id == Assignment.request_id)
+        .where(Assignment.expert_id == expert_id, CrisisRequest.requested_by_id == user.id)
+    ).first()
+    return seat is not None

@@ -439,3 +439,32 @@ def test_a_malformed_setting_stops_the_start(monkeypatch, tmp_path):
         "topic": 0.5,
         "rotation": 0.2,
     }
+
+
+def test_lno_sees_contact_details_only_of_experts_who_accepted_their_request(
+    client, make_user, make_expert, db_session
+):
+    lno, other_lno = make_user("lno", clearance="NS"), make_user("lno", clearance="NS")
+    found = make_request(db_session, lno)
+    expert = make_expert(clearance="NS")
+    headers = bearer_for(db_session, lno)
+    before = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
+    assert "email" not in before and "phone" not in before
+    offer = make_offer(db_session, found, expert)
+    db_session.add(
+        Assignment(
+            request_id=found.id,
+            expert_id=expert.id,
+            offer_id=offer.id,
+            starts_on=found.starts_on,
+            ends_on=found.ends_on,
+            mode="remote",
+        )
+    )
+    db_session.commit()
+    after = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
+    assert after["email"] == expert.email and after["phone"] == expert.phone
+    other = client.get(
+        f"/api/v1/experts/{expert.id}", headers=bearer_for(db_session, other_lno)
+    ).get_json()
+    assert "email" not in other
