@@ -23,6 +23,9 @@ def secure(response: Response, *, https: bool) -> Response:
     headers.setdefault("Content-Security-Policy", CSP)
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if response.status_code == 429:
+        # The sign-in window slides over 15 minutes: waiting that long always suffices.
+        headers.setdefault("Retry-After", "900")
     if https:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if response.mimetype.startswith("text/") and "charset" not in headers.get("Content-Type", ""):

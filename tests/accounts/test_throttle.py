@@ -27,6 +27,7 @@ def test_eleventh_attempt_is_refused_even_with_the_right_password(client, make_u
         assert "Wrong email or password." in login(client, user.email, WRONG).get_data(as_text=True)
     refused = login(client, user.email)
     assert refused.status_code == 429
+    assert refused.headers["Retry-After"] == "900"
     assert client.get("/").status_code == 302
     other = make_user("lno")
     assert login(client, other.email).status_code == 302  # another account is not affected
