@@ -25,7 +25,7 @@ from bench import ROOT, machine, percentiles, write_section
 from bench.search_data import TODAY, build_roster
 from roster.accounts.models import User
 from roster.accounts.services import issue_token
-from roster.api.search import ExpertSearchResultSchema, parse_query
+from roster.api.search import RESULT_SCHEMA, parse_query
 from roster.cli import alembic_config
 from roster.db import make_engine
 from roster.search.cards import topic_names
@@ -73,8 +73,8 @@ def drop_database(engine_name: str, url: str) -> None:
 def prepare(url: str, n: int, build: bool) -> tuple[User, str]:
     """Migrate and fill the database when needed; returns the LNO and an API token for it."""
     engine = make_engine(url)
+    command.upgrade(alembic_config(url), "head")  # a kept database may predate newer migrations
     if build:
-        command.upgrade(alembic_config(url), "head")
         with Session(engine) as session:
             load_reference(session)
             session.commit()
@@ -110,7 +110,7 @@ def in_process(session: Session, lno: User, query: str) -> Callable[[], object]:
             "per_page": criteria.per_page,
             "facets": found.result.facets,
         }
-        body = json.dumps(ExpertSearchResultSchema().dump(payload), default=str)
+        body = json.dumps(RESULT_SCHEMA.dump(payload), default=str)
         session.rollback()
         return body
 

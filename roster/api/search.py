@@ -167,6 +167,10 @@ class ExpertSearchResultSchema(Schema):
     )
 
 
+# One instance, reused: building a schema copies its fields (and every nested schema's) each time.
+RESULT_SCHEMA = ExpertSearchResultSchema()
+
+
 def parse_query(args: Any, *, may_filter_vetting: bool, topics: set[str]) -> c.SearchCriteria:
     """The query string as criteria; ValidationError (422 with fields) when it does not fit."""
     raw = {key: args.getlist(key) if key in LIST_PARAMS else args.get(key) for key in args}
@@ -220,4 +224,4 @@ def search_experts() -> Response:
         "per_page": criteria.per_page,
         "facets": found.result.facets,
     }
-    return answer(ExpertSearchResultSchema().dump(payload))
+    return answer(RESULT_SCHEMA.dump(payload))

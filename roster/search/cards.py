@@ -43,52 +43,59 @@ def topic_names(session: Session) -> dict[str, str]:
     return cached[1]
 
 
+_IDS = sa.bindparam("ids", expanding=True)
+_TODAY = sa.bindparam("today", type_=sa.Date)
+
+# The card statements are built once: only the ids and the day change, as parameters, so each
+# search skips building and (thanks to the compiled cache) compiling them again.
+_CARD_EXPERTS = sa.select(_expert).where(_expert.c.id.in_(_IDS))
+_CARD_TOPICS = (
+    sa.select(ExpertTopic.expert_id, ExpertTopic.topic_code, ExpertTopic.level, ExpertTopic.years)
+    .where(ExpertTopic.expert_id.in_(_IDS))
+    .order_by(ExpertTopic.level.desc(), ExpertTopic.years.desc(), ExpertTopic.topic_code)
+)
+_CARD_LANGUAGES = (
+    sa.select(ExpertLanguage.expert_id, ExpertLanguage.language_code, ExpertLanguage.level)
+    .where(ExpertLanguage.expert_id.in_(_IDS))
+    .order_by(ExpertLanguage.language_code)
+)
+_CARD_CODES = sa.union_all(
+    *(
+        sa.select(sa.literal_column(f"'{kind}'", sa.String), t.c.expert_id, t.c[column]).where(
+            t.c.expert_id.in_(_IDS)
+        )
+        for kind, t, column in (
+            ("regions", ExpertRegion.__table__, "country_code"),
+            ("nationalities", ExpertNationality.__table__, "country_code"),
+            ("categories", ExpertCategory.__table__, "category"),
+        )
+    )
+)
+_CARD_WINDOWS = (
+    sa.select(
+        AvailabilityWindow.expert_id,
+        AvailabilityWindow.starts_on,
+        AvailabilityWindow.ends_on,
+        AvailabilityWindow.kind,
+    )
+    .where(AvailabilityWindow.expert_id.in_(_IDS), AvailabilityWindow.ends_on >= _TODAY)
+    .order_by(AvailabilityWindow.starts_on)
+)
+
+
 def _children(session: Session, ids: list[int]) -> dict[str, dict[int, list[Any]]]:
     out: dict[str, dict[int, list[Any]]] = defaultdict(lambda: defaultdict(list))
-    topics = session.execute(
-        sa.select(
-            ExpertTopic.expert_id, ExpertTopic.topic_code, ExpertTopic.level, ExpertTopic.years
-        )
-        .where(ExpertTopic.expert_id.in_(ids))
-        .order_by(ExpertTopic.level.desc(), ExpertTopic.years.desc(), ExpertTopic.topic_code)
-    )
-    for eid, code, level, years in topics:
+    for eid, code, level, years in session.execute(_CARD_TOPICS, {"ids": ids}):
         out["topics"][eid].append((code, level, years))
-    languages = session.execute(
-        sa.select(ExpertLanguage.expert_id, ExpertLanguage.language_code, ExpertLanguage.level)
-        .where(ExpertLanguage.expert_id.in_(ids))
-        .order_by(ExpertLanguage.language_code)
-    )
-    for eid, code, level in languages:
+    for eid, code, level in session.execute(_CARD_LANGUAGES, {"ids": ids}):
         out["languages"][eid].append((code, level))
-    codes = sa.union_all(
-        *(
-            sa.select(sa.literal_column(f"'{kind}'", sa.String), t.c.expert_id, t.c[column]).where(
-                t.c.expert_id.in_(ids)
-            )
-            for kind, t, column in (
-                ("regions", ExpertRegion.__table__, "country_code"),
-                ("nationalities", ExpertNationality.__table__, "country_code"),
-                ("categories", ExpertCategory.__table__, "category"),
-            )
-        )
-    )
-    for kind, eid, code in session.execute(codes):
+    for kind, eid, code in session.execute(_CARD_CODES, {"ids": ids}):
         out[kind][eid].append(code)
     return out
 
 
 def _windows(session: Session, ids: list[int], today: date) -> dict[int, list[dict[str, Any]]]:
-    rows = session.execute(
-        sa.select(
-            AvailabilityWindow.expert_id,
-            AvailabilityWindow.starts_on,
-            AvailabilityWindow.ends_on,
-            AvailabilityWindow.kind,
-        )
-        .where(AvailabilityWindow.expert_id.in_(ids), AvailabilityWindow.ends_on >= today)
-        .order_by(AvailabilityWindow.starts_on)
-    )
+    rows = session.execute(_CARD_WINDOWS, {"ids": ids, "today": today})
     out: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for eid, starts, ends, kind in rows:
         if len(out[eid]) < CARD_WINDOWS:
@@ -121,7 +128,7 @@ def load_cards(
     """The experts `ids` in that order, each trimmed to what `viewer` may see."""
     if not ids:
         return []
-    rows = {row.id: row for row in session.execute(sa.select(_expert).where(_expert.c.id.in_(ids)))}
+    rows = {row.id: row for row in session.execute(_CARD_EXPERTS, {"ids": ids})}
     children = _children(session, ids)
     windows = _windows(session, ids, today)
     names = topic_names(session)

@@ -221,6 +221,13 @@ def filters(shape: Shape) -> list[ColumnElement[bool]]:
         ]
         if shape.topic_mode == "any":
             conds.append(_has(topic_t, sa.or_(*needs)))
+        elif shape.dialect == "sqlite" and not shape.text:
+            # SQLite never turns EXISTS into a join, so without words to drive the search it
+            # walks every visible expert; as IN, the first topic drives it from the (topic, level)
+            # index. With words, the full-text index drives better (measured: 12 ms against 20).
+            first = sa.select(topic_t.c.expert_id).where(needs[0])
+            conds.append(expert.c.id.in_(first))
+            conds.extend(_has(topic_t, need) for need in needs[1:])
         else:
             conds.extend(_has(topic_t, need) for need in needs)
     for i in range(shape.languages):
