@@ -6,27 +6,19 @@ them again adds nothing. They only flush; the caller commits.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import yaml
 from sqlmodel import Session, SQLModel, select
 
-from roster.accounts.models import ROLES, User
+from roster.accounts.models import User
 from roster.accounts.passwords import hash_password
 from roster.db import utcnow
 from roster.experts.models import (
-    AFFILIATION_KINDS,
-    AVAILABILITY_KINDS,
-    CATEGORIES,
-    FOCAL_POINT_ROLES,
-    GENDERS,
-    VETTING_STATUSES,
     AvailabilityWindow,
     CsapMembership,
     Expert,
@@ -38,9 +30,17 @@ from roster.experts.models import (
     FocalPoint,
     VettingDecision,
 )
-from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import COMMAND_KINDS, TOPIC_AREAS, ClearanceLevel, Command, Topic
 from roster.search.index import reindex_experts
+from roster.seed_checks import (
+    Refs,
+    as_date,
+    check_account,
+    check_expert,
+    check_unique,
+    label,
+    require,
+)
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_NOTE = "Seeded demo data"
@@ -76,10 +76,10 @@ def load_reference(session: Session, *, seeds_dir: Path | None = None) -> dict[s
         _entries(name, seeds_dir) for name in ("topics", "clearance_levels", "commands")
     )
     for i, row in enumerate(topics):
-        _require(row.get("area") in TOPIC_AREAS, f"topics.yaml {row['code']!r}: bad area")
+        require(row.get("area") in TOPIC_AREAS, f"topics.yaml {row['code']!r}: bad area")
         row["position"] = i
     for row in commands:
-        _require(row.get("kind") in COMMAND_KINDS, f"commands.yaml {row['code']!r}: bad kind")
+        require(row.get("kind") in COMMAND_KINDS, f"commands.yaml {row['code']!r}: bad kind")
     return {
         "topics": _upsert(session, Topic, topics, ("name", "area", "position")),
         "clearance_levels": _upsert(session, ClearanceLevel, levels, ("name", "rank")),
@@ -91,13 +91,13 @@ def _entries(name: str, seeds_dir: Path | None) -> list[dict[str, Any]]:
     """The entries of one reference file, each with a unique code and a name."""
     source = f"{name}.yaml"
     data = read_seed(source, seeds_dir=seeds_dir)
-    _require(isinstance(data, list), f"{source}: expected a list of entries")
+    require(isinstance(data, list), f"{source}: expected a list of entries")
     seen: set[str] = set()
     for row in data:
         code = row.get("code") if isinstance(row, dict) else None
-        _require(isinstance(code, str) and bool(code), f"{source}: entry without a code: {row!r}")
-        _require(code not in seen, f"{source}: code {code!r} appears twice")
-        _require(bool(row.get("name")), f"{source} entry {code!r}: missing name")
+        require(isinstance(code, str) and bool(code), f"{source}: entry without a code: {row!r}")
+        require(code not in seen, f"{source}: code {code!r} appears twice")
+        require(bool(row.get("name")), f"{source} entry {code!r}: missing name")
         seen.add(code)
     return [dict(row) for row in data]
 
@@ -123,37 +123,28 @@ def _upsert(
 # --- demo data --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Refs:
-    """Codes the demo data may use, and command ids by code."""
-
-    topics: frozenset[str]
-    levels: frozenset[str]
-    commands: dict[str, int]
-
-
 def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, int]:
     """Load demo logins and fictional experts (needs `load_reference` first); returns rows added."""
     refs = _demo_refs(session, seeds_dir)
     accounts_file = read_seed("demo_accounts.yaml", seeds_dir=seeds_dir)
-    _require(isinstance(accounts_file, dict), "demo_accounts.yaml: expected a mapping")
+    require(isinstance(accounts_file, dict), "demo_accounts.yaml: expected a mapping")
     password = accounts_file.get("password")
-    _require(isinstance(password, str) and bool(password), "demo_accounts.yaml: missing password")
+    require(isinstance(password, str) and bool(password), "demo_accounts.yaml: missing password")
     accounts = accounts_file.get("accounts") or []
     experts = read_seed("demo_experts.yaml", seeds_dir=seeds_dir) or []
-    _require(isinstance(experts, list), "demo_experts.yaml: expected a list of experts")
+    require(isinstance(experts, list), "demo_experts.yaml: expected a list of experts")
 
     # Check everything before adding anything, so bad data never leaves half a load behind.
     for i, raw in enumerate(accounts):
-        _check_account(raw, f"demo_accounts.yaml entry {i} ({_label(raw)})", refs)
-    _check_unique(accounts, "demo_accounts.yaml")
+        check_account(raw, f"demo_accounts.yaml entry {i} ({label(raw)})", refs)
+    check_unique(accounts, "demo_accounts.yaml")
     for i, raw in enumerate(experts):
-        _check_expert(raw, f"demo_experts.yaml entry {i} ({_label(raw, 'full_name')})", refs)
-    _check_unique(experts, "demo_experts.yaml")
+        check_expert(raw, f"demo_experts.yaml entry {i} ({label(raw, 'full_name')})", refs)
+    check_unique(experts, "demo_experts.yaml")
     expert_emails = {raw["email"].lower() for raw in experts}
     for raw in accounts:
         if raw["role"] == "expert":
-            _require(
+            require(
                 raw["email"].lower() in expert_emails,
                 f"demo_accounts.yaml: expert login {raw['email']!r} matches no demo expert",
             )
@@ -187,7 +178,7 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
     return dict(counts)
 
 
-def _demo_refs(session: Session, seeds_dir: Path | None) -> _Refs:
+def _demo_refs(session: Session, seeds_dir: Path | None) -> Refs:
     topics, levels, commands = (
         _entries(name, seeds_dir) for name in ("topics", "clearance_levels", "commands")
     )
@@ -205,12 +196,12 @@ def _demo_refs(session: Session, seeds_dir: Path | None) -> _Refs:
     }
     for kind, codes in wanted.items():
         missing = sorted(codes - in_db[kind])
-        _require(not missing, f"{kind} {missing[:3]} missing; run load_reference first")
+        require(not missing, f"{kind} {missing[:3]} missing; run load_reference first")
     command_ids = {c.code: c.id for c in session.exec(select(Command)).all() if c.id is not None}
-    return _Refs(topic_codes, level_codes, command_ids)
+    return Refs(topic_codes, level_codes, command_ids)
 
 
-def _new_user(raw: Raw, password: str, refs: _Refs) -> User:
+def _new_user(raw: Raw, password: str, refs: Refs) -> User:
     clearance = raw.get("clearance") or {}
     command = raw.get("command")
     return User(
@@ -220,7 +211,7 @@ def _new_user(raw: Raw, password: str, refs: _Refs) -> User:
         password_hash=hash_password(password),
         active=True,
         clearance_level=clearance.get("level"),
-        clearance_expires_on=_date(clearance.get("expires_on")),
+        clearance_expires_on=as_date(clearance.get("expires_on")),
         command_id=refs.commands[command] if command else None,
         # A demo-only authenticator secret, public in the seed file: enrolled from the start.
         totp_secret=raw.get("totp_secret"),
@@ -228,7 +219,7 @@ def _new_user(raw: Raw, password: str, refs: _Refs) -> User:
     )
 
 
-def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -> Expert:
+def _add_expert(session: Session, raw: Raw, refs: Refs, counts: Counter[str]) -> Expert:
     affiliation = raw.get("affiliation") or {}
     vetting = raw["vetting"]
     clearance = raw.get("clearance") or {}
@@ -245,12 +236,12 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
         max_concurrent=raw.get("max_concurrent", 1),
         bio=raw.get("bio") or "",
         vetting_status=vetting["status"],
-        vetting_valid_until=_date(vetting.get("valid_until")),
+        vetting_valid_until=as_date(vetting.get("valid_until")),
         clearance_level=clearance.get("level"),
         clearance_issued_by=clearance.get("issued_by"),
-        clearance_expires_on=_date(clearance.get("expires_on")),
+        clearance_expires_on=as_date(clearance.get("expires_on")),
         clearance_verified_at=SEED_VERIFIED_AT if clearance.get("verified") else None,
-        last_engaged_on=_date(raw.get("last_engaged_on")),
+        last_engaged_on=as_date(raw.get("last_engaged_on")),
     )
     session.add(expert)
     session.flush()
@@ -281,7 +272,7 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
             expert_id=eid,
             from_status="pending",
             to_status=vetting["status"],
-            valid_until=_date(vetting.get("valid_until")),
+            valid_until=as_date(vetting.get("valid_until")),
             note=SEED_NOTE,
         )
     )
@@ -290,8 +281,8 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
         children.append(
             AvailabilityWindow(
                 expert_id=eid,
-                starts_on=_date(window["from"]),
-                ends_on=_date(window["to"]),
+                starts_on=as_date(window["from"]),
+                ends_on=as_date(window["to"]),
                 kind=window.get("kind", "unavailable"),
             )
         )
@@ -301,8 +292,8 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
             CsapMembership(
                 expert_id=eid,
                 cohort=csap["cohort"],
-                term_start=_date(csap["term_start"]),
-                term_end=_date(csap.get("term_end")),
+                term_start=as_date(csap["term_start"]),
+                term_end=as_date(csap.get("term_end")),
             )
         )
         counts["csap_memberships"] += 1
@@ -321,123 +312,3 @@ def _add_expert(session: Session, raw: Raw, refs: _Refs, counts: Counter[str]) -
 
 
 # --- validation -------------------------------------------------------------------------------
-
-
-def _check_account(raw: Any, where: str, refs: _Refs) -> None:
-    _require(isinstance(raw, dict), f"{where}: expected a mapping")
-    _require("@" in str(raw.get("email", "")), f"{where}: missing or bad email")
-    _require(bool(raw.get("full_name")), f"{where}: missing full_name")
-    _require(raw.get("role") in ROLES, f"{where}: role must be one of {ROLES}")
-    if clearance := raw.get("clearance"):
-        _require(clearance.get("level") in refs.levels, f"{where}: unknown clearance level")
-        _check_date(clearance.get("expires_on"), where, "clearance.expires_on", required=True)
-    command = raw.get("command")
-    _require(command is None or command in refs.commands, f"{where}: unknown command {command!r}")
-    secret = raw.get("totp_secret")
-    _require(
-        secret is None or bool(re.fullmatch(r"[A-Z2-7]{16,64}", str(secret))),
-        f"{where}: totp_secret must be 16-64 base32 characters",
-    )
-
-
-def _check_expert(raw: Any, where: str, refs: _Refs) -> None:
-    _require(isinstance(raw, dict), f"{where}: expected a mapping")
-    _require(bool(raw.get("full_name")), f"{where}: missing full_name")
-    _require("@" in str(raw.get("email", "")), f"{where}: missing or bad email")
-    _require(raw.get("gender", "undisclosed") in GENDERS, f"{where}: gender not in {GENDERS}")
-    for field in ("nationalities", "regions", "categories"):
-        values = raw.get(field) or []
-        _require(len(set(values)) == len(values), f"{where}: a value repeats in {field}")
-    for field in ("nationalities", "regions"):
-        for cc in raw.get(field) or []:
-            _require(is_country(str(cc)), f"{where}: unknown country code {cc!r} in {field}")
-    residence = raw.get("country_of_residence")
-    _require(residence is None or is_country(str(residence)), f"{where}: bad country_of_residence")
-    kind = (raw.get("affiliation") or {}).get("kind", "independent")
-    _require(kind in AFFILIATION_KINDS, f"{where}: affiliation kind {kind!r} is not allowed")
-    categories = raw.get("categories") or []
-    for category in categories:
-        _require(category in CATEGORIES, f"{where}: unknown category {category!r}")
-    topics = raw.get("topics") or []
-    _require(bool(topics), f"{where}: needs at least one topic")
-    for topic in topics:
-        code = topic.get("code")
-        _require(code in refs.topics, f"{where}: unknown topic code {code!r}")
-        _require(topic.get("level") in (1, 2, 3, 4), f"{where}: topic {code!r} level must be 1-4")
-        _require(_count(topic.get("years", 0)) >= 0, f"{where}: topic {code!r} years must be >= 0")
-    _require(len({t["code"] for t in topics}) == len(topics), f"{where}: a topic appears twice")
-    languages = [lang.get("code") for lang in raw.get("languages") or []]
-    _require(len(set(languages)) == len(languages), f"{where}: a language appears twice")
-    for lang in raw.get("languages") or []:
-        code = lang.get("code")
-        _require(is_language(str(code)), f"{where}: unknown language code {code!r}")
-        _require(lang.get("level") in CEFR_LEVELS, f"{where}: bad level for language {code!r}")
-    _require(_count(raw.get("max_concurrent", 1)) >= 1, f"{where}: max_concurrent must be >= 1")
-    _require(_count(raw.get("notice_days", 14)) >= 0, f"{where}: notice_days must be >= 0")
-    vetting = raw.get("vetting") or {}
-    _require(vetting.get("status") in VETTING_STATUSES, f"{where}: bad vetting status")
-    _check_date(vetting.get("valid_until"), where, "vetting.valid_until")
-    if clearance := raw.get("clearance"):
-        _require(clearance.get("level") in refs.levels, f"{where}: unknown clearance level")
-        _require(is_country(str(clearance.get("issued_by"))), f"{where}: bad clearance.issued_by")
-        _check_date(clearance.get("expires_on"), where, "clearance.expires_on", required=True)
-    for window in raw.get("availability") or []:
-        start = _check_date(window.get("from"), where, "availability.from", required=True)
-        end = _check_date(window.get("to"), where, "availability.to", required=True)
-        _require(start <= end, f"{where}: availability window ends before it starts")
-        _require(
-            window.get("kind", "unavailable") in AVAILABILITY_KINDS, f"{where}: bad window kind"
-        )
-    if csap := raw.get("csap"):
-        _require(isinstance(csap.get("cohort"), int), f"{where}: csap.cohort must be a year")
-        _check_date(csap.get("term_start"), where, "csap.term_start", required=True)
-        _check_date(csap.get("term_end"), where, "csap.term_end")
-    if focal := raw.get("focal_point"):
-        _require(focal.get("command") in refs.commands, f"{where}: unknown focal_point command")
-        _require(focal.get("role") in FOCAL_POINT_ROLES, f"{where}: bad focal_point role")
-        for code in focal.get("topics") or []:
-            _require(code in refs.topics, f"{where}: unknown focal_point topic {code!r}")
-        _require("focal-point" in categories, f"{where}: a focal point needs category focal-point")
-    _check_date(raw.get("last_engaged_on"), where, "last_engaged_on")
-
-
-def _check_unique(entries: list[Raw], source: str) -> None:
-    seen: set[str] = set()
-    for raw in entries:
-        email = raw["email"].lower()
-        _require(email not in seen, f"{source}: email {raw['email']!r} appears twice")
-        seen.add(email)
-
-
-def _check_date(value: Any, where: str, field: str, *, required: bool = False) -> date:
-    if value is None and not required:
-        return date.min
-    try:
-        parsed = _date(value)
-    except (TypeError, ValueError):
-        parsed = None
-    _require(parsed is not None, f"{where}: {field} must be a date (YYYY-MM-DD)")
-    assert parsed is not None
-    return parsed
-
-
-def _date(value: Any) -> date | None:
-    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
-        return value
-    if isinstance(value, datetime):
-        return value.date()
-    return date.fromisoformat(str(value))
-
-
-def _count(value: Any) -> int:
-    """A whole number from the YAML, or -1 (always refused) for anything else."""
-    return value if isinstance(value, int) and not isinstance(value, bool) else -1
-
-
-def _label(raw: Any, key: str = "email") -> str:
-    return str(raw.get(key, "?")) if isinstance(raw, dict) else "?"
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValueError(message)
