@@ -9,9 +9,10 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from roster import db, policy
 from roster.api.core import answer, current_api_user, route
+from roster.api.expert_schemas import ClearanceOutSchema, VettingOutSchema
 from roster.api.schemas import StrictSchema
 from roster.errors import Forbidden
-from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, VETTING_STATUSES
+from roster.experts.models import AFFILIATION_KINDS, CATEGORIES
 from roster.reference.codes import CEFR_LEVELS, is_country
 from roster.search import criteria as c
 from roster.search.cards import topic_names
@@ -111,18 +112,6 @@ class ResultLanguageSchema(Schema):
     level = fields.String(validate=validate.OneOf(CEFR_LEVELS))
 
 
-class ResultClearanceSchema(Schema):
-    level = fields.String()
-    issued_by = fields.String(allow_none=True)
-    expires_on = fields.Date(allow_none=True)
-    verified = fields.Boolean()
-
-
-class ResultVettingSchema(Schema):
-    status = fields.String(validate=validate.OneOf(VETTING_STATUSES))
-    valid_until = fields.Date(allow_none=True)
-
-
 class ResultWindowSchema(Schema):
     from_ = fields.Date(data_key="from", attribute="from")
     to = fields.Date()
@@ -144,8 +133,8 @@ class ExpertResultSchema(Schema):
     topics = fields.List(fields.Nested(ResultTopicSchema))
     languages = fields.List(fields.Nested(ResultLanguageSchema))
     regions = fields.List(fields.String())
-    clearance = fields.Nested(ResultClearanceSchema, allow_none=True)
-    vetting = fields.Nested(ResultVettingSchema)
+    clearance = fields.Nested(ClearanceOutSchema, allow_none=True)
+    vetting = fields.Nested(VettingOutSchema)
     deployable = fields.Boolean()
     max_concurrent = fields.Integer()
     bio = fields.String()

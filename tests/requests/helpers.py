@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from roster.accounts.services import issue_token
 from roster.db import utcnow
-from roster.requests.models import CrisisRequest, Offer, RequestTopic
+from roster.requests.models import Assignment, CrisisRequest, Offer, RequestTopic
 
 START, END = date(2027, 3, 1), date(2027, 3, 14)
 
@@ -65,3 +65,20 @@ def make_offer(session: Session, request: CrisisRequest, expert, *, hours: int =
     session.add(offer)
     session.commit()
     return offer
+
+
+def seat(session: Session, request: CrisisRequest, expert) -> Assignment:  # noqa: ANN001
+    """The expert holds an accepted seat on the request (offer and assignment)."""
+    offer = make_offer(session, request, expert)
+    offer.state = "accepted"
+    held = Assignment(
+        request_id=request.id,
+        expert_id=expert.id,
+        offer_id=offer.id,
+        starts_on=request.starts_on,
+        ends_on=request.ends_on,
+        mode=request.mode,
+    )
+    session.add_all([offer, held])
+    session.commit()
+    return held

@@ -10,8 +10,8 @@ from sqlmodel import select
 
 from roster.db import utcnow
 from roster.notify.models import OutboxMessage
-from roster.requests.models import Assignment, CrisisRequest, Offer, RequestEvent
-from tests.requests.helpers import bearer_for, make_offer, make_request
+from roster.requests.models import CrisisRequest, Offer, RequestEvent
+from tests.requests.helpers import bearer_for, make_offer, make_request, seat
 
 NEW = {
     "title": "CRSV advice to the mission",
@@ -306,18 +306,7 @@ def test_engagement_log_and_two_way_feedback(client, make_user, make_expert, db_
     lno = make_user("lno", clearance="NS")
     found = make_request(db_session, lno, state="active")
     expert = make_expert(clearance="NS")
-    offer = make_offer(db_session, found, expert)
-    db_session.add(
-        Assignment(
-            request_id=found.id,
-            expert_id=expert.id,
-            offer_id=offer.id,
-            starts_on=found.starts_on,
-            ends_on=found.ends_on,
-            mode="remote",
-        )
-    )
-    db_session.commit()
+    seat(db_session, found, expert)
     from roster.accounts.models import User
 
     expert_headers = bearer_for(db_session, db_session.get(User, expert.user_id))
@@ -393,18 +382,7 @@ def test_feedback_out_of_range_is_422(client, make_user, make_expert, db_session
     lno = make_user("lno", clearance="NS")
     found = make_request(db_session, lno, state="completed")
     expert = make_expert(clearance="NS")
-    offer = make_offer(db_session, found, expert)
-    db_session.add(
-        Assignment(
-            request_id=found.id,
-            expert_id=expert.id,
-            offer_id=offer.id,
-            starts_on=found.starts_on,
-            ends_on=found.ends_on,
-            mode="remote",
-        )
-    )
-    db_session.commit()
+    seat(db_session, found, expert)
     response = client.post(
         f"/api/v1/requests/{found.id}/feedback",
         json={"expert_id": expert.id, "rating": 9},
@@ -450,18 +428,7 @@ def test_lno_sees_contact_details_only_of_experts_who_accepted_their_request(
     headers = bearer_for(db_session, lno)
     before = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
     assert "email" not in before and "phone" not in before
-    offer = make_offer(db_session, found, expert)
-    db_session.add(
-        Assignment(
-            request_id=found.id,
-            expert_id=expert.id,
-            offer_id=offer.id,
-            starts_on=found.starts_on,
-            ends_on=found.ends_on,
-            mode="remote",
-        )
-    )
-    db_session.commit()
+    seat(db_session, found, expert)
     after = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
     assert after["email"] == expert.email and after["phone"] == expert.phone
     other = client.get(
