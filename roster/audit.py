@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
-from roster.db import UTCDateTime, lock_for_write, utcnow
+from roster.db import UTCDateTime, hold_write_lock, lock_for_write, utcnow
 
 GENESIS = "0" * 64
 
@@ -56,10 +56,15 @@ def actor_label(user: Any | None) -> str:
 def record(
     session: Session, *, actor: str, action: str, subject: str = "", **detail: Any
 ) -> AuditEvent:
-    """Append an event to the chain inside the caller's transaction."""
+    """Append an event to the chain inside the caller's transaction.
+
+    One writer at a time extends the chain, across processes, so concurrent requests cannot
+    fork it: the head is read under a lock held until the caller's commit (PostgreSQL: an
+    advisory transaction lock; SQLite: the database's writer lock)."""
     if session.get_bind().dialect.name == "postgresql":
-        # One writer at a time extends the chain, so concurrent requests cannot fork it.
         session.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
+    else:
+        hold_write_lock(session)
     last = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
     event = AuditEvent(actor=actor, action=action, subject=subject, detail=detail, prev_hash="")
     event.at = event.at.replace(microsecond=0)

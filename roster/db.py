@@ -130,6 +130,23 @@ def lock_for_write(session: Session) -> None:
     session.execute(sa.text("BEGIN IMMEDIATE"))
 
 
+def hold_write_lock(session: Session) -> None:
+    """Make sure the transaction holds SQLite's single writer lock before it reads what it is
+    about to extend (the audit chain's head). Nothing to do on PostgreSQL.
+
+    The pysqlite driver runs every statement before the first INSERT/UPDATE/DELETE outside any
+    transaction and opens one only at that first write, which takes the lock. So a transaction
+    already open has written and holds the lock; one not yet open starts as a writer here
+    (BEGIN IMMEDIATE, waiting out the busy timeout), and nothing another process commits can
+    slip in between the read and the write."""
+    if session.get_bind().dialect.name != "sqlite":
+        return
+    connection = session.connection()
+    if not connection.connection.dbapi_connection.in_transaction:
+        # On the connection, not the session: a session autoflush would write first.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def commit() -> None:
     """Commit the request's work; called once, by the request's end hook or a CLI command."""
     if "db_session" in g:

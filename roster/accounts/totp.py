@@ -12,7 +12,9 @@ from datetime import datetime
 import pyotp
 import qrcode
 import qrcode.image.svg
+import sqlalchemy as sa
 from markupsafe import Markup, escape
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, select
 
 from roster import audit
@@ -82,7 +84,7 @@ def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
         raise Conflict("Two-factor authentication is already on for this account.")
     if user.totp_secret is None:
         raise Conflict("Start the enrolment first.")
-    if not accept_totp(user, code):
+    if not accept_totp(session=session, user=user, code=code):
         raise ValidationFailed(WRONG_CODE, {"otp": [WRONG_CODE]})
     user.totp_enabled_at = utcnow()
     user.session_nonce = new_nonce()  # a changed factor ends the user's other sessions
@@ -95,19 +97,45 @@ def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
 WRONG_CODE = "The code is wrong or was already used."
 
 
-def accept_totp(user: User, code: str, at: datetime | None = None) -> bool:
-    """Whether `code` is the user's TOTP for a step near now that is later than the last one
-    accepted; if so, that step becomes the last accepted, so the same code never works twice."""
+def matching_step(user: User, code: str, at: datetime | None = None) -> int | None:
+    """The step near now, later than the last one accepted, whose TOTP `code` is; or None."""
     code = (code or "").strip().replace(" ", "")
     if user.totp_secret is None or not re.fullmatch(r"\d{6}", code):
-        return False
+        return None
     now = time_step(at)
     last = user.totp_last_step if user.totp_last_step is not None else -1
     for step in range(now - DRIFT_STEPS, now + DRIFT_STEPS + 1):
         if step > last and hmac.compare_digest(code_at_step(user.totp_secret, step), code):
-            user.totp_last_step = step
-            return True
-    return False
+            return step
+    return None
+
+
+def _claim_step(session: Session, user: User, step: int) -> bool:
+    """Make `step` the last accepted one, unless a request in parallel got there first.
+
+    A compare-and-set in the database, not on the loaded row: of several requests with the
+    same code at once exactly one updates (PostgreSQL re-checks the condition after waiting
+    for the row lock; SQLite runs one writer at a time)."""
+    result = session.execute(
+        sa.update(User)
+        .where(
+            User.id == user.id,
+            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+        )
+        .values(totp_last_step=step)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(user, "totp_last_step", step)
+    return True
+
+
+def accept_totp(*, session: Session, user: User, code: str, at: datetime | None = None) -> bool:
+    """Whether `code` is the user's TOTP for a step near now that is later than the last one
+    accepted; if so, that step becomes the last accepted, so the same code never works twice."""
+    step = matching_step(user, code, at)
+    return step is not None and _claim_step(session, user, step)
 
 
 def _normalize_recovery(code: str) -> str:
@@ -139,16 +167,19 @@ def use_recovery_code(*, session: Session, user: User, code: str) -> bool:
     """Spend one of the user's recovery codes; False when it is unknown or already used."""
     if len(_normalize_recovery(code)) != 6 * RECOVERY_GROUPS:
         return False
-    found = session.exec(
-        select(RecoveryCode).where(
+    # Compare-and-set: of several requests spending the same code at once, one wins.
+    spent = session.execute(
+        sa.update(RecoveryCode)
+        .where(
             RecoveryCode.user_id == user.id,
             RecoveryCode.code_hash == recovery_digest(code),
             RecoveryCode.used_at.is_(None),
         )
-    ).first()
-    if found is None:
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if spent.rowcount == 0:
         return False
-    found.used_at = utcnow()
     audit.record(
         session, actor=f"user:{user.id}", action="totp.recovery_code", subject=f"user:{user.id}"
     )
@@ -160,8 +191,7 @@ def verify_second_factor(*, session: Session, user: User, code: str) -> bool:
     """A TOTP code or, failing that, an unused recovery code; either is accepted only once."""
     if not user.two_factor_enabled:
         return False
-    if accept_totp(user, code):
-        session.flush()
+    if accept_totp(session=session, user=user, code=code):
         return True
     return use_recovery_code(session=session, user=user, code=code)
 

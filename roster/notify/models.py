@@ -13,7 +13,10 @@ OUTBOX_STATES = ("pending", "sent", "failed")
 
 
 class OutboxMessage(SQLModel, table=True):
-    """One mail to send. `state` moves pending -> sent, or pending -> failed after retries."""
+    """One mail to send. `state` moves pending -> sent, or pending -> failed after retries.
+
+    `claimed_until`: a worker is sending it; no other takes it before then. A worker that
+    crashed mid-send leaves the claim behind, and the message is due again once it lapses."""
 
     __tablename__ = "outbox_message"
     __table_args__ = (
@@ -31,4 +34,5 @@ class OutboxMessage(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_error: str | None = Field(default=None, max_length=500)

@@ -11,13 +11,17 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, select
+from sqlmodel.sql.expression import Select
 
-from roster.db import utcnow
+from roster.db import lock_for_write, utcnow
 from roster.notify.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 6
 BASE_DELAY = timedelta(minutes=1)
+# How long a worker's claim keeps others off a message: far longer than one send can take
+# (the SMTP timeout bounds each socket operation), short enough to retry after a crash soon.
+CLAIM_LEASE = timedelta(minutes=10)
 
 
 def enqueue(session: Session, *, kind: str, to: str, subject: str, body: str) -> OutboxMessage:
@@ -55,19 +59,84 @@ class DeliveryReport:
     failed: int = 0
 
 
-def _claim(session: Session, now: datetime, limit: int) -> list[OutboxMessage]:
-    query = (
+def _due(now: datetime) -> Select:
+    return (
         select(OutboxMessage)
-        .where(OutboxMessage.state == "pending", OutboxMessage.next_attempt_at <= now)
+        .where(
+            OutboxMessage.state == "pending",
+            OutboxMessage.next_attempt_at <= now,
+            sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+        )
         .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
-        .limit(limit)
+        .limit(1)
     )
-    if session.get_bind().dialect.name == "postgresql":
-        # Several workers may run; each row is taken by one of them only.
-        query = query.with_for_update(skip_locked=True)
-    else:
-        session.execute(sa.text("BEGIN IMMEDIATE"))  # SQLite: one writer at a time
-    return list(session.exec(query).all())
+
+
+def claim_next(engine: Engine, now: datetime) -> OutboxMessage | None:
+    """Take the next due message for this worker, in a short transaction of its own.
+
+    The claim counts as an attempt (a message that crashes the worker still runs out of
+    tries) and keeps other workers off it until `now + CLAIM_LEASE`."""
+    with Session(engine, expire_on_commit=False) as session:
+        query = _due(now)
+        if session.get_bind().dialect.name == "postgresql":
+            query = query.with_for_update(skip_locked=True)
+        else:
+            lock_for_write(session)
+        message = session.exec(query).first()
+        if message is None:
+            session.rollback()
+            return None
+        message.attempts += 1
+        message.claimed_until = now + CLAIM_LEASE
+        session.commit()
+        return message
+
+
+def _finish(engine: Engine, message: OutboxMessage, **outcome: object) -> bool:
+    """Record how the attempt went and release the claim, in a transaction of its own; False
+    when the claim had lapsed and another worker has taken the message since."""
+    with Session(engine) as session:
+        result = session.execute(
+            sa.update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message.id,
+                OutboxMessage.state == "pending",
+                OutboxMessage.attempts == message.attempts,
+            )
+            .values(claimed_until=None, **outcome)
+        )
+        session.commit()
+    if result.rowcount != 1:
+        log.warning("outbox message %s: the claim lapsed during the attempt", message.id)
+        return False
+    return True
+
+
+def _attempt(
+    engine: Engine,
+    transport: Transport,
+    message: OutboxMessage,
+    mail: EmailMessage,
+    now: datetime,
+    report: DeliveryReport,
+) -> None:
+    try:
+        transport(mail)
+    except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+        error = f"{type(exc).__name__}: {exc}"[:500]
+        if message.attempts >= MAX_ATTEMPTS:
+            if _finish(engine, message, state="failed", last_error=error):
+                report.failed += 1
+                log.warning("outbox message %s failed for good", message.id)
+        elif _finish(
+            engine, message, next_attempt_at=now + backoff(message.attempts), last_error=error
+        ):
+            report.retried += 1
+        return
+    # Bodies may carry one-time links; keep none once sent.
+    if _finish(engine, message, state="sent", sent_at=utcnow(), last_error=None, body=""):
+        report.sent += 1
 
 
 def deliver_due(
@@ -79,39 +148,16 @@ def deliver_due(
     now: datetime | None = None,
     limit: int = 50,
 ) -> DeliveryReport:
-    """Send what is due, one message per transaction, and record each outcome."""
+    """Send what is due, one message at a time: claim it, send it with no transaction open
+    (a mail server that hangs holds no lock the app needs), then record the outcome."""
     report = DeliveryReport()
-    now = now or utcnow()
-    while True:
-        with Session(engine, expire_on_commit=False) as session:
-            batch = _claim(session, now, 1)
-            if not batch:
-                session.rollback()
-                return report
-            message = batch[0]
-            message.attempts += 1
-            try:
-                transport(as_email(message, sender, domain))
-            except Exception as exc:  # noqa: BLE001 - any transport failure is retried
-                message.last_error = f"{type(exc).__name__}: {exc}"[:500]
-                if message.attempts >= MAX_ATTEMPTS:
-                    message.state = "failed"
-                    report.failed += 1
-                    log.warning("outbox message %s failed for good", message.id)
-                else:
-                    message.next_attempt_at = now + backoff(message.attempts)
-                    report.retried += 1
-            else:
-                message.state = "sent"
-                message.sent_at = utcnow()
-                message.last_error = None
-                message.body = ""  # bodies may carry one-time links; keep none once sent
-                report.sent += 1
-            session.add(message)
-            session.commit()
-        limit -= 1
-        if limit <= 0:
-            return report
+    for _ in range(limit):
+        clock = now or utcnow()
+        message = claim_next(engine, clock)
+        if message is None:
+            break
+        _attempt(engine, transport, message, as_email(message, sender, domain), clock, report)
+    return report
 
 
 def recent_problems(session: Session, limit: int = 50) -> list[OutboxMessage]:

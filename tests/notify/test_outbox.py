@@ -4,6 +4,8 @@ never sent twice."""
 from __future__ import annotations
 
 import socket
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -152,3 +154,110 @@ def test_send_mail_command_writes_eml_files_in_development(app, client, make_use
     files = list((Path(app.instance_path) / "outbox").glob("*.eml"))
     assert len(files) == 1
     assert "Your invitation to the Roster" in files[0].read_text()
+
+
+# --- delivery holds no transaction while it talks to the mail server ---------------------------
+
+
+class HangingSmtp:
+    """A mail server that accepts connections and never says a word."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.accepted: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn, _addr = self.listener.accept()
+            except OSError:
+                return
+            self.accepted.append(conn)
+
+    def close(self) -> None:
+        self.listener.close()
+        for conn in self.accepted:
+            conn.close()
+
+
+def queue_mails(db_session, count: int) -> list[int]:
+    messages = [
+        outbox.enqueue(db_session, kind="test", to=f"m{n}@roster.example", subject="s", body="b")
+        for n in range(count)
+    ]
+    db_session.commit()
+    return [m.id for m in messages]
+
+
+def test_app_writes_go_on_while_the_mail_server_hangs(app, client, db_session):
+    queue_mails(db_session, 2)
+    server = HangingSmtp()
+    worker = threading.Thread(
+        target=outbox.deliver_due,
+        args=(
+            app.extensions["roster.engine"],
+            transports.smtp_transport("127.0.0.1", server.port, timeout=5),
+        ),
+        kwargs={"sender": "roster@roster.example", "domain": "roster.example"},
+    )
+    try:
+        worker.start()
+        deadline = time.monotonic() + 10
+        while not server.accepted and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert server.accepted, "the worker never reached the mail server"
+        for n in range(3):  # a failed sign-in writes to the audit trail
+            started = time.monotonic()
+            body = {"email": f"nobody{n}@roster.example", "password": "wrong password"}
+            response = client.post("/api/v1/tokens", json=body)
+            assert response.status_code == 401, response.get_json()
+            assert time.monotonic() - started < 2, "a write waited for the mail worker"
+    finally:
+        worker.join(timeout=30)
+        server.close()
+    db_session.expire_all()
+    messages = db_session.exec(select(OutboxMessage)).all()
+    assert [(m.state, m.attempts, m.claimed_until) for m in messages] == [("pending", 1, None)] * 2
+    assert all("timed out" in m.last_error for m in messages)
+
+
+def test_two_workers_never_send_the_same_message(app, db_session):
+    queue_mails(db_session, 20)
+    sent: list[str] = []
+
+    def slow_transport(mail) -> None:
+        time.sleep(0.02)  # long enough for the other worker to look at the same rows
+        sent.append(mail["Message-ID"])
+
+    engine = app.extensions["roster.engine"]
+    barrier = threading.Barrier(2)
+
+    def work() -> None:
+        barrier.wait()
+        outbox.deliver_due(engine, slow_transport, sender="r@roster.example", domain="d")
+
+    workers = [threading.Thread(target=work) for _ in range(2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert len(sent) == 20 and len(set(sent)) == 20
+    db_session.expire_all()
+    assert {m.state for m in db_session.exec(select(OutboxMessage))} == {"sent"}
+
+
+def test_a_crashed_workers_claim_expires(app, db_session):
+    [message_id] = queue_mails(db_session, 1)
+    engine = app.extensions["roster.engine"]
+    now = utcnow()
+    claimed = outbox.claim_next(engine, now)  # and then the worker dies before sending
+    assert claimed is not None and claimed.id == message_id
+    sent: list[str] = []
+    assert outbox.deliver_due(engine, sent.append, sender="r@x", domain="d", now=now).sent == 0
+    later = now + outbox.CLAIM_LEASE + timedelta(seconds=1)
+    assert outbox.deliver_due(engine, sent.append, sender="r@x", domain="d", now=later).sent == 1
+    db_session.expire_all()
+    message = db_session.get(OutboxMessage, message_id)
+    assert (message.state, message.attempts, message.claimed_until) == ("sent", 2, None)
