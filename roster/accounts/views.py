@@ -21,7 +21,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.accounts import services, sessions, throttle, totp
+from roster.accounts import redirects, services, sessions, throttle, totp
 from roster.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -35,13 +35,6 @@ from roster.accounts.models import User
 from roster.errors import DomainError, Gone
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
 
 
 def _attach_errors(form, exc: DomainError) -> None:  # noqa: ANN001 - any FlaskForm
@@ -63,7 +56,7 @@ def login() -> str | Response:
             session=db.session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = redirects.next_or_home(request.args.get("next"))
             step = services.second_step(user)
             account = g.get("throttle_account")
             if step is None:
@@ -90,7 +83,7 @@ def second_factor() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         if totp.verify_second_factor(session=db.session(), user=user, code=form.code.data):
-            next_url = sessions.pending_next() or url_for("web.home")
+            next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
             throttle.remember_device(throttle.account_key(user.email))
             return redirect(next_url)
@@ -115,7 +108,7 @@ def enrol() -> str | Response:
         except DomainError:
             form.code.errors = [_("The code is wrong or was already used.")]
         else:
-            next_url = sessions.pending_next() or url_for("web.home")
+            next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
             throttle.remember_device(throttle.account_key(user.email))
             return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
