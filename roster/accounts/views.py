@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -58,12 +57,11 @@ def login() -> str | Response:
         if user is not None:
             next_url = redirects.next_or_home(request.args.get("next"))
             step = services.second_step(user)
-            account = g.get("throttle_account")
             if step is None:
                 sessions.complete_sign_in(user)
-                throttle.remember_device(throttle.account_key(user.email))
+                throttle.remember_device(user.id)
                 return redirect(next_url)
-            sessions.begin_two_step(user, next_url=next_url, account=account)
+            sessions.begin_two_step(user, next_url=next_url)
             return redirect(
                 url_for("accounts.second_factor" if step == "code" else "accounts.enrol")
             )
@@ -85,7 +83,7 @@ def second_factor() -> str | Response:
         if totp.verify_second_factor(session=db.session(), user=user, code=form.code.data):
             next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
-            throttle.remember_device(throttle.account_key(user.email))
+            throttle.remember_device(user.id)
             return redirect(next_url)
         throttle.note_failure()
         form.code.errors = [_("The code is wrong or was already used.")]
@@ -110,7 +108,7 @@ def enrol() -> str | Response:
         else:
             next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
-            throttle.remember_device(throttle.account_key(user.email))
+            throttle.remember_device(user.id)
             return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
     return _enrol_page(user, form, required=True)
 
