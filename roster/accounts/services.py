@@ -167,14 +167,29 @@ def check_new_password(password: str, field: str = "password") -> None:
         raise ValidationFailed(problem, {field: [problem]})
 
 
+def _claim(session: Session, invitation: Invitation) -> None:
+    """Mark the invitation used, if no one else has: a compare-and-set, so of parallel
+    acceptances exactly one wins (the others wait for its row lock, then find it used)."""
+    claimed = session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Gone("This invitation link has already been used.")
+    session.refresh(invitation)
+
+
 def accept_invitation(*, session: Session, raw_token: str, password: str) -> User:
     invitation = invitation_for(session, raw_token)
     check_new_password(password)
     user = session.get(User, invitation.user_id)
     if user is None or not user.active:
         raise Gone("This invitation link is not valid.")
-    invitation.used_at = utcnow()
-    user.password_hash = hash_password(password)
+    password_hash = hash_password(password)  # the slow part, before the row is locked
+    _claim(session, invitation)
+    user.password_hash = password_hash
     user.session_nonce = new_nonce()
     audit.record(
         session, actor=f"user:{user.id}", action="invitation.accept", subject=f"user:{user.id}"

@@ -211,6 +211,8 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
             services.accept_invitation(
                 session=db.session(), raw_token=token, password=form.password.data
             )
+        except Gone as exc:  # used meanwhile (or in parallel): the same page as on opening it
+            return render_template("accounts/invitation_gone.html", message=exc.message), 410
         except DomainError as exc:
             _attach_errors(form, exc)
         else:
