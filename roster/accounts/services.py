@@ -127,6 +127,32 @@ def create_user(
     return NewUser(user=user, invitation_url=link)
 
 
+def reissue_invitation(
+    *, session: Session, actor: User, user_id: int, invitation_days: int = 7, base_url: str = ""
+) -> NewUser:
+    """A new invitation (mailed, and its link returned) for an account that never set a
+    password, as after a missed deadline; the account's earlier unused invitations stop working."""
+    if not policy.can_manage_users(actor):
+        raise Forbidden("Only admins hand over new invitations.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    if user.password_hash is not None:
+        raise Conflict(
+            "This account already has a password; an invitation cannot replace it. "
+            "Its owner signs in with that password."
+        )
+    if not user.active:
+        raise Conflict("This account is deactivated; reactivate it before inviting again.")
+    token = invite(session=session, user=user, actor=actor, days=invitation_days)
+    link = invitation_url(base_url, token)
+    mail_invitation(session, user, link, invitation_days)
+    audit.record(
+        session, actor=f"user:{actor.id}", action="invitation.reissue", subject=f"user:{user.id}"
+    )
+    return NewUser(user=user, invitation_url=link)
+
+
 def invite(*, session: Session, user: User, actor: User | None, days: int) -> str:
     """A fresh single-use invitation for `user`; earlier unused ones stop working."""
     now = utcnow()

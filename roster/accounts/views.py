@@ -31,7 +31,7 @@ from roster.accounts.forms import (
     SetPasswordForm,
 )
 from roster.accounts.models import User
-from roster.errors import DomainError, Gone
+from roster.errors import Conflict, DomainError, Gone
 
 bp = Blueprint("accounts", __name__)
 
@@ -309,6 +309,29 @@ def set_active(user_id: int) -> Response:
     )
     flash(message, "info")
     return redirect(url_for("accounts.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/invitation")
+@login_required
+def reissue_invitation(user_id: int) -> str | Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        reissued = services.reissue_invitation(
+            session=db.session(),
+            actor=current_user,
+            user_id=user_id,
+            invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+            base_url=current_app.config["ROSTER_BASE_URL"],
+        )
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("accounts.users"))
+    except DomainError as exc:
+        abort(exc.status)
+    return render_template(
+        "accounts/invited.html", user=reissued.user, link=reissued.invitation_url
+    )
 
 
 def init_app(app: Flask) -> None:
