@@ -54,6 +54,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     babel.init_app(app)
     _register(app)
+    logs.mask_rule_tokens(rule.rule for rule in app.url_map.iter_rules())
     app.after_request(_finish_request)
     return app
 

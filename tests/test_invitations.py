@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 from sqlmodel import select
 
 from roster.accounts.models import Invitation, User
+from roster.audit import AuditEvent
 from roster.db import utcnow
 from tests.conftest import api_token, csrf_token, login
 
@@ -163,3 +167,57 @@ def test_experts_and_lnos_cannot_open_user_admin(client, make_user):
         login(browser, user.email)
         assert browser.get("/admin/users").status_code == 403
         assert browser.get("/admin/users/invite").status_code == 403
+
+
+def at_once(calls: list[Callable[[], int]]) -> list[int]:
+    """Run the calls in threads released together: each request has its own session and
+    connection, as with parallel workers."""
+    start = threading.Barrier(len(calls))
+
+    def run(call: Callable[[], int]) -> int:
+        start.wait()
+        return call()
+
+    with ThreadPoolExecutor(len(calls)) as pool:
+        return list(pool.map(run, calls))
+
+
+def accepted_once(app, db_session, passwords: list[str], statuses: list[int]) -> None:
+    assert sorted(statuses) == [200] + [410] * (len(passwords) - 1), statuses
+    winner = passwords[statuses.index(200)]
+    signed_in = [
+        p
+        for p in passwords
+        if login(app.test_client(), "new.person@roster.example", p).status_code == 302
+    ]
+    assert signed_in == [winner]
+    accepts = db_session.exec(select(AuditEvent).where(AuditEvent.action == "invitation.accept"))
+    assert len(accepts.all()) == 1
+
+
+def test_parallel_api_accepts_of_one_invitation_let_exactly_one_through(app, make_user, db_session):
+    token = token_of(invite_via_api(app.test_client(), make_user)["invitation_url"])
+    passwords = [f"{NEW_PASSWORD} number {n}" for n in range(6)]
+
+    def accept(password: str) -> Callable[[], int]:
+        client = app.test_client()
+        url = f"/api/v1/invitations/{token}/accept"
+        return lambda: client.post(url, json={"password": password}).status_code
+
+    accepted_once(app, db_session, passwords, at_once([accept(p) for p in passwords]))
+
+
+def test_parallel_page_accepts_of_one_invitation_let_exactly_one_through(
+    app, make_user, db_session
+):
+    token = token_of(invite_via_api(app.test_client(), make_user)["invitation_url"])
+    passwords = [f"{NEW_PASSWORD} number {n}" for n in range(6)]
+
+    def accept(password: str) -> Callable[[], int]:
+        client = app.test_client()
+        form = csrf_token(client, f"/invitations/{token}")
+        data = {"password": password, "confirm": password, "csrf_token": form}
+        return lambda: client.post(f"/invitations/{token}", data=data).status_code
+
+    statuses = at_once([accept(p) for p in passwords])
+    accepted_once(app, db_session, passwords, [200 if s == 302 else s for s in statuses])

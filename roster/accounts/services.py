@@ -127,6 +127,32 @@ def create_user(
     return NewUser(user=user, invitation_url=link)
 
 
+def reissue_invitation(
+    *, session: Session, actor: User, user_id: int, invitation_days: int = 7, base_url: str = ""
+) -> NewUser:
+    """A new invitation (mailed, and its link returned) for an account that never set a
+    password, as after a missed deadline; the account's earlier unused invitations stop working."""
+    if not policy.can_manage_users(actor):
+        raise Forbidden("Only admins hand over new invitations.")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    if user.password_hash is not None:
+        raise Conflict(
+            "This account already has a password; an invitation cannot replace it. "
+            "Its owner signs in with that password."
+        )
+    if not user.active:
+        raise Conflict("This account is deactivated; reactivate it before inviting again.")
+    token = invite(session=session, user=user, actor=actor, days=invitation_days)
+    link = invitation_url(base_url, token)
+    mail_invitation(session, user, link, invitation_days)
+    audit.record(
+        session, actor=f"user:{actor.id}", action="invitation.reissue", subject=f"user:{user.id}"
+    )
+    return NewUser(user=user, invitation_url=link)
+
+
 def invite(*, session: Session, user: User, actor: User | None, days: int) -> str:
     """A fresh single-use invitation for `user`; earlier unused ones stop working."""
     now = utcnow()
@@ -167,14 +193,29 @@ def check_new_password(password: str, field: str = "password") -> None:
         raise ValidationFailed(problem, {field: [problem]})
 
 
+def _claim(session: Session, invitation: Invitation) -> None:
+    """Mark the invitation used, if no one else has: a compare-and-set, so of parallel
+    acceptances exactly one wins (the others wait for its row lock, then find it used)."""
+    claimed = session.execute(
+        sa.update(Invitation)
+        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .values(used_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if claimed.rowcount != 1:
+        raise Gone("This invitation link has already been used.")
+    session.refresh(invitation)
+
+
 def accept_invitation(*, session: Session, raw_token: str, password: str) -> User:
     invitation = invitation_for(session, raw_token)
     check_new_password(password)
     user = session.get(User, invitation.user_id)
     if user is None or not user.active:
         raise Gone("This invitation link is not valid.")
-    invitation.used_at = utcnow()
-    user.password_hash = hash_password(password)
+    password_hash = hash_password(password)  # the slow part, before the row is locked
+    _claim(session, invitation)
+    user.password_hash = password_hash
     user.session_nonce = new_nonce()
     audit.record(
         session, actor=f"user:{user.id}", action="invitation.accept", subject=f"user:{user.id}"

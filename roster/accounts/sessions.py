@@ -24,15 +24,10 @@ def _now() -> float:
     return time.time()
 
 
-def begin_two_step(user: User, *, next_url: str, account: str | None) -> None:
+def begin_two_step(user: User, *, next_url: str) -> None:
     """Password accepted; the user still has to enrol or give a code before signing in."""
     session.clear()
-    session[PENDING_KEY] = {
-        "id": user.get_id(),
-        "at": _now(),
-        "next": next_url,
-        "account": account,
-    }
+    session[PENDING_KEY] = {"id": user.get_id(), "at": _now(), "next": next_url}
 
 
 def pending_user(db_session: Session) -> User | None:

@@ -21,17 +21,37 @@ from limits import RateLimitItem, parse
 from limits.storage import Storage, storage_from_string
 from limits.strategies import MovingWindowRateLimiter
 
+from roster import db
+from roster.accounts import services
+from roster.accounts.sessions import PENDING_KEY
 from roster.errors import TooManyAttempts
+from roster.forms import clean_text
 
 EXTENSION = "roster.throttle"
 DEVICE_DAYS = 90
 
 
-def account_key(email: str | None) -> str | None:
-    """A counter name for an account: a digest, so no address ends up in the storage."""
-    if not email or not isinstance(email, str):
+def _digest(name: str) -> str:
+    """Counter names are digests, so no address ends up in the storage."""
+    return hashlib.sha256(name.encode()).hexdigest()[:32]
+
+
+def user_key(user_id: int) -> str:
+    """The counter of an account, however its address was spelled."""
+    return _digest(f"user:{user_id}")
+
+
+def identity_key(email: object) -> str | None:
+    """The counter for the account an address names: the account's own once found, otherwise
+    the address cleaned (as forms clean it), stripped and casefolded. Every spelling that signs
+    in to an account, or that fails on it, counts in one place."""
+    if not isinstance(email, str):
         return None
-    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
+    address = clean_text(email).strip()
+    if not address:
+        return None
+    user = services.find_user_by_email(db.session(), address)
+    return user_key(user.id) if user is not None else _digest(f"address:{address.casefold()}")
 
 
 @dataclass
@@ -92,11 +112,9 @@ def device_cookie_name() -> str:
     return "__Host-device" if current_app.config["SESSION_COOKIE_SECURE"] else "device"
 
 
-def remember_device(account: str | None) -> None:
+def remember_device(user_id: int) -> None:
     """After a full sign-in: mark this browser as one the account's owner uses."""
-    if not account:
-        return
-    value = _devices().dumps({"a": account, "d": secrets.token_hex(8)})
+    value = _devices().dumps({"a": user_key(user_id), "d": secrets.token_hex(8)})
 
     @after_this_request
     def _set(response: Response) -> Response:
@@ -124,27 +142,32 @@ def _known_device(account: str) -> str | None:
     return str(data.get("d", ""))
 
 
-def _form_email() -> str | None:
-    """The account named in the form; failures from a browser the owner signed in with before
-    count in a bucket of their own, which strangers cannot fill."""
-    account = account_key(request.form.get("email"))
+def _in_browser(account: str | None) -> str | None:
+    """Failures from a browser the owner signed in with before count in a bucket of their own,
+    which strangers cannot fill."""
     device = _known_device(account) if account else None
     return f"{account}:{device}" if device else account
 
 
+def _form_email() -> str | None:
+    return _in_browser(identity_key(request.form.get("email")))
+
+
 def _json_email() -> str | None:
     body = request.get_json(silent=True)
-    return account_key(body.get("email")) if isinstance(body, dict) else None
+    return identity_key(body.get("email")) if isinstance(body, dict) else None
 
 
 def _pending_account() -> str | None:
-    pending = session.get("pending_login")
-    return pending.get("account") if isinstance(pending, dict) else None
+    """The account between password and code: the one the password step found."""
+    pending = session.get(PENDING_KEY)
+    user_part = str(pending.get("id", "")).partition(":")[0] if isinstance(pending, dict) else ""
+    return _in_browser(user_key(int(user_part))) if user_part.isdigit() else None
 
 
 def _invitation() -> str | None:
     token = (request.view_args or {}).get("token")
-    return account_key(f"invitation:{token}") if token else None
+    return _digest(f"invitation:{token}") if isinstance(token, str) and token else None
 
 
 GUARDED: dict[str, Guard] = {

@@ -8,7 +8,6 @@ from flask import (
     abort,
     current_app,
     flash,
-    g,
     redirect,
     render_template,
     request,
@@ -21,7 +20,7 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.accounts import services, sessions, throttle, totp
+from roster.accounts import redirects, services, sessions, throttle, totp
 from roster.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -32,16 +31,9 @@ from roster.accounts.forms import (
     SetPasswordForm,
 )
 from roster.accounts.models import User
-from roster.errors import DomainError, Gone
+from roster.errors import Conflict, DomainError, Gone
 
 bp = Blueprint("accounts", __name__)
-
-
-def _safe_next(target: str | None) -> str:
-    """Only same-site relative paths are followed after login."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("web.home")
 
 
 def _attach_errors(form, exc: DomainError) -> None:  # noqa: ANN001 - any FlaskForm
@@ -63,14 +55,13 @@ def login() -> str | Response:
             session=db.session(), email=form.email.data, password=form.password.data
         )
         if user is not None:
-            next_url = _safe_next(request.args.get("next"))
+            next_url = redirects.next_or_home(request.args.get("next"))
             step = services.second_step(user)
-            account = g.get("throttle_account")
             if step is None:
                 sessions.complete_sign_in(user)
-                throttle.remember_device(throttle.account_key(user.email))
+                throttle.remember_device(user.id)
                 return redirect(next_url)
-            sessions.begin_two_step(user, next_url=next_url, account=account)
+            sessions.begin_two_step(user, next_url=next_url)
             return redirect(
                 url_for("accounts.second_factor" if step == "code" else "accounts.enrol")
             )
@@ -90,9 +81,9 @@ def second_factor() -> str | Response:
     form = CodeForm()
     if form.validate_on_submit():
         if totp.verify_second_factor(session=db.session(), user=user, code=form.code.data):
-            next_url = sessions.pending_next() or url_for("web.home")
+            next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
-            throttle.remember_device(throttle.account_key(user.email))
+            throttle.remember_device(user.id)
             return redirect(next_url)
         throttle.note_failure()
         form.code.errors = [_("The code is wrong or was already used.")]
@@ -115,9 +106,9 @@ def enrol() -> str | Response:
         except DomainError:
             form.code.errors = [_("The code is wrong or was already used.")]
         else:
-            next_url = sessions.pending_next() or url_for("web.home")
+            next_url = redirects.next_or_home(sessions.pending_next())
             sessions.complete_sign_in(user)
-            throttle.remember_device(throttle.account_key(user.email))
+            throttle.remember_device(user.id)
             return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
     return _enrol_page(user, form, required=True)
 
@@ -220,6 +211,8 @@ def accept_invitation(token: str) -> str | Response | tuple[str, int]:
             services.accept_invitation(
                 session=db.session(), raw_token=token, password=form.password.data
             )
+        except Gone as exc:  # used meanwhile (or in parallel): the same page as on opening it
+            return render_template("accounts/invitation_gone.html", message=exc.message), 410
         except DomainError as exc:
             _attach_errors(form, exc)
         else:
@@ -316,6 +309,29 @@ def set_active(user_id: int) -> Response:
     )
     flash(message, "info")
     return redirect(url_for("accounts.users"))
+
+
+@bp.post("/admin/users/<int:user_id>/invitation")
+@login_required
+def reissue_invitation(user_id: int) -> str | Response:
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        reissued = services.reissue_invitation(
+            session=db.session(),
+            actor=current_user,
+            user_id=user_id,
+            invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+            base_url=current_app.config["ROSTER_BASE_URL"],
+        )
+    except Conflict as exc:
+        flash(exc.message, "error")
+        return redirect(url_for("accounts.users"))
+    except DomainError as exc:
+        abort(exc.status)
+    return render_template(
+        "accounts/invited.html", user=reissued.user, link=reissued.invitation_url
+    )
 
 
 def init_app(app: Flask) -> None:

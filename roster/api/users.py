@@ -88,6 +88,32 @@ def patch_user(user_id: int) -> Response:
 
 
 @route(
+    "/users/{user_id}/invitation",
+    "POST",
+    summary="A new invitation for an account that never set a password (admin)",
+    response=UserCreatedSchema(),
+    status=201,
+    errors=(401, 403, 404, 409),
+)
+def reissue_invitation(user_id: int) -> Response:
+    require(policy.can_manage_users(current_api_user()), "Only admins hand over new invitations.")
+    reissued = services.reissue_invitation(
+        session=db.session(),
+        actor=current_api_user(),
+        user_id=user_id,
+        invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+        base_url=current_app.config["ROSTER_BASE_URL"],
+    )
+    payload = {
+        "id": reissued.user.id,
+        "email": reissued.user.email,
+        "role": reissued.user.role,
+        "invitation_url": reissued.invitation_url,
+    }
+    return answer(UserCreatedSchema().dump(payload), 201)
+
+
+@route(
     "/invitations/{token}/accept",
     "POST",
     summary="Set a password through an invitation",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 # Control characters (CR and LF above all) would let a value start a forged log line.
 _ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), 0x7F)}
@@ -24,7 +24,33 @@ MASK = "[redacted]"
 
 def mask_pattern(pattern: str) -> None:
     """Mask group 1's continuation in every log line: `(?i)(totp=)\\d+` logs `totp=[redacted]`."""
-    SECRET_PATTERNS.append(re.compile(pattern))
+    if all(known.pattern != pattern for known in SECRET_PATTERNS):
+        SECRET_PATTERNS.append(re.compile(pattern))
+
+
+# A URL rule's variable (`<token>`, `<int:id>`) and the names that say it holds a secret.
+_RULE_VARIABLE = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+_SEGMENT = r"[^/\s?#\"'\x00-\x1f]+"
+
+
+def is_token_variable(name: str) -> bool:
+    return name == "token" or name.endswith("_token")
+
+
+def mask_rule_tokens(rules: Iterable[str]) -> None:
+    """Mask the token segments of paths matching these URL rules wherever a line quotes them
+    (access logs, error reports): `/invitations/<token>` logs `/invitations/[redacted]`. The rule
+    says which variable is a token, so a new link route is covered when it is registered."""
+    for rule in rules:
+        parts = _RULE_VARIABLE.split(rule)  # literal, name, literal, name, ..., literal
+        for index in range(1, len(parts), 2):
+            if not is_token_variable(parts[index]):
+                continue
+            prefix = "".join(
+                re.escape(part) if position % 2 == 0 else _SEGMENT
+                for position, part in enumerate(parts[:index])
+            )
+            mask_pattern(f"({prefix}){_SEGMENT}")
 
 
 def clean(text: str) -> str:

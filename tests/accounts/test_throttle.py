@@ -151,9 +151,7 @@ def test_redis_storage_shares_the_count_between_workers(make_app, make_user, red
         assert token_attempt(first, user.email, PASSWORD).status_code == 429
         assert token_attempt(second, user.email, PASSWORD).status_code == 429
     finally:
-        throttle.current(first_app).clear(
-            account=throttle.account_key(user.email), address="127.0.0.1"
-        )
+        throttle.current(first_app).clear(account=throttle.user_key(user.id), address="127.0.0.1")
 
 
 def test_strangers_cannot_lock_the_owner_out_of_a_browser_they_signed_in_with(app, make_user):
@@ -169,3 +167,67 @@ def test_strangers_cannot_lock_the_owner_out_of_a_browser_they_signed_in_with(ap
     assert login(owner, user.email).status_code == 302  # the known browser still gets in
     stranger.set_cookie("device", "forged-value")
     assert login(stranger, user.email).status_code == 429
+
+
+def spellings(email: str) -> list[str]:
+    """Ways to write one address that sign-in treats alike: control characters (the form drops
+    them), case and surrounding whitespace."""
+    local, _, domain = email.partition("@")
+    return [
+        f"{local[0]}\x01{local[1:]}@{domain}",
+        f"{local}\x7f@{domain}",
+        f"\x02{email}",
+        email.upper(),
+        f"  {email}\t",
+        f" {local[0]}\x1f{local[1:].upper()}@{domain} ",
+    ]
+
+
+def test_spellings_of_an_address_share_one_counter_on_the_page(client, make_user):
+    user = make_user("lno")
+    for n in range(10):
+        assert login(client, spellings(user.email)[n % 6], WRONG).status_code == 200
+    for variant in [user.email, *spellings(user.email)]:
+        assert login(client, variant).status_code == 429, repr(variant)
+
+
+def test_failures_on_the_plain_address_block_every_spelling(client, make_user):
+    user = make_user("lno")
+    for _ in range(10):
+        login(client, user.email, WRONG)
+    for variant in spellings(user.email):
+        assert login(client, variant).status_code == 429, repr(variant)
+
+
+def test_spellings_of_an_address_share_one_counter_on_the_api(client, make_user):
+    user = make_user("expert")
+    for n in range(10):
+        assert token_attempt(client, spellings(user.email)[n % 6]).status_code == 401
+    for variant in [user.email, *spellings(user.email)]:
+        assert token_attempt(client, variant, PASSWORD).status_code == 429, repr(variant)
+
+
+def test_spellings_of_an_unknown_address_share_one_counter(client):
+    ghost = "ghost@roster.example"
+    for n in range(10):
+        login(client, spellings(ghost)[n % 6], WRONG)
+        token_attempt(client, spellings(ghost)[(n + 3) % 6])
+    assert login(client, ghost, WRONG).status_code == 429
+    assert token_attempt(client, ghost.upper()).status_code == 429
+
+
+def test_wrong_codes_count_for_the_account_whatever_spelling_began_the_sign_in(app, make_user):
+    user = make_user("admin")
+    for n in range(10):
+        browser = app.test_client()
+        form = csrf_token(browser)
+        started = browser.post(
+            "/login",
+            data={"email": spellings(user.email)[n % 6], "password": PASSWORD, "csrf_token": form},
+        )
+        assert started.headers["Location"] == "/login/code"
+        form = csrf_token(browser, "/login/code")
+        wrong = browser.post("/login/code", data={"code": "000000", "csrf_token": form})
+        assert "The code is wrong" in wrong.get_data(as_text=True)
+    assert login(app.test_client(), user.email).status_code == 429
+    assert token_attempt(app.test_client(), user.email, PASSWORD).status_code == 429

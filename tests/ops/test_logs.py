@@ -18,7 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from roster.ops import logs
-from tests.conftest import CSRF_RE, next_otp
+from tests.conftest import CSRF_RE, api_token, next_otp
 
 SENTINEL_PASSWORD = "Sentinel-Passphrase-7f3a9c"
 
@@ -131,3 +131,60 @@ def test_password_code_token_and_cookie_never_reach_a_log(app, served, make_user
     assert any(r.name == "werkzeug" for r in caplog.records), "the access log was not exercised"
     for secret in secrets:
         assert not re.search(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", logged)
+
+
+def token_routes(app) -> list[str]:  # noqa: ANN001
+    """Every URL rule with a variable that holds a secret token (named token or *_token)."""
+    return [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if any(logs.is_token_variable(name) for name in rule.arguments)
+    ]
+
+
+def test_every_token_bearing_route_is_masked_in_a_logged_line(app):
+    routes = token_routes(app)
+    assert {"/invitations/<token>", "/api/v1/invitations/<token>/accept"} <= set(routes)
+    sentinel = "Tok3n-Sentinel_0123456789abcdefXYZ"
+    for rule in routes:
+        path = re.sub(
+            r"<(?:[^<>:]+:)?([^<>]+)>",
+            lambda m: sentinel if logs.is_token_variable(m[1]) else "7",
+            rule,
+        )
+        line = logs.clean(
+            f'127.0.0.1 - - [01/Jan/2026 10:00:00] "POST {path}?page=2 HTTP/1.1" 410 -'
+        )
+        assert sentinel not in line, line
+        assert logs.MASK in line
+
+
+def test_invitation_links_stay_out_of_the_access_log(app, served, make_user, caplog):
+    caplog.set_level(logging.DEBUG)
+    admin = make_user("admin")
+    created = users_api_invitation(app, admin)
+    token = created.rstrip("/").rsplit("/", 1)[-1]
+    browser = Browser(served)
+    assert browser.call(f"/invitations/{token}")[0] == 200
+    body = f'{{"password": "{SENTINEL_PASSWORD}"}}'.encode()
+    json = {"Content-Type": "application/json"}
+    assert browser.call(f"/api/v1/invitations/{token}/accept", body, json)[0] == 200
+    assert browser.call(f"/api/v1/invitations/{token}/accept", body, json)[0] == 410
+    assert browser.call(f"/invitations/{token}")[0] == 410
+    access = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert sum("/invitations/" in line for line in access) >= 4, access
+    assert not any(token in line for line in access), access
+    assert token not in caplog.text
+
+
+def users_api_invitation(app, admin) -> str:  # noqa: ANN001
+    """An invitation link for a new expert, created by `admin` over the API."""
+    client = app.test_client()
+    bearer = {"Authorization": f"Bearer {api_token(client, admin.email)}"}
+    answer = client.post(
+        "/api/v1/users",
+        json={"email": "invitee@roster.example", "full_name": "In Vitee", "role": "expert"},
+        headers=bearer,
+    )
+    assert answer.status_code == 201, answer.get_json()
+    return answer.get_json()["invitation_url"]
