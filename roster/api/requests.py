@@ -275,7 +275,9 @@ def my_offers() -> Response:
     errors=(401, 403, 404, 409),
 )
 def accept(id: int) -> Response:  # noqa: A002
-    offer = offers.accept_offer(session=db.session(), actor=current_api_user(), offer_id=id)
+    offer = offers.accept_offer(
+        session=db.session(), actor=current_api_user(), offer_id=id, today=db.today()
+    )
     return answer(OfferSchema().dump(offer))
 
 

@@ -202,28 +202,39 @@ def _locked(session: Session, actor: Any, offer_id: int) -> tuple[Offer, CrisisR
     return offer, request, expert
 
 
-def accept_offer(*, session: Session, actor: Any, offer_id: int) -> Offer:
-    """Take a seat: refused (409) when the offer is not open, no seat is left, or the expert
-    would be double-booked. Safe under concurrent accepts on both engines."""
+class NotEligible(Conflict):
+    """A 409 whose `fields["reasons"]` lists the hard rules failed (the candidates list's codes)."""
+
+    code = "not_eligible"
+
+
+def require_eligible(session: Session, request: CrisisRequest, expert: Expert, today: date) -> None:
+    """Refuse (409 `not_eligible`) an expert who fails a hard rule of the request now: the same
+    rules, codes and ranker that sending offers and the candidates list use."""
+    reasons = hard_rule_failures(session, request, [expert.id], today).get(expert.id)
+    if reasons:
+        raise NotEligible(
+            "You no longer meet the requirements of this request.", {"reasons": reasons}
+        )
+
+
+def accept_offer(
+    *, session: Session, actor: Any, offer_id: int, today: date | None = None
+) -> Offer:
+    """Take a seat: refused (409) when the offer is not open, the expert fails a hard rule now
+    (vetting, verified clearance over the window, availability, capacity, double booking), or no
+    seat is left. Every check runs under the write locks, so it is safe under concurrent
+    accepts and concurrent profile changes on both engines. `today` defaults to the UTC day."""
     offer, request, expert = _locked(session, actor, offer_id)
     now = utcnow()
+    if offer.state != "accepted":
+        require_eligible(session, request, expert, today or now.date())
     if offer.state != "open":
         raise Conflict(f"This offer is {offer.state}.")
     if offer.respond_by < now:
         raise Conflict("The reply deadline for this offer has passed.")
     if request.state != "matching":
         raise Conflict("This request is no longer being staffed.")
-    overlapping = session.exec(
-        select(Assignment).where(
-            Assignment.expert_id == expert.id,
-            Assignment.request_id != request.id,
-            Assignment.starts_on <= request.ends_on,
-            Assignment.ends_on >= request.starts_on,
-        )
-    ).all()
-    deployed = request.mode == "deployed" or any(a.mode == "deployed" for a in overlapping)
-    if len(overlapping) >= expert.max_concurrent or (overlapping and deployed):
-        raise Conflict("You are already engaged elsewhere over these dates.")
     taken = session.execute(
         sa.update(CrisisRequest)
         .where(
