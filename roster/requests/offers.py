@@ -15,8 +15,7 @@ from roster import audit, policy
 from roster.db import lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.notify import outbox
-from roster.requests import facts, settings
+from roster.requests import facts, mails, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -113,20 +112,14 @@ def send_offers(
         offers.append(offer)
         expert = session.get(Expert, expert_id)
         if expert.email:
-            outbox.enqueue(
+            mails.enqueue(
                 session,
                 kind="offer",
+                request=request,
                 to=expert.email,
-                subject=f"An offer from the Roster: {request.title}",
-                body=OFFER_MAIL.format(
-                    name=expert.full_name,
-                    title=request.title,
-                    starts=request.starts_on,
-                    ends=request.ends_on,
-                    mode=request.mode,
-                    respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
-                    link=f"{base_url.rstrip('/')}/offers",
-                ),
+                name=expert.full_name,
+                respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+                link=f"{base_url.rstrip('/')}/offers",
             )
     session.flush()
     audit.record(
@@ -137,19 +130,6 @@ def send_offers(
         experts=sorted(o.expert_id for o in offers),
     )
     return offers
-
-
-OFFER_MAIL = """Hello {name},
-
-You are offered a seat on "{title}" ({mode}, {starts} to {ends}).
-Please accept or decline by {respond_by}:
-
-{link}
-"""
-WITHDRAWN_MAIL = """Hello {name},
-
-The offer for "{title}" was withdrawn: {why}. Thank you for your time.
-"""
 
 
 def own_expert(session: Session, actor: Any) -> Expert:
@@ -309,12 +289,13 @@ def withdraw_open_offers(session: Session, request: CrisisRequest, *, why: str) 
         session.add(offer)
         expert = session.get(Expert, offer.expert_id)
         if expert is not None and expert.email:
-            outbox.enqueue(
+            mails.enqueue(
                 session,
                 kind="withdrawal",
+                request=request,
                 to=expert.email,
-                subject=f"Offer withdrawn: {request.title}",
-                body=WITHDRAWN_MAIL.format(name=expert.full_name, title=request.title, why=why),
+                name=expert.full_name,
+                why=why,
             )
     session.flush()
     return len(open_offers)
