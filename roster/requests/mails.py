@@ -1,14 +1,16 @@
-"""Every mail about a crisis request, composed in one place. Mail travels in the clear, so a
-request classified above NATO UNCLASSIFIED is never described in it: no title, description,
-dates, mode or other request content, only what to do and a link that needs a sign-in."""
+"""Every mail about a crisis request, composed in one place, and who may be told of one. Mail
+travels in the clear, so a request classified above NATO UNCLASSIFIED is never described in it:
+no title, description, dates, mode or other request content, only what to do and a sign-in link."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from roster import policy
+from roster.accounts.models import User
 from roster.notify import outbox
 from roster.notify.models import OutboxMessage
 from roster.requests.models import CrisisRequest
@@ -109,3 +111,13 @@ def enqueue(
     """Compose a request mail and put it in the outbox, in the caller's transaction."""
     subject, body = compose(kind, request, **values)
     return outbox.enqueue(session, kind=kind, to=to, subject=subject, body=body)
+
+
+def coordinators_cleared_for(session: Session, request: CrisisRequest, today: date) -> list[User]:
+    """The active coordinators whose clearance reaches the request's classification today: no
+    read-up in mail either, so only they may hear of it."""
+    rank = policy.CLEARANCE_RANK[request.classification]
+    coordinators = session.exec(
+        select(User).where(User.role == "coordinator", User.active).order_by(User.id)
+    ).all()
+    return [u for u in coordinators if (policy.staff_request_rank(u, today) or 0) >= rank]

@@ -285,20 +285,25 @@ def withdraw_open_offers(session: Session, request: CrisisRequest, *, why: str) 
         select(Offer).where(Offer.request_id == request.id, Offer.state == "open")
     ).all()
     for offer in open_offers:
-        offer.state, offer.responded_at = "withdrawn", utcnow()
-        session.add(offer)
-        expert = session.get(Expert, offer.expert_id)
-        if expert is not None and expert.email:
-            mails.enqueue(
-                session,
-                kind="withdrawal",
-                request=request,
-                to=expert.email,
-                name=expert.full_name,
-                why=why,
-            )
+        withdraw_offer(session, offer, request, why=why)
     session.flush()
     return len(open_offers)
+
+
+def withdraw_offer(session: Session, offer: Offer, request: CrisisRequest, *, why: str) -> None:
+    """Withdraw one open offer and tell the expert why, by mail."""
+    offer.state, offer.responded_at = "withdrawn", utcnow()
+    session.add(offer)
+    expert = session.get(Expert, offer.expert_id)
+    if expert is not None and expert.email:
+        mails.enqueue(
+            session,
+            kind="withdrawal",
+            request=request,
+            to=expert.email,
+            name=expert.full_name,
+            why=why,
+        )
 
 
 def expire_offers(*, session: Session, now: datetime | None = None) -> int:

@@ -7,8 +7,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from roster import audit, policy
-from roster.accounts.models import User
+from roster import audit
 from roster.experts.models import Expert
 from roster.requests import mails
 from roster.requests.models import CrisisRequest, Offer
@@ -66,7 +65,6 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
             CrisisRequest.submitted_at.is_not(None),
         )
     ).all()
-    coordinators = session.exec(select(User).where(User.role == "coordinator", User.active)).all()
     targets = response_targets()
     sent = 0
     for request in waiting:
@@ -75,11 +73,7 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
             session, "request.overdue_notified", subject
         ):
             continue
-        rank = policy.CLEARANCE_RANK[request.classification]
-        for user in coordinators:
-            # No read-up, in mail either: only coordinators cleared for the request hear of it.
-            if (policy.staff_request_rank(user, today) or 0) < rank:
-                continue
+        for user in mails.coordinators_cleared_for(session, request, today):
             mails.enqueue(
                 session,
                 kind="overdue",

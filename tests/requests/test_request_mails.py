@@ -10,9 +10,10 @@ import pytest
 from sqlmodel import select
 
 from roster.db import utcnow
+from roster.experts.models import Expert
 from roster.notify.models import OutboxMessage
 from roster.notify.outbox import as_email
-from tests.requests.helpers import bearer_for, make_offer, make_request
+from tests.requests.helpers import bearer_for, make_offer, make_request, seat
 
 TITLE = "Operation Nightjar"
 DESCRIPTION = "Pre-positioned stocks near Gao"
@@ -84,14 +85,44 @@ def _overdue(ctx, classification):  # noqa: ANN001, ANN202
     assert "1 overdue request(s) notified" in result.output, result.output
 
 
+def _requalify_withdrawal(ctx, classification):  # noqa: ANN001, ANN202
+    """An open offer withdrawn because the expert's vetting was suspended."""
+    _app, client, db_session, make_user, make_expert = ctx
+    coordinator = make_user("coordinator", clearance="NS")
+    found = _request(db_session, coordinator, classification)
+    expert = make_expert(clearance="NS")
+    make_offer(db_session, found, expert)
+    _suspend(client, db_session, coordinator, expert)
+
+
+def _seat_flagged(ctx, classification):  # noqa: ANN001, ANN202
+    _app, client, db_session, make_user, make_expert = ctx
+    coordinator = make_user("coordinator", clearance="NS")
+    found = _request(db_session, coordinator, classification, state="staffed")
+    expert = make_expert(clearance="NS")
+    seat(db_session, found, expert)
+    _suspend(client, db_session, coordinator, expert)
+
+
+def _suspend(client, db_session, coordinator, expert: Expert) -> None:  # noqa: ANN001
+    response = client.post(
+        f"/api/v1/experts/{expert.id}/vetting",
+        json={"status": "suspended", "note": "Under review."},
+        headers=bearer_for(db_session, coordinator),
+    )
+    assert response.status_code == 200, response.get_json()
+
+
 PRODUCERS = {
     "offer": _offer,
     "reminder": _reminder,
     "withdrawal": _withdrawal,
     "overdue": _overdue,
+    "requalify-withdrawal": _requalify_withdrawal,
+    "seat_flagged": _seat_flagged,
 }
-KIND_OF: dict[str, str] = {}
-NAMES_THE_TITLE = {"offer", "reminder", "withdrawal"}
+KIND_OF = {"requalify-withdrawal": "withdrawal"}
+NAMES_THE_TITLE = {"offer", "reminder", "withdrawal", "requalify-withdrawal", "seat_flagged"}
 
 
 def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:  # noqa: ANN001
