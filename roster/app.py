@@ -13,7 +13,7 @@ from roster.accounts import views as account_views
 from roster.api import init_app as init_api
 from roster.config import Settings
 from roster.directory import views as directory_views
-from roster.experts import review_views
+from roster.experts import review_views, standing
 from roster.experts import views as expert_views
 from roster.extensions import babel, csrf
 from roster.notify import views as notify_views
@@ -21,7 +21,7 @@ from roster.ops import denials, logs
 from roster.ops import views as ops_views
 from roster.reports import import_views
 from roster.reports import views as report_views
-from roster.requests import offer_views
+from roster.requests import offer_views, requalify
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.web import headers
@@ -74,6 +74,14 @@ def _register(app: Flask) -> None:
     import_views.init_app(app)
     init_api(app)
     cli.init_app(app)
+    base_url = app.config["ROSTER_BASE_URL"]
+    # Expert services know nothing of requests; requests hear of a vetting or clearance change.
+    standing.listen(
+        "requests.requalify",
+        lambda session, expert, today: requalify.requalify_expert(
+            session=session, expert=expert, today=today, base_url=base_url
+        ),
+    )
 
 
 def _finish_request(response: Response) -> Response:

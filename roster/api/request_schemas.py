@@ -67,6 +67,11 @@ class HistorySchema(Schema):
     note = fields.String()
 
 
+class SeatWarningSchema(Schema):
+    expert_id = fields.Integer()
+    reasons = fields.List(fields.String())
+
+
 class RequestOutSchema(Schema):
     id = fields.Integer()
     title = fields.String()
@@ -89,6 +94,8 @@ class RequestOutSchema(Schema):
     created_at = fields.AwareDateTime()
     version = fields.Integer()
     history = fields.List(fields.Nested(HistorySchema))
+    # Coordinators reading one request: seated experts who no longer qualify, with the codes.
+    seat_warnings = fields.List(fields.Nested(SeatWarningSchema))
 
 
 class RequestListSchema(Schema):

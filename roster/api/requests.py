@@ -25,9 +25,10 @@ from roster.api.request_schemas import (
     RequestInSchema,
     RequestListSchema,
     RequestOutSchema,
+    SeatWarningSchema,
 )
 from roster.errors import Forbidden
-from roster.requests import engagement, offers, services
+from roster.requests import engagement, offers, requalify, services
 from roster.requests.models import CrisisRequest
 
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -137,7 +138,14 @@ def list_requests() -> Response:
     "/requests/{id}", "GET", summary="One request", response=RequestOutSchema(), errors=(401, 404)
 )
 def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
-    return answer(request_document(visible(id)))
+    found = visible(id)
+    body = request_document(found)
+    if policy.can_match(current_api_user()):
+        warnings = requalify.seat_warnings(db.session(), found, db.today())
+        body["seat_warnings"] = SeatWarningSchema(many=True).dump(
+            [{"expert_id": e, "reasons": r} for e, r in sorted(warnings.items())]
+        )
+    return answer(body)
 
 
 @route(
@@ -275,7 +283,9 @@ def my_offers() -> Response:
     errors=(401, 403, 404, 409),
 )
 def accept(id: int) -> Response:  # noqa: A002
-    offer = offers.accept_offer(session=db.session(), actor=current_api_user(), offer_id=id)
+    offer = offers.accept_offer(
+        session=db.session(), actor=current_api_user(), offer_id=id, today=db.today()
+    )
     return answer(OfferSchema().dump(offer))
 
 

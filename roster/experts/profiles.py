@@ -13,6 +13,7 @@ from roster import audit, policy
 from roster.accounts import services as accounts
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from roster.experts import standing
 from roster.experts.models import (
     CATEGORIES,
     AvailabilityWindow,
@@ -189,8 +190,11 @@ def update_expert(
         )
     check_codes(session, data, today)
     by_owner = policy.is_own_profile(actor, expert.user_id) and actor.role == "expert"
+    before = _clearance_of(expert)
     _apply_changes(session, expert, data, by_owner=by_owner)
     _bump_version(session, expert, version)
+    if _clearance_of(expert) != before:
+        standing.changed(session, expert, today)
     audit.record(
         session,
         actor=audit.actor_label(actor),
@@ -200,6 +204,10 @@ def update_expert(
     )
     reindex_experts(session, [expert.id])
     return expert
+
+
+def _clearance_of(expert: Expert) -> tuple[Any, ...]:
+    return (expert.clearance_level, expert.clearance_expires_on, expert.clearance_verified_at)
 
 
 def _bump_version(session: Session, expert: Expert, version: int) -> None:

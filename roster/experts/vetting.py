@@ -10,6 +10,7 @@ from sqlmodel import Session, select
 from roster import audit, policy
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, ValidationFailed
+from roster.experts import standing
 from roster.experts.models import Expert, ExpertTopic, VettingDecision
 
 DEFAULT_VALIDITY = timedelta(days=730)  # 24 months
@@ -64,7 +65,7 @@ def decide_vetting(
             )
     else:
         valid_until = None if to_status != "suspended" else expert.vetting_valid_until
-    return _apply(session, expert, from_status, to_status, valid_until, note, actor.id)
+    return _apply(session, expert, from_status, to_status, valid_until, note, actor.id, today)
 
 
 def _apply(
@@ -75,7 +76,9 @@ def _apply(
     valid_until: date | None,
     note: str,
     actor_id: int | None,
+    today: date,
 ) -> VettingDecision:
+    """Record the decision and tell the standing listeners (offers and seats it may affect)."""
     decision = VettingDecision(
         expert_id=expert.id,
         from_status=from_status,
@@ -98,6 +101,7 @@ def _apply(
         to_status=to_status,
     )
     session.flush()
+    standing.changed(session, expert, today)
     return decision
 
 
@@ -115,6 +119,7 @@ def expire_vettings(*, session: Session, today: date) -> int:
             expert.vetting_valid_until,
             "Valid-until date passed.",
             None,
+            today,
         )
     return len(due)
 

@@ -151,7 +151,12 @@ def _answer_refused(exc: DomainError) -> tuple[str, int]:
         abort(403)
     if isinstance(exc, NotFound):
         abort(404)
-    return _offers_page(message=exc.message, status=exc.status)
+    message = exc.message
+    if isinstance(exc, offers.NotEligible):
+        # The same labels the candidates list shows a coordinator for these codes.
+        labels = [str(EXCLUSION_LABELS.get(code, code)) for code in exc.fields["reasons"]]
+        message = f"{message} ({', '.join(labels)})"
+    return _offers_page(message=message, status=exc.status)
 
 
 @bp.post("/offers/<int:offer_id>/accept")
@@ -161,7 +166,9 @@ def accept(offer_id: int) -> tuple[str, int] | Response:
         abort(400)
     # accept_offer takes the write lock first: nothing may be written before it in this request.
     try:
-        offers.accept_offer(session=db.session(), actor=current_user, offer_id=offer_id)
+        offers.accept_offer(
+            session=db.session(), actor=current_user, offer_id=offer_id, today=db.today()
+        )
     except DomainError as exc:
         return _answer_refused(exc)
     flash(_("You accepted the offer. The requesting officer will contact you."), "info")

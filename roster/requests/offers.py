@@ -15,8 +15,7 @@ from roster import audit, policy
 from roster.db import lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.notify import outbox
-from roster.requests import facts, settings
+from roster.requests import facts, mails, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -113,20 +112,14 @@ def send_offers(
         offers.append(offer)
         expert = session.get(Expert, expert_id)
         if expert.email:
-            outbox.enqueue(
+            mails.enqueue(
                 session,
                 kind="offer",
+                request=request,
                 to=expert.email,
-                subject=f"An offer from the Roster: {request.title}",
-                body=OFFER_MAIL.format(
-                    name=expert.full_name,
-                    title=request.title,
-                    starts=request.starts_on,
-                    ends=request.ends_on,
-                    mode=request.mode,
-                    respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
-                    link=f"{base_url.rstrip('/')}/offers",
-                ),
+                name=expert.full_name,
+                respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+                link=f"{base_url.rstrip('/')}/offers",
             )
     session.flush()
     audit.record(
@@ -137,19 +130,6 @@ def send_offers(
         experts=sorted(o.expert_id for o in offers),
     )
     return offers
-
-
-OFFER_MAIL = """Hello {name},
-
-You are offered a seat on "{title}" ({mode}, {starts} to {ends}).
-Please accept or decline by {respond_by}:
-
-{link}
-"""
-WITHDRAWN_MAIL = """Hello {name},
-
-The offer for "{title}" was withdrawn: {why}. Thank you for your time.
-"""
 
 
 def own_expert(session: Session, actor: Any) -> Expert:
@@ -202,28 +182,39 @@ def _locked(session: Session, actor: Any, offer_id: int) -> tuple[Offer, CrisisR
     return offer, request, expert
 
 
-def accept_offer(*, session: Session, actor: Any, offer_id: int) -> Offer:
-    """Take a seat: refused (409) when the offer is not open, no seat is left, or the expert
-    would be double-booked. Safe under concurrent accepts on both engines."""
+class NotEligible(Conflict):
+    """A 409 whose `fields["reasons"]` lists the hard rules failed (the candidates list's codes)."""
+
+    code = "not_eligible"
+
+
+def require_eligible(session: Session, request: CrisisRequest, expert: Expert, today: date) -> None:
+    """Refuse (409 `not_eligible`) an expert who fails a hard rule of the request now: the same
+    rules, codes and ranker that sending offers and the candidates list use."""
+    reasons = hard_rule_failures(session, request, [expert.id], today).get(expert.id)
+    if reasons:
+        raise NotEligible(
+            "You no longer meet the requirements of this request.", {"reasons": reasons}
+        )
+
+
+def accept_offer(
+    *, session: Session, actor: Any, offer_id: int, today: date | None = None
+) -> Offer:
+    """Take a seat: refused (409) when the offer is not open, the expert fails a hard rule now
+    (vetting, verified clearance over the window, availability, capacity, double booking), or no
+    seat is left. Every check runs under the write locks, so it is safe under concurrent
+    accepts and concurrent profile changes on both engines. `today` defaults to the UTC day."""
     offer, request, expert = _locked(session, actor, offer_id)
     now = utcnow()
+    if offer.state != "accepted":
+        require_eligible(session, request, expert, today or now.date())
     if offer.state != "open":
         raise Conflict(f"This offer is {offer.state}.")
     if offer.respond_by < now:
         raise Conflict("The reply deadline for this offer has passed.")
     if request.state != "matching":
         raise Conflict("This request is no longer being staffed.")
-    overlapping = session.exec(
-        select(Assignment).where(
-            Assignment.expert_id == expert.id,
-            Assignment.request_id != request.id,
-            Assignment.starts_on <= request.ends_on,
-            Assignment.ends_on >= request.starts_on,
-        )
-    ).all()
-    deployed = request.mode == "deployed" or any(a.mode == "deployed" for a in overlapping)
-    if len(overlapping) >= expert.max_concurrent or (overlapping and deployed):
-        raise Conflict("You are already engaged elsewhere over these dates.")
     taken = session.execute(
         sa.update(CrisisRequest)
         .where(
@@ -294,19 +285,25 @@ def withdraw_open_offers(session: Session, request: CrisisRequest, *, why: str) 
         select(Offer).where(Offer.request_id == request.id, Offer.state == "open")
     ).all()
     for offer in open_offers:
-        offer.state, offer.responded_at = "withdrawn", utcnow()
-        session.add(offer)
-        expert = session.get(Expert, offer.expert_id)
-        if expert is not None and expert.email:
-            outbox.enqueue(
-                session,
-                kind="withdrawal",
-                to=expert.email,
-                subject=f"Offer withdrawn: {request.title}",
-                body=WITHDRAWN_MAIL.format(name=expert.full_name, title=request.title, why=why),
-            )
+        withdraw_offer(session, offer, request, why=why)
     session.flush()
     return len(open_offers)
+
+
+def withdraw_offer(session: Session, offer: Offer, request: CrisisRequest, *, why: str) -> None:
+    """Withdraw one open offer and tell the expert why, by mail."""
+    offer.state, offer.responded_at = "withdrawn", utcnow()
+    session.add(offer)
+    expert = session.get(Expert, offer.expert_id)
+    if expert is not None and expert.email:
+        mails.enqueue(
+            session,
+            kind="withdrawal",
+            request=request,
+            to=expert.email,
+            name=expert.full_name,
+            why=why,
+        )
 
 
 def expire_offers(*, session: Session, now: datetime | None = None) -> int:

@@ -7,26 +7,14 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
-from roster import audit, policy
-from roster.accounts.models import User
+from roster import audit
 from roster.experts.models import Expert
-from roster.notify import outbox
+from roster.requests import mails
 from roster.requests.models import CrisisRequest, Offer
 from roster.requests.settings import response_targets
 from roster.requests.workflow import overdue
 
 REMIND_BEFORE = timedelta(hours=24)
-OFFER_REMINDER = """Hello {name},
-
-Your offer for "{title}" waits for your answer until {respond_by}. Please accept or decline:
-
-{link}
-"""
-OVERDUE_NOTICE = """Request {id} ({urgency}) has waited past its response target and is not staffed
-yet. Open the coordinator queue to act on it:
-
-{link}
-"""
 
 
 def _already(session: Session, action: str, subject: str) -> bool:
@@ -55,17 +43,14 @@ def remind_offers(*, session: Session, now: datetime, base_url: str) -> int:
         subject = f"offer:{offer.id}"
         if not expert.email or _already(session, "offer.reminded", subject):
             continue
-        outbox.enqueue(
+        mails.enqueue(
             session,
             kind="reminder",
+            request=request,
             to=expert.email,
-            subject=f"Reminder: your answer on {request.title}",
-            body=OFFER_REMINDER.format(
-                name=expert.full_name,
-                title=request.title,
-                respond_by=offer.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
-                link=f"{base_url.rstrip('/')}/offers",
-            ),
+            name=expert.full_name,
+            respond_by=offer.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+            link=f"{base_url.rstrip('/')}/offers",
         )
         audit.record(session, actor="system", action="offer.reminded", subject=subject)
         sent += 1
@@ -80,7 +65,6 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
             CrisisRequest.submitted_at.is_not(None),
         )
     ).all()
-    coordinators = session.exec(select(User).where(User.role == "coordinator", User.active)).all()
     targets = response_targets()
     sent = 0
     for request in waiting:
@@ -89,19 +73,13 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
             session, "request.overdue_notified", subject
         ):
             continue
-        rank = policy.CLEARANCE_RANK[request.classification]
-        for user in coordinators:
-            # No read-up, in mail either: only coordinators cleared for the request hear of it.
-            if (policy.staff_request_rank(user, today) or 0) < rank:
-                continue
-            outbox.enqueue(
+        for user in mails.coordinators_cleared_for(session, request, today):
+            mails.enqueue(
                 session,
                 kind="overdue",
+                request=request,
                 to=user.email,
-                subject=f"Overdue request {request.id}",
-                body=OVERDUE_NOTICE.format(
-                    id=request.id, urgency=request.urgency, link=f"{base_url.rstrip('/')}/requests"
-                ),
+                link=f"{base_url.rstrip('/')}/requests",
             )
         audit.record(session, actor="system", action="request.overdue_notified", subject=subject)
         sent += 1

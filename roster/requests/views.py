@@ -15,10 +15,11 @@ from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from roster.experts import privacy
 from roster.reference.codes import countries, languages
-from roster.requests import engagement, form_data, offers, services, workflow
+from roster.requests import engagement, form_data, offers, requalify, services, workflow
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
     ACTION_LABELS,
+    EXCLUSION_LABELS,
     KIND_LABELS,
     LOG_KIND_LABELS,
     MODE_LABELS,
@@ -223,6 +224,8 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
         and policy.can_edit_request(current_user, requester_id=req.requested_by_id),
         can_match=coordinator and req.state == "matching",
         team=team,
+        seat_warnings=requalify.seat_warnings(session, req, db.today()) if coordinator else {},
+        exclusion_labels=EXCLUSION_LABELS,
         entries=entries,
         can_log=can_log,
         log_form=forms.get("log_form") or LogForm(formdata=None),
