@@ -15,7 +15,7 @@ from roster.config import Settings
 from roster.directory import views as directory_views
 from roster.experts import review_views, standing
 from roster.experts import views as expert_views
-from roster.extensions import babel, csrf
+from roster.extensions import RosterRequest, babel, csrf
 from roster.notify import views as notify_views
 from roster.ops import denials, logs
 from roster.ops import views as ops_views
@@ -40,6 +40,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    app.request_class = RosterRequest
     app.config.update(settings.flask_config())
     if config:
         app.config.update(config)

@@ -1,24 +1,14 @@
 """Base classes for every form: typed text loses NUL and other control characters on the way in
-(PostgreSQL refuses NUL in text, and they have no place in a roster)."""
+(the rule in `roster.text`, which the bulk import applies to its cells too)."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import FieldList, Form, FormField
 
-# C0 controls and DEL, except tab, newline and carriage return.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def clean_text(value: Any) -> Any:
-    if isinstance(value, str):
-        return CONTROLS.sub("", value)
-    if isinstance(value, list):
-        return [clean_text(item) for item in value]
-    return value
+from roster.text import clean_text
 
 
 class _CleaningMeta:

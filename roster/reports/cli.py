@@ -10,6 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 
 from roster import audit, db
 from roster.reports import import_apply
+from roster.reports.import_read import MAX_BYTES, refuse
 from roster.reports.imports import ImportFileError, digest, file_kind, preview
 
 MAX_LISTED = 50
@@ -22,6 +23,8 @@ MAX_LISTED = 50
 @with_appcontext
 def import_experts(file: Path, yes: bool, dry_run: bool) -> None:
     """Import expert profiles from a CSV or XLSX file (rows already on the roster are skipped)."""
+    if file.stat().st_size > MAX_BYTES:  # refused before it is read into memory
+        raise click.ClickException(str(refuse("too_big")))
     content = file.read_bytes()
     session = db.session()
     try:

@@ -16,6 +16,7 @@ from roster.forms import PlainForm, RosterForm
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
 from roster.reports.coverage import DEFAULT_LANGUAGE_LEVEL, DEFAULT_TOPIC_LEVEL, CoverageQuery
+from roster.reports.import_read import MAX_BYTES, MAX_ROWS, MiB
 from roster.reports.period import Period
 from roster.reports.watchlist import HORIZONS
 
@@ -96,7 +97,9 @@ class ImportForm(RosterForm):
             "One expert per row. Columns: email and full_name (required), gender, nationalities, "
             "country_of_residence, affiliation_name, affiliation_kind, categories, topics "
             "(e.g. crsv:3;poc:2), languages (e.g. en:C2;fr:B2), regions, phone, deployable, bio. "
-            "Separate several values with a semicolon."
+            "Separate several values with a semicolon. At most %(mib)s MiB and %(rows)s rows.",
+            mib=MAX_BYTES // MiB,
+            rows=MAX_ROWS,
         ),
     )
 

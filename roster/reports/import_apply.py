@@ -25,9 +25,10 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
-from roster.reports.imports import Preview, Row, digest, file_kind, preview
+from roster.reports.imports import ImportFileError, Preview, Row, digest, file_kind, preview
 from roster.reports.models import ImportBatch
 from roster.search.index import reindex_experts
+from roster.text import clean_text
 
 CHUNK = 500
 PREVIEW_LIFETIME = timedelta(hours=24)
@@ -52,7 +53,7 @@ def upload(
     checked = preview(session, content, kind)
     batch = ImportBatch(
         created_by_id=actor.id,
-        filename=(filename or "upload")[-200:],
+        filename=(clean_text(filename) or "upload")[-200:],
         kind=kind,
         sha256=digest(content),
         content=content,
@@ -88,7 +89,10 @@ def stored_preview(session: Session, batch: ImportBatch) -> Preview:
     """The rows of the stored file checked against the roster as it is now."""
     if digest(batch.content) != batch.sha256:
         raise Conflict("The stored file does not match its checksum; upload it again.")
-    return preview(session, batch.content, batch.kind)
+    try:
+        return preview(session, batch.content, batch.kind)
+    except ImportFileError as exc:  # stored before today's bounds, which it no longer meets
+        raise Conflict(str(exc)) from exc
 
 
 def confirm(

@@ -18,22 +18,38 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from roster import db, policy
 from roster.errors import DomainError
+from roster.extensions import allow_body
 from roster.reports import exports, import_apply
 from roster.reports.forms import ConfirmForm, ImportForm
-from roster.reports.imports import COLUMNS, MAX_BYTES, ImportFileError
+from roster.reports.import_read import MAX_BYTES, refuse
+from roster.reports.imports import COLUMNS, ImportFileError
 from roster.reports.tables import Table
 
 bp = Blueprint("imports", __name__)
 SHOWN_PROBLEMS = 500
+# A 10,000-row file is larger than the app's default body limit; only the upload accepts it,
+# with room for the multipart envelope and the CSRF token around a file of MAX_BYTES.
+UPLOAD_BODY = MAX_BYTES + 64 * 1024
 
 
-@bp.before_request
-def _allow_large_uploads() -> None:
-    # A 10,000-row file is larger than the app's default body limit; only this page accepts it.
-    request.max_content_length = MAX_BYTES + 64 * 1024
+def _upload_page(form: ImportForm, status: int) -> tuple[str, int]:
+    return render_template("reports/import.html", form=form, columns=COLUMNS), status
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_exc: RequestEntityTooLarge) -> tuple[str, int]:
+    # The limit is checked before login and CSRF: only an importer gets the form back.
+    if not policy.can_import_experts(current_user):
+        title = _("Upload too large")
+        return render_template("errors/error.html", status=413, title=title, message=None), 413
+    # The body was refused unread, so the form is built empty: the message sits by the field.
+    form = ImportForm(formdata=None)
+    form.file.errors = [str(refuse("too_big"))]
+    return _upload_page(form, 413)
 
 
 def _require_import() -> None:
@@ -64,7 +80,17 @@ def upload() -> Response | tuple[str, int]:
             return redirect(url_for("imports.show", batch_id=batch.id))
     elif request.method == "POST":
         status = 422
-    return render_template("reports/import.html", form=form, columns=COLUMNS), status
+    return _upload_page(form, status)
+
+
+def _unreadable(exc: DomainError) -> tuple[str, int]:
+    """A batch that exists but cannot be previewed (tampered, or past today's bounds)."""
+    if exc.status == 404:
+        abort(404)
+    title = _("This upload cannot be previewed")
+    return render_template(
+        "errors/error.html", status=exc.status, title=title, message=exc.message
+    ), exc.status
 
 
 @bp.get("/reports/import/<int:batch_id>")
@@ -75,8 +101,8 @@ def show(batch_id: int) -> tuple[str, int]:
     try:
         batch = import_apply.own_batch(session, current_user, batch_id)
         checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
-    except DomainError:
-        abort(404)
+    except DomainError as exc:
+        return _unreadable(exc)
     problems = checked.problem_rows if checked else []
     return render_template(
         "reports/import_preview.html",
@@ -90,20 +116,20 @@ def show(batch_id: int) -> tuple[str, int]:
 
 @bp.get("/reports/import/<int:batch_id>/problems.csv")
 @login_required
-def problems_csv(batch_id: int) -> Response:
+def problems_csv(batch_id: int) -> Response | tuple[str, int]:
     _require_import()
     session = db.session()
     try:
         batch = import_apply.own_batch(session, current_user, batch_id)
         checked = import_apply.stored_preview(session, batch)
-    except DomainError:
-        abort(404)
+    except DomainError as exc:
+        return _unreadable(exc)
     table = Table(
         key="problems",
         caption=_("Rows with problems"),
         headers=[_("Line"), _("Email"), _("Status"), _("Problems")],
         rows=[
-            [r.line, r.raw.get("email", ""), r.status, " ".join(p.message() for p in r.problems)]
+            [r.line, r.email, r.status, " ".join(p.message() for p in r.problems)]
             for r in checked.problem_rows
         ],
     )
@@ -161,3 +187,4 @@ def discard(batch_id: int) -> Response:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    allow_body(app, "imports.upload", UPLOAD_BODY)

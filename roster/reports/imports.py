@@ -6,23 +6,20 @@ so importing the same file twice changes nothing the second time."""
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from openpyxl import load_workbook
 from sqlmodel import Session
 
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
+from roster.reports.import_read import ImportFileError, read_lines
+from roster.text import clean_text, has_controls
 
 COLUMNS = (
     "email",
@@ -42,8 +39,10 @@ COLUMNS = (
 )
 REQUIRED = ("email", "full_name")
 SEPARATOR = ";"
-MAX_ROWS = 20_000
-MAX_BYTES = 16 * 1024 * 1024
+# Each row shows at most this many problems, then how many more; a value quoted in a message
+# is cut to SHOWN_VALUE characters. The preview and the problems CSV stay small either way.
+MAX_PROBLEMS = 10
+SHOWN_VALUE = 80
 LIMITS = {"full_name": 200, "phone": 40, "affiliation_name": 200, "bio": 5000}
 TRUE, FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 
@@ -60,11 +59,19 @@ PROBLEMS = {
     "bad_choice": _l("%(field)s cannot be %(value)s."),
     "bad_boolean": _l("%(field)s must be yes or no: %(value)s."),
     "too_long": _l("%(field)s is longer than %(value)s characters."),
+    "control_character": _l(
+        "%(field)s contains a control character (such as NUL); remove it and upload again."
+    ),
+    "more": _l("And %(value)s more problems on this line."),
 }
 
+__all__ = ["ImportFileError"]  # raised by preview(); the pages and the CLI catch it from here
 
-class ImportFileError(ValueError):
-    """The file as a whole cannot be read (not CSV/XLSX, no header, missing columns, too big)."""
+
+def shown(text: str) -> str:
+    """Text from the file as a message or page may quote it: no controls, not too long."""
+    text = clean_text(text)
+    return text if len(text) <= SHOWN_VALUE else text[: SHOWN_VALUE - 1] + "…"
 
 
 @dataclass(frozen=True)
@@ -79,7 +86,7 @@ class Problem:
     def message(self) -> str:
         return str(PROBLEMS[self.code]) % {
             "field": self.field,
-            "value": self.value,
+            "value": shown(self.value),
             "line": self.line,
         }
 
@@ -92,6 +99,11 @@ class Row:
     raw: dict[str, str]
     data: dict[str, Any] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def email(self) -> str:
+        """The email as read, safe to show."""
+        return shown(self.raw.get("email", ""))
 
     @property
     def status(self) -> str:
@@ -128,34 +140,9 @@ def file_kind(filename: str, content: bytes) -> str:
     return "csv"
 
 
-def _cell(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime | date):
-        return value.isoformat()[:10]
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
 def read_rows(content: bytes, kind: str) -> list[dict[str, str]]:
     """The data lines as {column: text}, header names folded; raises ImportFileError."""
-    if len(content) > MAX_BYTES:
-        raise ImportFileError(str(_l("The file is larger than 16 MB.")))
-    if kind == "xlsx":
-        try:
-            book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError) as exc:
-            raise ImportFileError(str(_l("This is not a readable XLSX workbook."))) from exc
-        lines = [[_cell(v) for v in row] for row in book.worksheets[0].iter_rows(values_only=True)]
-        book.close()
-    else:
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ImportFileError(str(_l("The CSV file must be UTF-8 encoded."))) from exc
-        lines = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text))]
-    lines = [line for line in lines if any(line)]
+    lines = read_lines(content, kind)
     if not lines:
         raise ImportFileError(str(_l("The file is empty.")))
     header = [h.strip().lower().replace(" ", "_") for h in lines[0]]
@@ -166,12 +153,10 @@ def read_rows(content: bytes, kind: str) -> list[dict[str, str]]:
             str(_l("Columns missing: %(missing)s. Unknown columns: %(unknown)s. Allowed: %(all)s."))
             % {
                 "missing": ", ".join(missing) or "-",
-                "unknown": ", ".join(unknown) or "-",
+                "unknown": ", ".join(shown(h) for h in unknown) or "-",
                 "all": ", ".join(COLUMNS),
             }
         )
-    if len(lines) - 1 > MAX_ROWS:
-        raise ImportFileError(str(_l("At most %(n)s rows per file.")) % {"n": MAX_ROWS})
     return [
         {name: (line[i] if i < len(line) else "") for i, name in enumerate(header) if name}
         for line in lines[1:]
@@ -188,6 +173,11 @@ def _check(raw: dict[str, str], topics: set[str]) -> tuple[dict[str, Any], list[
 
     def bad(code: str, name: str, value: str = "") -> None:
         problems.append(Problem(code, name, value))
+
+    # The forms' rule for typed text, as a refusal: a row is imported as written or not at all.
+    for name, value in raw.items():
+        if has_controls(value):
+            bad("control_character", name)
 
     for name in REQUIRED:
         if not raw.get(name, "").strip():
@@ -262,6 +252,9 @@ def check_rows(session: Session, raw_rows: list[dict[str, str]]) -> Preview:
     rows = []
     for i, raw in enumerate(raw_rows):
         data, problems = _check(raw, topics)
+        if len(problems) > MAX_PROBLEMS:
+            extra = len(problems) - MAX_PROBLEMS + 1
+            problems = [*problems[: MAX_PROBLEMS - 1], Problem("more", "", str(extra))]
         rows.append(Row(line=i + 2, raw=raw, data=data, problems=problems))
     emails = sorted({r.data["email"] for r in rows if "email" in r.data})
     existing: set[str] = set()
