@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 
 from roster import db
@@ -15,6 +17,9 @@ from roster.accounts.services import token_lookup
 from roster.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed, envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# No honest document nests deeper; the parser and the validators below recurse.
+MAX_JSON_DEPTH = 64
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -90,9 +95,54 @@ def require(allowed: bool, message: str = "You may not do this.") -> None:
         raise Forbidden(message)
 
 
+class HostileJSON(ValueError):
+    """Valid JSON syntax no roster document takes: nested too deeply, or text that is no Unicode."""
+
+
+def _check_document(value: Any) -> None:
+    """Refuse nesting past MAX_JSON_DEPTH and strings with unpaired surrogates (they cannot be
+    encoded, so hashing, logging or storing them would fail later). Iterative: no recursion."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if LONE_SURROGATE.search(item):
+                raise HostileJSON("Text may not contain unpaired surrogates (\\ud800-\\udfff).")
+            continue
+        if isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """The app's JSON: every body parsed through `request.get_json` (the API, the login throttle)
+    is checked by `_check_document`; a refusal is a ValueError, as for any malformed body."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.") from exc
+        _check_document(value)
+        return value
+
+
+def install_json(app: Flask) -> None:
+    app.json = GuardedJSONProvider(app)
+
+
 def load_body(schema: Schema) -> Any:
     """Parse and validate the JSON body; 400 when it is not JSON, 422 when it does not fit."""
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise MalformedBody("The body must be a JSON document.")
+    try:
+        data = current_app.json.loads(request.get_data(cache=True))
+    except HostileJSON as exc:
+        raise MalformedBody(str(exc)) from exc
+    except ValueError:
+        data = None
     if data is None:
         raise MalformedBody("The body must be a JSON document.")
     bad = list(_nul_paths(data, ""))
