@@ -3,22 +3,23 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField
+from wtforms import Field, FieldList, Form, FormField
+from wtforms.validators import ValidationError
 
-# C0 controls and DEL, except tab, newline and carriage return.
-CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+from roster.inputs import clean_text, link_problem
 
 
-def clean_text(value: Any) -> Any:
-    if isinstance(value, str):
-        return CONTROLS.sub("", value)
-    if isinstance(value, list):
-        return [clean_text(item) for item in value]
-    return value
+class LinkLines:
+    """A textarea of links, one per line: each must be http or https (as the API requires)."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        for line in (field.data or "").splitlines():
+            problem = link_problem(line.strip()) if line.strip() else None
+            if problem:
+                raise ValidationError(f"{line.strip()[:80]}: {problem}")
 
 
 class _CleaningMeta:

@@ -7,7 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from roster.api.schemas import StrictBoolean, StrictSchema
+from roster.api.schemas import StrictBoolean, StrictSchema, safe_link
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS
 from roster.experts.profiles import Loaded
 from roster.experts.rules import effective_vetting_status
@@ -86,9 +86,7 @@ class ExpertInSchema(StrictSchema):
     notice_days = fields.Integer(strict=True, validate=validate.Range(0, 365))
     max_concurrent = fields.Integer(strict=True, validate=validate.Range(1, 10))
     bio = fields.String(validate=validate.Length(max=5000))
-    links = fields.List(
-        fields.Url(validate=validate.Length(max=500)), validate=validate.Length(max=10)
-    )
+    links = fields.List(fields.String(validate=safe_link), validate=validate.Length(max=10))
     consent = StrictBoolean()
 
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from roster.accounts.models import ROLES
+from roster.inputs import link_problem
 from roster.policy import CLEARANCE_RANK
 from roster.reference.models import TOPIC_AREAS
 
@@ -16,6 +17,13 @@ class StrictBoolean(fields.Boolean):
         if type(value) is not bool:
             raise self.make_error("invalid")
         return value
+
+
+def safe_link(value: str) -> None:
+    """The forms' link rule: http or https with a host, nothing else."""
+    problem = link_problem(value)
+    if problem:
+        raise ValidationError(problem)
 
 
 class StrictSchema(Schema):

@@ -22,7 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roster.forms import PlainForm, RosterForm
+from roster.forms import LinkLines, PlainForm, RosterForm
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 
 GENDER_LABELS = {
@@ -127,7 +127,9 @@ class ProfileForm(RosterForm):
         validators=[InputRequired(), NumberRange(min=1, max=10)],
     )
     bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
-    links = TextAreaField(_l("Links (one per line)"), validators=[Optional(), Length(max=5000)])
+    links = TextAreaField(
+        _l("Links (one per line)"), validators=[Optional(), Length(max=5000), LinkLines()]
+    )
     clearance_level = SelectField(
         _l("Clearance level"),
         choices=choices([(c, c) for c in CLEARANCES], "—"),

@@ -12,6 +12,7 @@ from roster import db
 from roster.accounts.services import load_session_user
 from roster.errors import envelope
 from roster.extensions import login_manager
+from roster.inputs import is_safe_link
 from roster.web.stats import home_stats
 
 bp = Blueprint("web", __name__)
@@ -75,6 +76,8 @@ def init_app(app: Flask) -> None:
         return load_session_user(db.session(), session_id)
 
     app.register_blueprint(bp)
+    # Templates link only to http and https: `{% if link is safe_link %}`.
+    app.jinja_env.tests["safe_link"] = is_safe_link
 
     @app.before_request
     def _refuse_nul_in_query() -> None:
