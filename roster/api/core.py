@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
@@ -14,6 +15,7 @@ from marshmallow import Schema, ValidationError
 
 from roster import db
 from roster.accounts.services import token_lookup
+from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed, envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -36,6 +38,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     query: type[Schema] | None = None
     endpoint: str = ""
+    description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -53,6 +56,7 @@ def route(
     auth: bool = True,
     errors: tuple[int, ...] = (),
     query: type[Schema] | None = None,
+    description: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register an API route and its description; `auth` routes need a bearer token."""
 
@@ -74,6 +78,7 @@ def route(
             errors,
             query,
             endpoint=view.__name__,
+            description=description,
         )
         OPERATIONS.append(op)
         flask_path = path.replace("{", "<").replace("}", ">")
@@ -87,6 +92,14 @@ def route(
 
 def current_api_user():  # noqa: ANN201 - returns roster.accounts.models.User
     return g.api_user
+
+
+def token_is_fresh() -> bool:
+    """Whether the caller's token was issued within the fresh-login window, that is, right after
+    the password (and second factor) were given; what a page asks of a recent sign-in."""
+    token = g.get("api_token")
+    minutes = current_app.config["ROSTER_FRESH_LOGIN_MINUTES"]
+    return token is not None and token.created_at >= utcnow() - timedelta(minutes=minutes)
 
 
 def require(allowed: bool, message: str = "You may not do this.") -> None:
