@@ -301,6 +301,13 @@ def can_log_engagement(user: Actor | None, *, requester_id: int, assigned: bool)
     )
 
 
+def can_give_feedback(user: Actor | None, *, requester_id: int, assigned: bool) -> bool:
+    """The requester rates the experts; the experts seated on the request rate it."""
+    return (_is(user, "lno", "coordinator") and user.id == requester_id) or (
+        _is(user, "expert") and assigned
+    )
+
+
 def request_workflow_role(user: Actor | None) -> str:
     """The role name the workflow's transition table knows this user by."""
     return user.role if user is not None and getattr(user, "active", False) else "anonymous"

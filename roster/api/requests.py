@@ -148,6 +148,7 @@ def patch_request(id: int) -> Response:  # noqa: A002
 )
 def act(id: int, action: str) -> Response:  # noqa: A002
     found = visible(id)
+    services.check_action(actor=current_api_user(), request=found, action=action)
     data = load_body(NoteSchema())
     engagement.take_action(
         session=db.session(),
@@ -334,6 +335,15 @@ def read_log(id: int) -> Response:  # noqa: A002
 )
 def feedback(id: int) -> Response:  # noqa: A002
     found = visible(id)
+    user = current_api_user()
+    require(
+        policy.can_give_feedback(
+            user,
+            requester_id=found.requested_by_id,
+            assigned=engagement.is_assigned(db.session(), user, found),
+        ),
+        "Only the requesting LNO and the assigned experts give feedback.",
+    )
     data = load_body(FeedbackInSchema())
     row = engagement.give_feedback(
         session=db.session(), actor=current_api_user(), request=found, **data
