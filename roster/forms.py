@@ -3,13 +3,26 @@
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, Form, FormField
 from wtforms.validators import ValidationError
 
-from roster.inputs import clean_text, link_problem
+from roster.inputs import clean_text, date_problem, link_problem
+
+
+class DateWithin:
+    """A date inside `bounds` (roster/inputs.py), the range the API schemas keep too."""
+
+    def __init__(self, bounds: tuple[date, date]) -> None:
+        self.bounds = bounds
+
+    def __call__(self, form: Any, field: Field) -> None:
+        problem = date_problem(field.data, self.bounds) if field.data else None
+        if problem:
+            raise ValidationError(problem)
 
 
 class LinkLines:
