@@ -29,6 +29,12 @@ class NotFound(DomainError):
     status, code = 404, "not_found"
 
 
+class ReauthenticationRequired(Forbidden):
+    """Allowed, but only right after signing in again (erasure, credential changes)."""
+
+    code = "reauthentication_required"
+
+
 class Conflict(DomainError):
     status, code = 409, "conflict"
 

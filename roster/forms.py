@@ -1,14 +1,38 @@
 """Base classes for every form: typed text loses NUL and other control characters on the way in
-(the rule in `roster.text`, which the bulk import applies to its cells too)."""
+(the rule in `roster.inputs`, which the bulk import applies to its cells too)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, Form, FormField
+from wtforms import Field, FieldList, Form, FormField
+from wtforms.validators import ValidationError
 
-from roster.text import clean_text
+from roster.inputs import clean_text, date_problem, link_problem
+
+
+class DateWithin:
+    """A date inside `bounds` (roster/inputs.py), the range the API schemas keep too."""
+
+    def __init__(self, bounds: tuple[date, date]) -> None:
+        self.bounds = bounds
+
+    def __call__(self, form: Any, field: Field) -> None:
+        problem = date_problem(field.data, self.bounds) if field.data else None
+        if problem:
+            raise ValidationError(problem)
+
+
+class LinkLines:
+    """A textarea of links, one per line: each must be http or https (as the API requires)."""
+
+    def __call__(self, form: Any, field: Field) -> None:
+        for line in (field.data or "").splitlines():
+            problem = link_problem(line.strip()) if line.strip() else None
+            if problem:
+                raise ValidationError(f"{line.strip()[:80]}: {problem}")
 
 
 class _CleaningMeta:

@@ -230,6 +230,59 @@ def can_view_request(
     return _is(user, "expert") and involved
 
 
+# What an expert with an offer or a seat needs to know about a request; the rest is for staff.
+EXPERT_REQUEST_FIELDS = frozenset(
+    {
+        "id",
+        "title",
+        "description",
+        "kind",
+        "classification",
+        "urgency",
+        "starts_on",
+        "ends_on",
+        "mode",
+        "topics",
+        "languages",
+        "regions",
+        "state",
+    }
+)
+# Staff see every field, plus (on the page) when it was submitted, who is on the team and the
+# names of the people who acted on it (an expert sees only their own name).
+STAFF_REQUEST_FIELDS = EXPERT_REQUEST_FIELDS | frozenset(
+    {
+        "required_clearance",
+        "seats",
+        "filled",
+        "requested_by",
+        "command_id",
+        "created_at",
+        "submitted_at",
+        "version",
+        "history",
+        "team",
+        "names",
+    }
+)
+
+
+def request_fields_for(user: Actor | None) -> frozenset[str]:
+    """The fields of a visible request a viewer reads, on the page and in the API alike.
+    Call it only for a request `can_view_request` lets the viewer see."""
+    if _is(user, "lno", "coordinator"):
+        return STAFF_REQUEST_FIELDS
+    if _is(user, "expert"):
+        return EXPERT_REQUEST_FIELDS
+    return frozenset()
+
+
+def can_read_log(user: Actor | None, *, assigned: bool) -> bool:
+    """The engagement log of a visible request: staff who see it, and the experts seated on it
+    (an offer alone, open or declined, is not enough)."""
+    return _is(user, "lno", "coordinator") or (_is(user, "expert") and assigned)
+
+
 def can_edit_request(user: Actor | None, *, requester_id: int) -> bool:
     """Drafts are edited by the LNO who raised them or a coordinator."""
     return _is(user, "coordinator") or (_is(user, "lno") and user.id == requester_id)
@@ -245,6 +298,13 @@ def can_log_engagement(user: Actor | None, *, requester_id: int, assigned: bool)
         _is(user, "coordinator")
         or (_is(user, "lno") and user.id == requester_id)
         or (_is(user, "expert") and assigned)
+    )
+
+
+def can_give_feedback(user: Actor | None, *, requester_id: int, assigned: bool) -> bool:
+    """The requester rates the experts; the experts seated on the request rate it."""
+    return (_is(user, "lno", "coordinator") and user.id == requester_id) or (
+        _is(user, "expert") and assigned
     )
 
 

@@ -224,3 +224,41 @@ def test_openapi_lists_the_routes(client):
     ):
         assert path in spec["paths"], path
     assert "UserCreate" in spec["components"]["schemas"]
+
+
+DEEP = b'{"email": ' + b"[" * 1000 + b"]" * 1000 + b', "password": "x"}'
+LONE_SURROGATE = b'{"email": "a\\ud800@roster.example", "password": "p\\udfffw"}'
+
+
+@pytest.mark.parametrize("body", [DEEP, b"[" * 70 + b"]" * 70, LONE_SURROGATE])
+def test_hostile_json_for_a_token_is_400_not_500(client, body):
+    response = client.post("/api/v1/tokens", data=body, content_type="application/json")
+    assert_envelope(response, 400, "malformed_body")
+
+
+@pytest.mark.parametrize("body", [DEEP, b'{"title": "\\udc00 alone"}'])
+def test_hostile_json_on_an_authenticated_route_is_400(client, make_user, body):
+    user = make_user("lno", clearance="NS")
+    token = api_token(client, user.email)
+    response = client.post(
+        "/api/v1/requests", data=body, content_type="application/json", headers=bearer(token)
+    )
+    assert_envelope(response, 400, "malformed_body")
+
+
+def test_moderate_nesting_and_paired_surrogates_still_parse(client, make_user):
+    user = make_user("lno", clearance="NS")
+    login = b'{"email": "%s", "password": "%s", "otp": null}' % (
+        user.email.encode(),
+        PASSWORD.encode(),
+    )
+    response = client.post("/api/v1/tokens", data=login, content_type="application/json")
+    assert response.status_code == 201
+    paired = client.post(
+        "/api/v1/requests",
+        data=b'{"title": "\\ud83d\\ude00", "topics": [{"code": "crsv", "min_level": 9}]}',
+        content_type="application/json",
+        headers=bearer(response.get_json()["token"]),
+    )
+    assert paired.status_code == 422
+    assert "topics.0.min_level" in paired.get_json()["error"]["fields"]

@@ -16,10 +16,11 @@ from roster.api import (  # noqa: F401 - modules register routes
     tokens,
     users,
 )
-from roster.api.core import bp
+from roster.api.core import bp, install_json
 from roster.extensions import csrf
 
 
 def init_app(app: Flask) -> None:
     csrf.exempt(bp)  # browser sessions do not authenticate API calls, so CSRF cannot apply
+    install_json(app)
     app.register_blueprint(bp)

@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from functools import wraps
 from typing import Any
 
-from flask import Blueprint, Response, g, jsonify, request
+from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
+from flask.json.provider import DefaultJSONProvider
 from marshmallow import Schema, ValidationError
 
 from roster import db
 from roster.accounts.services import token_lookup
+from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotAuthenticated, ValidationFailed, envelope
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
+# No honest document nests deeper; the parser and the validators below recurse.
+MAX_JSON_DEPTH = 64
+LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 @dataclass
@@ -31,6 +38,7 @@ class Operation:
     errors: tuple[int, ...] = ()
     query: type[Schema] | None = None
     endpoint: str = ""
+    description: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -48,6 +56,7 @@ def route(
     auth: bool = True,
     errors: tuple[int, ...] = (),
     query: type[Schema] | None = None,
+    description: str = "",
 ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Register an API route and its description; `auth` routes need a bearer token."""
 
@@ -69,6 +78,7 @@ def route(
             errors,
             query,
             endpoint=view.__name__,
+            description=description,
         )
         OPERATIONS.append(op)
         flask_path = path.replace("{", "<").replace("}", ">")
@@ -84,15 +94,68 @@ def current_api_user():  # noqa: ANN201 - returns roster.accounts.models.User
     return g.api_user
 
 
+def token_is_fresh() -> bool:
+    """Whether the caller's token was issued within the fresh-login window, that is, right after
+    the password (and second factor) were given; what a page asks of a recent sign-in."""
+    token = g.get("api_token")
+    minutes = current_app.config["ROSTER_FRESH_LOGIN_MINUTES"]
+    return token is not None and token.created_at >= utcnow() - timedelta(minutes=minutes)
+
+
 def require(allowed: bool, message: str = "You may not do this.") -> None:
     """Refuse with 403 before a body is even read: who may act is decided first."""
     if not allowed:
         raise Forbidden(message)
 
 
+class HostileJSON(ValueError):
+    """Valid JSON syntax no roster document takes: nested too deeply, or text that is no Unicode."""
+
+
+def _check_document(value: Any) -> None:
+    """Refuse nesting past MAX_JSON_DEPTH and strings with unpaired surrogates (they cannot be
+    encoded, so hashing, logging or storing them would fail later). Iterative: no recursion."""
+    pending: list[tuple[Any, int]] = [(value, 0)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, str):
+            if LONE_SURROGATE.search(item):
+                raise HostileJSON("Text may not contain unpaired surrogates (\\ud800-\\udfff).")
+            continue
+        if isinstance(item, dict | list):
+            if depth >= MAX_JSON_DEPTH:
+                raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.")
+            children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
+            pending.extend((child, depth + 1) for child in children)
+
+
+class GuardedJSONProvider(DefaultJSONProvider):
+    """The app's JSON: every body parsed through `request.get_json` (the API, the login throttle)
+    is checked by `_check_document`; a refusal is a ValueError, as for any malformed body."""
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        try:
+            value = super().loads(s, **kwargs)
+        except RecursionError as exc:
+            raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.") from exc
+        _check_document(value)
+        return value
+
+
+def install_json(app: Flask) -> None:
+    app.json = GuardedJSONProvider(app)
+
+
 def load_body(schema: Schema) -> Any:
     """Parse and validate the JSON body; 400 when it is not JSON, 422 when it does not fit."""
-    data = request.get_json(silent=True)
+    if not request.is_json:
+        raise MalformedBody("The body must be a JSON document.")
+    try:
+        data = current_app.json.loads(request.get_data(cache=True))
+    except HostileJSON as exc:
+        raise MalformedBody(str(exc)) from exc
+    except ValueError:
+        data = None
     if data is None:
         raise MalformedBody("The body must be a JSON document.")
     bad = list(_nul_paths(data, ""))

@@ -7,10 +7,11 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
-from roster.api.schemas import StrictBoolean, StrictSchema
+from roster.api.schemas import StrictBoolean, StrictSchema, safe_link, within
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS
 from roster.experts.profiles import Loaded
 from roster.experts.rules import effective_vetting_status
+from roster.inputs import PERSON_DATES
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
 
@@ -44,7 +45,7 @@ class LanguageLevelSchema(StrictSchema):
 class ClearanceInSchema(StrictSchema):
     level = fields.String(required=True, validate=validate.OneOf(list(CLEARANCE_RANK)))
     issued_by = fields.String(required=True, validate=validate.Length(equal=2))
-    expires_on = fields.Date(required=True)
+    expires_on = fields.Date(required=True, validate=within(PERSON_DATES))
 
 
 class ClearanceOutSchema(StrictSchema):
@@ -60,8 +61,8 @@ class VettingOutSchema(StrictSchema):
 
 
 class WindowSchema(StrictSchema):
-    from_ = fields.Date(required=True, data_key="from")
-    to = fields.Date(required=True)
+    from_ = fields.Date(required=True, data_key="from", validate=within(PERSON_DATES))
+    to = fields.Date(required=True, validate=within(PERSON_DATES))
     kind = fields.String(
         load_default="unavailable", validate=validate.OneOf(["unavailable", "available"])
     )
@@ -86,9 +87,7 @@ class ExpertInSchema(StrictSchema):
     notice_days = fields.Integer(strict=True, validate=validate.Range(0, 365))
     max_concurrent = fields.Integer(strict=True, validate=validate.Range(1, 10))
     bio = fields.String(validate=validate.Length(max=5000))
-    links = fields.List(
-        fields.Url(validate=validate.Length(max=500)), validate=validate.Length(max=10)
-    )
+    links = fields.List(fields.String(validate=safe_link), validate=validate.Length(max=10))
     consent = StrictBoolean()
 
 
@@ -105,7 +104,7 @@ class VettingDecisionSchema(StrictSchema):
     status = fields.String(
         required=True, validate=validate.OneOf(["vetted", "rejected", "suspended", "pending"])
     )
-    valid_until = fields.Date(load_default=None, allow_none=True)
+    valid_until = fields.Date(load_default=None, allow_none=True, validate=within(PERSON_DATES))
     note = fields.String(load_default="", validate=validate.Length(max=2000))
 
 

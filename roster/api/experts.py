@@ -5,7 +5,14 @@ from __future__ import annotations
 from flask import Response, current_app
 
 from roster import db, policy
-from roster.api.core import answer, current_api_user, load_body, require, route
+from roster.api.core import (
+    answer,
+    current_api_user,
+    load_body,
+    require,
+    route,
+    token_is_fresh,
+)
 from roster.api.expert_schemas import (
     ExpertCreateSchema,
     ExpertOutSchema,
@@ -189,10 +196,20 @@ def export_expert(id: int) -> Response:  # noqa: A002
     "/experts/{id}",
     "DELETE",
     summary="Erase the expert's personal data",
+    description=(
+        "Needs a token issued within the fresh-login window (ROSTER_FRESH_LOGIN_MINUTES, "
+        "10 minutes by default): ask for a new token with the password (and otp) first. "
+        "An older token is refused with 403 and error code `reauthentication_required`."
+    ),
     response=OkSchema(),
     errors=(401, 403, 404),
 )
 def erase_expert(id: int) -> Response:  # noqa: A002
     expert = visible_expert(id)
-    privacy.erase_expert(session=db.session(), actor=current_api_user(), expert=expert)
+    privacy.erase_expert(
+        session=db.session(),
+        actor=current_api_user(),
+        expert=expert,
+        recently_authenticated=token_is_fresh(),
+    )
     return answer({"ok": True})

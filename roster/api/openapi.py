@@ -40,6 +40,8 @@ def build_spec() -> dict[str, Any]:
             "operationId": op.endpoint,
             "responses": {},
         }
+        if op.description:
+            operation["description"] = op.description
         params = [
             {
                 "in": "path",

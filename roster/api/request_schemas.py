@@ -5,7 +5,8 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
-from roster.api.schemas import StrictSchema
+from roster.api.schemas import StrictSchema, within
+from roster.inputs import REQUEST_DATES
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
 from roster.requests.models import LOG_KINDS, MODES, REQUEST_KINDS, URGENCIES
@@ -35,8 +36,8 @@ class RequestInSchema(StrictSchema):
         fields.String(validate=validate.Length(equal=2)), validate=validate.Length(max=50)
     )
     urgency = fields.String(validate=validate.OneOf(URGENCIES))
-    starts_on = fields.Date()
-    ends_on = fields.Date()
+    starts_on = fields.Date(validate=within(REQUEST_DATES))
+    ends_on = fields.Date(validate=within(REQUEST_DATES))
     mode = fields.String(validate=validate.OneOf(MODES))
     seats = fields.Integer(strict=True, validate=validate.Range(1, 50))
 
@@ -52,8 +53,8 @@ class RequestCreateSchema(RequestInSchema):
     classification = fields.String(required=True, validate=validate.OneOf(LEVELS))
     required_clearance = fields.String(required=True, validate=validate.OneOf(LEVELS))
     urgency = fields.String(required=True, validate=validate.OneOf(URGENCIES))
-    starts_on = fields.Date(required=True)
-    ends_on = fields.Date(required=True)
+    starts_on = fields.Date(required=True, validate=within(REQUEST_DATES))
+    ends_on = fields.Date(required=True, validate=within(REQUEST_DATES))
     mode = fields.String(required=True, validate=validate.OneOf(MODES))
     seats = fields.Integer(required=True, strict=True, validate=validate.Range(1, 50))
 

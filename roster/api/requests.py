@@ -27,29 +27,10 @@ from roster.api.request_schemas import (
     RequestOutSchema,
     SeatWarningSchema,
 )
-from roster.errors import Forbidden
 from roster.requests import engagement, offers, requalify, services
 from roster.requests.models import CrisisRequest
 
 ERRORS = (400, 401, 403, 404, 409, 422)
-# What an expert with an offer or a seat needs to know; the rest is for staff.
-EXPERT_FIELDS = frozenset(
-    {
-        "id",
-        "title",
-        "description",
-        "kind",
-        "classification",
-        "urgency",
-        "starts_on",
-        "ends_on",
-        "mode",
-        "topics",
-        "languages",
-        "regions",
-        "state",
-    }
-)
 
 
 def load_query(schema: Schema) -> dict[str, Any]:
@@ -84,9 +65,8 @@ def request_document(found: CrisisRequest) -> dict[str, Any]:
             ],
         }
     )
-    if current_api_user().role == "expert":
-        body = {k: v for k, v in body.items() if k in EXPERT_FIELDS}
-    return body
+    allowed = policy.request_fields_for(current_api_user())
+    return {k: v for k, v in body.items() if k in allowed}
 
 
 @route(
@@ -176,6 +156,7 @@ def patch_request(id: int) -> Response:  # noqa: A002
 )
 def act(id: int, action: str) -> Response:  # noqa: A002
     found = visible(id)
+    services.check_action(actor=current_api_user(), request=found, action=action)
     data = load_body(NoteSchema())
     engagement.take_action(
         session=db.session(),
@@ -346,8 +327,10 @@ def log_entry(id: int) -> Response:  # noqa: A002
 def read_log(id: int) -> Response:  # noqa: A002
     found = visible(id)
     user = current_api_user()
-    if user.role == "expert" and not engagement.is_assigned(db.session(), user, found):
-        raise Forbidden("Only the team reads the engagement log.")
+    require(
+        policy.can_read_log(user, assigned=engagement.is_assigned(db.session(), user, found)),
+        "Only the team reads the engagement log.",
+    )
     return answer(LogEntrySchema(many=True).dump(engagement.log_entries(db.session(), found)))
 
 
@@ -362,6 +345,15 @@ def read_log(id: int) -> Response:  # noqa: A002
 )
 def feedback(id: int) -> Response:  # noqa: A002
     found = visible(id)
+    user = current_api_user()
+    require(
+        policy.can_give_feedback(
+            user,
+            requester_id=found.requested_by_id,
+            assigned=engagement.is_assigned(db.session(), user, found),
+        ),
+        "Only the requesting LNO and the assigned experts give feedback.",
+    )
     data = load_body(FeedbackInSchema())
     row = engagement.give_feedback(
         session=db.session(), actor=current_api_user(), request=found, **data

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from datetime import date
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from roster.accounts.models import ROLES
+from roster.inputs import PERSON_DATES, clean_text, date_problem, link_problem
 from roster.policy import CLEARANCE_RANK
 from roster.reference.models import TOPIC_AREAS
 
@@ -18,11 +22,42 @@ class StrictBoolean(fields.Boolean):
         return value
 
 
+def safe_link(value: str) -> None:
+    """The forms' link rule: http or https with a host, nothing else."""
+    problem = link_problem(value)
+    if problem:
+        raise ValidationError(problem)
+
+
+def within(bounds: tuple[date, date]) -> Any:
+    """A validator keeping a date inside `bounds` (the forms use the same bounds)."""
+
+    def check(value: date) -> None:
+        problem = date_problem(value, bounds)
+        if problem:
+            raise ValidationError(problem)
+
+    return check
+
+
+def _cleaned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: _cleaned(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_cleaned(item) for item in value]
+    return clean_text(value)
+
+
 class StrictSchema(Schema):
-    """Refuses unknown fields; strict numbers and booleans."""
+    """Refuses unknown fields; strict numbers and booleans. Text loses C0 control characters
+    (tab, newline and carriage return stay), as in every form."""
 
     class Meta:
         ordered = True
+
+    @pre_load
+    def _clean_controls(self, data: Any, **_kwargs: object) -> Any:
+        return _cleaned(data)
 
 
 class ErrorBodySchema(StrictSchema):
@@ -68,7 +103,7 @@ class ClearanceLevelSchema(StrictSchema):
 
 class StaffClearanceSchema(StrictSchema):
     level = fields.String(required=True, validate=validate.OneOf(list(CLEARANCE_RANK)))
-    expires_on = fields.Date(load_default=None, allow_none=True)
+    expires_on = fields.Date(load_default=None, allow_none=True, validate=within(PERSON_DATES))
 
 
 class UserCreateSchema(StrictSchema):

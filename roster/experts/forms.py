@@ -22,7 +22,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from roster.forms import PlainForm, RosterForm
+from roster.forms import DateWithin, LinkLines, PlainForm, RosterForm
+from roster.inputs import PERSON_DATES
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 
 GENDER_LABELS = {
@@ -127,7 +128,9 @@ class ProfileForm(RosterForm):
         validators=[InputRequired(), NumberRange(min=1, max=10)],
     )
     bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
-    links = TextAreaField(_l("Links (one per line)"), validators=[Optional(), Length(max=5000)])
+    links = TextAreaField(
+        _l("Links (one per line)"), validators=[Optional(), Length(max=5000), LinkLines()]
+    )
     clearance_level = SelectField(
         _l("Clearance level"),
         choices=choices([(c, c) for c in CLEARANCES], "—"),
@@ -136,7 +139,9 @@ class ProfileForm(RosterForm):
     clearance_issued_by = SelectField(
         _l("Clearance issued by"), choices=country_choices("—"), validators=[Optional()]
     )
-    clearance_expires_on = DateField(_l("Clearance expires on"), validators=[Optional()])
+    clearance_expires_on = DateField(
+        _l("Clearance expires on"), validators=[Optional(), DateWithin(PERSON_DATES)]
+    )
     consent = BooleanField(
         _l("I agree to the processing of my data as the roster's privacy notice describes")
     )
@@ -147,8 +152,8 @@ class NewExpertForm(ProfileForm):
 
 
 class WindowForm(RosterForm):
-    starts_on = DateField(_l("From"), validators=[DataRequired()])
-    ends_on = DateField(_l("To"), validators=[DataRequired()])
+    starts_on = DateField(_l("From"), validators=[DataRequired(), DateWithin(PERSON_DATES)])
+    ends_on = DateField(_l("To"), validators=[DataRequired(), DateWithin(PERSON_DATES)])
     kind = SelectField(
         _l("Kind"),
         choices=choices([("unavailable", _l("Unavailable")), ("available", _l("Available"))]),
@@ -168,7 +173,9 @@ class VettingForm(RosterForm):
         ),
     )
     valid_until = DateField(
-        _l("Valid until"), validators=[Optional()], description=_l("Default: 24 months from today.")
+        _l("Valid until"),
+        validators=[Optional(), DateWithin(PERSON_DATES)],
+        description=_l("Default: 24 months from today."),
     )
     note = TextAreaField(_l("Note (coordinators only)"), validators=[Optional(), Length(max=2000)])
 

@@ -11,7 +11,7 @@ from sqlmodel import Session, delete, select
 from roster import audit, policy
 from roster.accounts.models import ApiToken, Invitation, RecoveryCode, User, new_nonce
 from roster.db import utcnow
-from roster.errors import Forbidden
+from roster.errors import Forbidden, ReauthenticationRequired
 from roster.experts.models import (
     AvailabilityWindow,
     CsapMembership,
@@ -76,10 +76,16 @@ def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> d
     return data
 
 
-def erase_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> str:
-    """Remove the expert's personal data; the audit trail stays, naming them by pseudonym."""
+def erase_expert(
+    *, session: Session, actor: policy.Actor, expert: Expert, recently_authenticated: bool
+) -> str:
+    """Remove the expert's personal data; the audit trail stays, naming them by pseudonym.
+    `recently_authenticated`: the actor signed in (every factor) within the fresh-login window,
+    so a stolen or forgotten session cannot erase anyone."""
     if not policy.can_export_or_erase_expert(actor, expert_user_id=expert.user_id):
         raise Forbidden("Only the expert or an admin may erase this profile.")
+    if not recently_authenticated:
+        raise ReauthenticationRequired("Sign in again (or ask for a new token) to erase a profile.")
     pseudonym = expert.pseudonym or f"erased-{secrets.token_hex(5)}"
     for model in CHILD_TABLES:
         session.exec(delete(model).where(model.expert_id == expert.id))

@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, delete, select
 
 from roster import audit, policy
@@ -143,6 +144,8 @@ def create_expert(
     if not policy.can_create_expert(actor):
         raise Forbidden("Only coordinators and admins create expert profiles.")
     check_codes(session, data, today)
+    if _profile_email_taken(session, accounts.normalize_email(data["email"])):
+        raise _email_clash()
     new = accounts.create_user(
         session=session,
         actor=actor,
@@ -159,7 +162,10 @@ def create_expert(
         affiliation_kind="independent",
     )
     session.add(expert)
-    session.flush()
+    try:
+        session.flush()
+    except IntegrityError as exc:  # a profile with this e-mail appeared since the check
+        raise _email_clash() from exc
     _apply_changes(session, expert, data, by_owner=False)
     audit.record(
         session,
@@ -169,6 +175,19 @@ def create_expert(
     )
     reindex_experts(session, [expert.id])
     return expert, new.invitation_url or ""
+
+
+def _profile_email_taken(session: Session, address: str) -> bool:
+    """Whether a profile (with or without an account) already holds this e-mail."""
+    found = select(Expert.id).where(sa.func.lower(Expert.email) == address)
+    return session.exec(found).first() is not None
+
+
+def _email_clash() -> Conflict:
+    return Conflict(
+        "A profile with this email already exists.",
+        {"email": ["A profile already has this address; invite its owner from that profile."]},
+    )
 
 
 def update_expert(

@@ -5,11 +5,23 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask import session as browser_session
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from roster import db, policy
+from roster.accounts import sessions
 from roster.errors import DomainError
 from roster.experts import privacy, vetting
 from roster.experts.forms import ActionForm, VettingForm
@@ -144,16 +156,28 @@ def export(expert_id: int) -> Response:
     )
 
 
+def _sign_in_again() -> Response:
+    """As for a password change: end the stale session and come back here after signing in."""
+    logout_user()
+    browser_session.clear()
+    flash(_("For your security, sign in again to continue."), "info")
+    return redirect(url_for("accounts.login", next=request.path))
+
+
 @bp.route("/experts/<int:expert_id>/erase", methods=["GET", "POST"])
 @login_required
 def erase(expert_id: int) -> str | Response:
     expert = visible_or_404(expert_id)
     if not policy.can_export_or_erase_expert(current_user, expert_user_id=expert.user_id):
         abort(403)
+    if not sessions.is_fresh():
+        return _sign_in_again()
     form = ActionForm()
     if form.validate_on_submit():
         own = policy.is_own_profile(current_user, expert.user_id)
-        privacy.erase_expert(session=db.session(), actor=current_user, expert=expert)
+        privacy.erase_expert(
+            session=db.session(), actor=current_user, expert=expert, recently_authenticated=True
+        )
         if own:
             logout_user()
             flash(_("Your personal data was erased and your account closed."), "info")

@@ -25,10 +25,10 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
+from roster.inputs import clean_text
 from roster.reports.imports import ImportFileError, Preview, Row, digest, file_kind, preview
 from roster.reports.models import ImportBatch
 from roster.search.index import reindex_experts
-from roster.text import clean_text
 
 CHUNK = 500
 PREVIEW_LIFETIME = timedelta(hours=24)

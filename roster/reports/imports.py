@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
+from roster.inputs import clean_text, has_controls
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
 from roster.reports.import_read import ImportFileError, read_lines
-from roster.text import clean_text, has_controls
 
 COLUMNS = (
     "email",

@@ -105,6 +105,9 @@ def give_feedback(
 ) -> Feedback:
     """The LNO rates an assigned expert (`expert_id`, `rating`); an assigned expert rates the
     request (`clarity`, `usefulness`). Once each, after completion."""
+    assigned = is_assigned(session, actor, request)
+    if not policy.can_give_feedback(actor, requester_id=request.requested_by_id, assigned=assigned):
+        raise Forbidden("Only the requesting LNO and the assigned experts give feedback.")
     if request.state != "completed":
         raise Conflict("Feedback opens when the request is completed.")
     out_of_range = [

@@ -21,7 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
-from roster.forms import PlainForm, RosterForm
+from roster.forms import DateWithin, PlainForm, RosterForm
+from roster.inputs import REQUEST_DATES
 from roster.reference.codes import CEFR_LEVELS, languages
 
 KIND_LABELS = {
@@ -133,8 +134,8 @@ class RequestForm(RosterForm):
     languages = FieldList(FormField(LanguageNeed))
     regions = SelectMultipleField(_l("Countries concerned"), choices=country_choices())
     urgency = SelectField(_l("Urgency"), choices=choices(URGENCY_LABELS.items()), default="routine")
-    starts_on = DateField(_l("Starts on"), validators=[DataRequired()])
-    ends_on = DateField(_l("Ends on"), validators=[DataRequired()])
+    starts_on = DateField(_l("Starts on"), validators=[DataRequired(), DateWithin(REQUEST_DATES)])
+    ends_on = DateField(_l("Ends on"), validators=[DataRequired(), DateWithin(REQUEST_DATES)])
     mode = SelectField(_l("Mode"), choices=choices(MODE_LABELS.items()), default="remote")
     seats = IntegerField(
         _l("Experts needed"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]

@@ -230,21 +230,27 @@ def _replace_needs(session: Session, request: CrisisRequest, data: dict[str, Any
         )
 
 
-def apply_action(
-    *, session: Session, actor: Any, request: CrisisRequest, action: str, note: str = ""
-) -> RequestEvent:
-    """The one place a request's state changes: check the table and the policy, write history.
-    `actor` None is the system (the offer service)."""
+def check_action(*, actor: Any, request: CrisisRequest, action: str) -> workflow.Transition:
+    """The move `action` would make now, or NotFound, Forbidden or Conflict; callers ask this
+    before reading a body, so who may act is decided first. `actor` None is the system."""
     role = "system" if actor is None else policy.request_workflow_role(actor)
     is_requester = actor is not None and actor.id == request.requested_by_id
     try:
-        move = workflow.plan_transition(request.state, action, role, is_requester=is_requester)
+        return workflow.plan_transition(request.state, action, role, is_requester=is_requester)
     except workflow.NotPermitted as exc:
         raise Forbidden(str(exc)) from exc
     except workflow.IllegalTransition as exc:
         raise Conflict(str(exc)) from exc
     except workflow.UnknownAction as exc:
         raise NotFound(str(exc)) from exc
+
+
+def apply_action(
+    *, session: Session, actor: Any, request: CrisisRequest, action: str, note: str = ""
+) -> RequestEvent:
+    """The one place a request's state changes: check the table and the policy, write history.
+    `actor` None is the system (the offer service)."""
+    move = check_action(actor=actor, request=request, action=action)
     now = utcnow()
     request.state = move.to_state
     request.updated_at = now

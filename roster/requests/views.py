@@ -175,9 +175,11 @@ def _team(req: CrisisRequest) -> list[dict[str, Any]]:
 def render_show(req: CrisisRequest, **forms: Any) -> str:
     """The detail page; `forms` replaces a blank form with one that carries errors."""
     session = db.session()
-    events = services.history(session, req)
-    team = _team(req)
+    fields = policy.request_fields_for(current_user)
+    events = services.history(session, req) if "history" in fields else []
+    team = _team(req) if "team" in fields else []
     assigned = engagement.is_assigned(session, current_user, req)
+    reads_log = policy.can_read_log(current_user, assigned=assigned)
     can_log = req.state in engagement.LOGGABLE_STATES and policy.can_log_engagement(
         current_user, requester_id=req.requested_by_id, assigned=assigned
     )
@@ -196,19 +198,22 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
             for m in team
             if m["expert"].id not in rated
         }
-    entries = (
-        engagement.log_entries(session, req) if req.state in engagement.LOGGABLE_STATES else []
-    )
-    people = form_data.user_names(
-        session,
+    show_log = reads_log and req.state in engagement.LOGGABLE_STATES
+    entries = engagement.log_entries(session, req) if show_log else []
+    named = (
         [e.actor_id for e in events]
         + [e.author_id for e in entries]
         + [f.author_id for f in feedback]
-        + [req.requested_by_id],
+        + [req.requested_by_id]
     )
+    if "names" not in fields:
+        named = [current_user.id]
+    people = form_data.user_names(session, named)
     return render_template(
         "requests/show.html",
         req=req,
+        fields=fields,
+        show_log=show_log,
         needs=services.needs(session, req),
         topic_names=form_data.topic_names(session),
         countries=countries(),

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, Response, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, make_response, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from roster import db
 from roster.accounts.services import load_session_user
 from roster.errors import envelope
 from roster.extensions import login_manager
+from roster.inputs import is_safe_link
 from roster.web.stats import home_stats
 
 bp = Blueprint("web", __name__)
@@ -58,10 +59,14 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
-def _handle_http_error(exc: HTTPException) -> tuple[str, int] | Response:
+def _handle_http_error(exc: HTTPException) -> Response:
     if request.path.startswith("/api/"):
-        return envelope(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
-    return render_error(exc.code or 500)
+        answer = envelope(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+    else:
+        answer = make_response(render_error(exc.code or 500))
+    if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+        answer.headers["Allow"] = ", ".join(sorted(exc.valid_methods))  # RFC 9110: a 405 says
+    return answer
 
 
 def init_app(app: Flask) -> None:
@@ -75,6 +80,8 @@ def init_app(app: Flask) -> None:
         return load_session_user(db.session(), session_id)
 
     app.register_blueprint(bp)
+    # Templates link only to http and https: `{% if link is safe_link %}`.
+    app.jinja_env.tests["safe_link"] = is_safe_link
 
     @app.before_request
     def _refuse_nul_in_query() -> None:

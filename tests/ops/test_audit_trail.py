@@ -130,7 +130,9 @@ def test_erasure_keeps_the_chain_and_names_nobody(app, db_session, make_user, ma
     email = expert.email
     privacy.record_contact_read(session=db_session, actor=admin, expert=expert)
     privacy.export_expert(session=db_session, actor=admin, expert=expert)
-    privacy.erase_expert(session=db_session, actor=admin, expert=expert)
+    privacy.erase_expert(
+        session=db_session, actor=admin, expert=expert, recently_authenticated=True
+    )
     db_session.commit()
     events = _events(db_session, subject=f"expert:{expert.id}")
     assert [e.action for e in events] == ["expert.contact.read", "expert.export", "expert.erase"]

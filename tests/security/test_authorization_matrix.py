@@ -123,7 +123,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.create_offers", "POST"): {"own": "lhfihh", "foreign": "lfhihh"},
     ("api.log_entry", "POST"): {"own": "lhiihh", "foreign": "lfhihh"},
     ("api.read_log", "GET"): {"own": "lhoohh", "foreign": "lfhohh"},
-    ("api.feedback", "POST"): {"own": "lhiihh", "foreign": "lihihh"},
+    ("api.feedback", "POST"): {"own": "lhifhh", "foreign": "lfhfhh"},
     ("accounts.second_factor", "GET"): {"-": "oooooo"},
     ("accounts.second_factor", "POST"): {"-": "iiiiii"},
     ("accounts.enrol", "GET"): {"-": "oooooo"},
