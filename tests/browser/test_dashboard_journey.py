@@ -8,6 +8,7 @@ import io
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -20,8 +21,8 @@ def test_coordinator_reads_the_dashboard_and_downloads_a_csv(page):
     page.get_by_role("link", name="Dashboard", exact=True).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coordinator dashboard"
     heatmap = page.get_by_role("group", name="Coverage heatmap")
-    assert heatmap.is_visible()
-    assert page.locator("table[data-table=coverage] caption").is_visible()
+    expect(heatmap).to_be_visible()
+    expect(page.locator("table[data-table=coverage] caption")).to_be_visible()
     assert page.locator("#participation-gender-chart-t").count() == 1
     assert_accessible(page)
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
+from playwright.sync_api import expect
 
 from roster.db import today
 from tests.browser.conftest import assert_accessible, sign_in
@@ -52,7 +53,7 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     lno.get_by_label("Starts on").fill(starts.isoformat())
     lno.get_by_label("Ends on").fill((starts - timedelta(days=2)).isoformat())
     lno.get_by_role("button", name="Save draft").click()
-    assert lno.locator("#ends_on-error").is_visible()
+    expect(lno.locator("#ends_on-error")).to_be_visible()
     assert lno.get_by_label("Title").input_value() == title
     assert_accessible(lno)
     lno.get_by_label("Ends on").fill((starts + timedelta(days=4)).isoformat())
@@ -77,7 +78,7 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     coordinator.get_by_label(f"Select {EXPERT}").check()
     assert coordinator.get_by_label("Respond by (UTC)").input_value()
     coordinator.get_by_role("button", name="Send offers").click()
-    assert coordinator.get_by_text("Offers sent: 1.").is_visible()
+    expect(coordinator.get_by_text("Offers sent: 1.")).to_be_visible()
     assert_accessible(coordinator)
 
     expert = new_page("expert@roster.example")
@@ -85,7 +86,7 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     assert_accessible(expert)
     offer = expert.get_by_role("article", name=title)
     offer.get_by_role("button", name="Accept").click()
-    assert expert.get_by_text("You accepted the offer.").is_visible()
+    expect(expert.get_by_text("You accepted the offer.")).to_be_visible()
     assert "Accepted" in expert.get_by_role("article", name=title).inner_text()
     assert_accessible(expert)
 

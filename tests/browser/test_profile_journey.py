@@ -4,6 +4,7 @@ expert."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -21,14 +22,14 @@ def test_expert_edits_their_profile_and_sees_it_saved(page):
     page.get_by_label("Notice needed (days)").fill("")
     page.get_by_role("button", name="Save").click()
     error = page.locator("#notice_days-error")
-    assert error.is_visible()
+    expect(error).to_be_visible()
     assert page.get_by_label("Short biography").input_value().startswith("Updated in the browser")
     assert_accessible(page)
     page.get_by_label("Notice needed (days)").fill("5")
     page.get_by_role("button", name="Save").click()
-    assert page.get_by_text("Your changes were saved.").is_visible()
-    assert page.get_by_text("Updated in the browser: CRSV documentation lead.").is_visible()
-    assert page.get_by_text("5 days").is_visible()
+    expect(page.get_by_text("Your changes were saved.")).to_be_visible()
+    expect(page.get_by_text("Updated in the browser: CRSV documentation lead.")).to_be_visible()
+    expect(page.get_by_text("5 days")).to_be_visible()
 
 
 def test_coordinator_vets_a_pending_expert(page):
@@ -44,6 +45,6 @@ def test_coordinator_vets_a_pending_expert(page):
     page.get_by_label("Decision", exact=True).select_option("vetted")
     page.get_by_label("Note (coordinators only)").fill("References from two CSOs checked.")
     page.get_by_role("button", name="Record decision").click()
-    assert page.get_by_text("Vetting decision recorded.").is_visible()
-    assert page.get_by_role("cell", name="References from two CSOs checked.").is_visible()
+    expect(page.get_by_text("Vetting decision recorded.")).to_be_visible()
+    expect(page.get_by_role("cell", name="References from two CSOs checked.")).to_be_visible()
     assert "vetted" in page.locator(".meta").inner_text()
