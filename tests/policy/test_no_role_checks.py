@@ -7,7 +7,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 # A role compared with ==, != or `in`, on an object, a mapping or a bare name.
-ROLE_CHECK = re.compile(r"""("role", None\)|\.role|\brole\b["']?\)?|\["role"\])\s*(==|!=|\bin\b|\bnot in\b)""")
+ROLE_CHECK = re.compile(
+    r"""("role", None\)|\.role|\brole\b["']?\)?|\["role"\])\s*(==|!=|\bin\b|\bnot in\b)"""
+)
 ALLOWED = {
     # The policy decides; the accounts model declares the role constants and two properties
     # derived from them; the seed loader and its checks read the seed files' own role column.
