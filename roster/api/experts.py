@@ -22,37 +22,20 @@ from roster.api.expert_schemas import (
     dump_expert,
 )
 from roster.api.schemas import OkSchema
-from roster.errors import NotFound
-from roster.experts import privacy, profiles, vetting
+from roster.experts import presenters, privacy, profiles, vetting
 from roster.experts.models import Expert
-from roster.requests import services as request_services
 
 ERRORS = (400, 401, 403, 404, 409, 422)
 
 
 def visible_expert(expert_id: int) -> Expert:
     """The expert if the caller may see them at all; 404 otherwise (never reveal existence)."""
-    expert = db.session().get(Expert, expert_id)
-    user = current_api_user()
-    if expert is None or not policy.can_view_expert(
-        user,
-        expert_user_id=expert.user_id,
-        listed=profiles.listed_today(expert, db.today()),
-    ):
-        raise NotFound("No such expert.")
-    return expert
+    return presenters.visible_expert(db.session(), current_api_user(), expert_id, db.today())
 
 
 def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Response:
-    session, user = db.session(), current_api_user()
-    allowed = policy.expert_fields_for(
-        user,
-        expert_user_id=expert.user_id,
-        contact_shared=request_services.contact_shared(session, user, expert.id),
-    )
-    if allowed & policy.CONTACT_FIELDS and not policy.is_own_profile(user, expert.user_id):
-        privacy.record_contact_read(session=session, actor=user, expert=expert)
-    body = dump_expert(profiles.load(session, expert), allowed, db.today())
+    view = presenters.present_expert(db.session(), current_api_user(), expert, db.today())
+    body = dump_expert(view.loaded, view.fields, db.today())
     return answer({**body, **extra}, status)
 
 

@@ -27,7 +27,7 @@ from roster.api.request_schemas import (
     RequestOutSchema,
     SeatWarningSchema,
 )
-from roster.requests import engagement, offers, requalify, services
+from roster.requests import engagement, offers, presenters, services
 from roster.requests.models import CrisisRequest
 
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -46,27 +46,10 @@ def visible(request_id: int) -> CrisisRequest:
 
 
 def request_document(found: CrisisRequest) -> dict[str, Any]:
-    session = db.session()
-    body = RequestOutSchema().dump(
-        {
-            **found.model_dump(),
-            **services.needs(session, found),
-            "requested_by": found.requested_by_id,
-            "history": [
-                {
-                    "at": e.at,
-                    "actor": e.actor_id,
-                    "action": e.action,
-                    "from_": e.from_state,
-                    "to": e.to_state,
-                    "note": e.note,
-                }
-                for e in services.history(session, found)
-            ],
-        }
+    """The request as JSON, with the fields the caller may read (the page reads the same)."""
+    return RequestOutSchema().dump(
+        presenters.request_document(db.session(), current_api_user(), found)
     )
-    allowed = policy.request_fields_for(current_api_user())
-    return {k: v for k, v in body.items() if k in allowed}
 
 
 @route(
@@ -118,12 +101,11 @@ def list_requests() -> Response:
     "/requests/{id}", "GET", summary="One request", response=RequestOutSchema(), errors=(401, 404)
 )
 def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
-    found = visible(id)
-    body = request_document(found)
+    view = presenters.view_request(db.session(), current_api_user(), id, db.today())
+    body = RequestOutSchema().dump(view.document)
     if policy.can_match(current_api_user()):
-        warnings = requalify.seat_warnings(db.session(), found, db.today())
         body["seat_warnings"] = SeatWarningSchema(many=True).dump(
-            [{"expert_id": e, "reasons": r} for e, r in sorted(warnings.items())]
+            [{"expert_id": e, "reasons": r} for e, r in sorted(view.seat_warnings.items())]
         )
     return answer(body)
 
@@ -253,7 +235,8 @@ def create_offers(id: int) -> Response:  # noqa: A002
     errors=(401, 403),
 )
 def my_offers() -> Response:
-    return answer(OfferSchema(many=True).dump(offers.offers_of(db.session(), current_api_user())))
+    cards = presenters.view_offers(db.session(), current_api_user(), db.today())
+    return answer(OfferSchema(many=True).dump([card.offer for card in cards]))
 
 
 @route(
@@ -325,13 +308,9 @@ def log_entry(id: int) -> Response:  # noqa: A002
     errors=(401, 403, 404),
 )
 def read_log(id: int) -> Response:  # noqa: A002
-    found = visible(id)
-    user = current_api_user()
-    require(
-        policy.can_read_log(user, assigned=engagement.is_assigned(db.session(), user, found)),
-        "Only the team reads the engagement log.",
-    )
-    return answer(LogEntrySchema(many=True).dump(engagement.log_entries(db.session(), found)))
+    view = presenters.view_request(db.session(), current_api_user(), id, db.today())
+    require(view.can_read_log, "Only the team reads the engagement log.")
+    return answer(LogEntrySchema(many=True).dump(view.log))
 
 
 @route(

@@ -208,7 +208,7 @@ def update_expert(
             {"email": ["Change it in the account settings."]},
         )
     check_codes(session, data, today)
-    by_owner = policy.is_own_profile(actor, expert.user_id) and actor.role == "expert"
+    by_owner = policy.edits_as_owner(actor, expert.user_id)
     before = _clearance_of(expert)
     _apply_changes(session, expert, data, by_owner=by_owner)
     _bump_version(session, expert, version)

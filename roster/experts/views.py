@@ -9,8 +9,8 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.errors import DomainError
-from roster.experts import form_data, privacy, profiles
+from roster.errors import DomainError, NotFound
+from roster.experts import form_data, presenters, profiles
 from roster.experts.forms import (
     GENDER_LABELS,
     LEVEL_LABELS,
@@ -20,11 +20,9 @@ from roster.experts.forms import (
     VettingForm,
     WindowForm,
 )
-from roster.experts.models import Expert, VettingDecision
-from roster.experts.rules import effective_vetting_status
+from roster.experts.models import Expert
 from roster.reference.codes import countries, languages
 from roster.reference.models import Topic
-from roster.requests import services as request_services
 
 bp = Blueprint("experts", __name__)
 
@@ -35,14 +33,10 @@ def _topics() -> list[tuple[str, str]]:
 
 
 def visible_or_404(expert_id: int) -> Expert:
-    expert = db.session().get(Expert, expert_id)
-    if expert is None or not policy.can_view_expert(
-        current_user,
-        expert_user_id=expert.user_id,
-        listed=profiles.listed_today(expert, db.today()),
-    ):
+    try:
+        return presenters.visible_expert(db.session(), current_user, expert_id, db.today())
+    except NotFound:
         abort(404)
-    return expert
 
 
 def editable_or_403(expert_id: int) -> Expert:
@@ -64,38 +58,19 @@ def my_profile() -> Response:
 @bp.get("/experts/<int:expert_id>")
 @login_required
 def show(expert_id: int) -> str:
-    expert = visible_or_404(expert_id)
-    session = db.session()
-    fields = policy.expert_fields_for(
-        current_user,
-        expert_user_id=expert.user_id,
-        contact_shared=request_services.contact_shared(session, current_user, expert.id),
-    )
-    if fields & policy.CONTACT_FIELDS and not policy.is_own_profile(current_user, expert.user_id):
-        privacy.record_contact_read(session=session, actor=current_user, expert=expert)
-    history = []
-    if "vetting_history" in fields:
-        history = session.exec(
-            select(VettingDecision)
-            .where(VettingDecision.expert_id == expert.id)
-            .order_by(VettingDecision.decided_at.desc(), VettingDecision.id.desc())
-        ).all()
+    try:
+        view = presenters.view_expert(db.session(), current_user, expert_id, db.today())
+    except NotFound:
+        abort(404)
     return render_template(
         "experts/show.html",
-        p=profiles.load(session, expert),
-        fields=fields,
+        view=view,
+        p=view.loaded,
         topic_names=dict(_topics()),
         countries=countries(),
         languages=languages(),
         genders=GENDER_LABELS,
         levels=LEVEL_LABELS,
-        status=effective_vetting_status(expert, db.today()),
-        history=history,
-        can_edit=policy.can_edit_expert(current_user, expert_user_id=expert.user_id),
-        can_vet=policy.can_vet(current_user),
-        can_verify=policy.can_verify(current_user),
-        can_export=policy.can_export_or_erase_expert(current_user, expert_user_id=expert.user_id),
-        can_deactivate=policy.can_create_expert(current_user),
         vetting_form=VettingForm(),
         action=ActionForm(),
     )

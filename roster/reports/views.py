@@ -153,6 +153,7 @@ def dashboard_page() -> tuple[str, int]:
     return render_template(
         "reports/dashboard.html",
         form=form,
+        can_import=policy.can_import_experts(current_user),
         tables={kind: tables for kind, (_r, tables) in reports.items()},
         coverage=cov,
         performance=perf,

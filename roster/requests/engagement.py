@@ -44,7 +44,7 @@ def take_action(
 
 
 def is_assigned(session: Session, actor: Any, request: CrisisRequest) -> bool:
-    if getattr(actor, "role", None) != "expert":
+    if not policy.answers_offers(actor):
         return False
     return (
         session.exec(
@@ -117,7 +117,7 @@ def give_feedback(
     ]
     if out_of_range:
         raise ValidationFailed("Ratings are 1 to 5.", {n: ["From 1 to 5."] for n in out_of_range})
-    if actor.id == request.requested_by_id and actor.role in ("lno", "coordinator"):
+    if policy.can_rate_experts(actor, requester_id=request.requested_by_id):
         seated = session.exec(
             select(Assignment.id).where(
                 Assignment.request_id == request.id, Assignment.expert_id == expert_id

@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound
-from roster.requests import form_data, offers, services
+from roster.requests import form_data, offers, presenters
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
     COMPONENT_LABELS,
@@ -111,22 +111,13 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
 def _offers_page(
     *, message: str | None = None, errors: dict[int, list[str]] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    session = db.session()
     try:
-        mine = offers.offers_of(session, current_user)
+        cards = presenters.view_offers(db.session(), current_user, db.today())
     except Forbidden:
         abort(403)
-    viewer = services.viewer_for(session, current_user, db.today())
-    requests: dict[int, CrisisRequest | None] = {}
-    for offer in mine:
-        try:
-            requests[offer.request_id] = services.get_visible(session, viewer, offer.request_id)
-        except NotFound:
-            requests[offer.request_id] = None
     html = render_template(
         "requests/offers.html",
-        offers=mine,
-        requests=requests,
+        cards=cards,
         message=message,
         errors=errors or {},
         typed=http.form.get("reason", "") if errors else "",
@@ -134,7 +125,6 @@ def _offers_page(
         decline_form=DeclineForm(formdata=None),
         states=OFFER_STATE_LABELS,
         modes=MODE_LABELS,
-        now=utcnow(),
     )
     return html, status
 

@@ -134,7 +134,7 @@ def send_offers(
 
 def own_expert(session: Session, actor: Any) -> Expert:
     expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
-    if expert is None or actor.role != "expert" or not actor.active:
+    if expert is None or not policy.answers_offers(actor):
         raise Forbidden("Only experts answer offers.")
     return expert
 

@@ -52,7 +52,7 @@ class Viewer:
 
 
 def viewer_for(session: Session, user: Any, today: date) -> Viewer:
-    if user is not None and getattr(user, "role", None) == "expert" and user.active:
+    if policy.answers_offers(user):
         expert = session.exec(select(Expert).where(Expert.user_id == user.id)).first()
         if expert is None or not expert.active:
             return Viewer(user, None)
@@ -74,7 +74,7 @@ def visible_clause(viewer: Viewer) -> sa.ColumnElement[bool]:
     readable = CrisisRequest.classification.in_(_allowed_codes(viewer.rank))
     if policy.can_match(user):
         return readable
-    if getattr(user, "role", None) == "lno" and user.active:
+    if policy.reads_by_command(user):
         mine = CrisisRequest.requested_by_id == user.id
         if user.command_id is not None:
             mine = sa.or_(mine, CrisisRequest.command_id == user.command_id)
@@ -324,7 +324,7 @@ def history(session: Session, request: CrisisRequest) -> list[RequestEvent]:
 def contact_shared(session: Session, user: Any, expert_id: int) -> bool:
     """Whether this LNO needs the expert's contact details: the expert accepted a seat on one
     of the LNO's own requests."""
-    if getattr(user, "role", None) != "lno":
+    if not policy.may_get_shared_contact(user):
         return False
     seat = session.exec(
         select(Assignment.id)

@@ -13,9 +13,8 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound, ValidationFailed
-from roster.experts import privacy
 from roster.reference.codes import countries, languages
-from roster.requests import engagement, form_data, offers, requalify, services, workflow
+from roster.requests import engagement, form_data, presenters, services, workflow
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
     ACTION_LABELS,
@@ -44,10 +43,6 @@ LABELS = {
     "actions": ACTION_LABELS,
     "log_kinds": LOG_KIND_LABELS,
 }
-
-
-def _is_requester(req: CrisisRequest) -> bool:
-    return current_user.id == req.requested_by_id
 
 
 @bp.get("/requests")
@@ -152,93 +147,29 @@ def edit(request_id: int) -> str | Response:
     return _form_page(form, topics, req=req, problems=problems, title=_("Edit request"))
 
 
-def _team(req: CrisisRequest) -> list[dict[str, Any]]:
-    """The assigned experts, with contact details for those who need them (and a record of
-    each read)."""
-    session = db.session()
-    members = []
-    for assignment, expert in offers.team(session, req):
-        fields = policy.expert_fields_for(
-            current_user, expert_user_id=expert.user_id, contact_shared=_is_requester(req)
-        )
-        contact = (
-            fields >= policy.CONTACT_FIELDS
-            and not policy.is_own_profile(current_user, expert.user_id)
-            and (policy.can_match(current_user) or _is_requester(req))
-        )
-        if contact:
-            privacy.record_contact_read(session=session, actor=current_user, expert=expert)
-        members.append({"assignment": assignment, "expert": expert, "contact": contact})
-    return members
-
-
 def render_show(req: CrisisRequest, **forms: Any) -> str:
     """The detail page; `forms` replaces a blank form with one that carries errors."""
     session = db.session()
-    fields = policy.request_fields_for(current_user)
-    events = services.history(session, req) if "history" in fields else []
-    team = _team(req) if "team" in fields else []
-    assigned = engagement.is_assigned(session, current_user, req)
-    reads_log = policy.can_read_log(current_user, assigned=assigned)
-    can_log = req.state in engagement.LOGGABLE_STATES and policy.can_log_engagement(
-        current_user, requester_id=req.requested_by_id, assigned=assigned
-    )
-    feedback = engagement.feedback_for(session, req) if req.state == "completed" else []
-    coordinator = policy.can_match(current_user)
-    rater = current_user.role == "lno" and _is_requester(req)
-    rated = {f.expert_id for f in feedback if f.direction == "lno_on_expert"}
-    rates_request = assigned and not any(
-        f.direction == "expert_on_request" and f.author_id == current_user.id for f in feedback
-    )
-    expert_forms = forms.get("expert_forms", {})
-    if req.state == "completed" and rater:
-        expert_forms = {
-            m["expert"].id: expert_forms.get(m["expert"].id)
-            or ExpertFeedbackForm(prefix=f"expert-{m['expert'].id}", formdata=None)
-            for m in team
-            if m["expert"].id not in rated
-        }
-    show_log = reads_log and req.state in engagement.LOGGABLE_STATES
-    entries = engagement.log_entries(session, req) if show_log else []
-    named = (
-        [e.actor_id for e in events]
-        + [e.author_id for e in entries]
-        + [f.author_id for f in feedback]
-        + [req.requested_by_id]
-    )
-    if "names" not in fields:
-        named = [current_user.id]
-    people = form_data.user_names(session, named)
+    view = presenters.present_request(session, current_user, req, db.today())
+    given = forms.get("expert_forms", {})
+    expert_forms = {
+        m.expert.id: given.get(m.expert.id)
+        or ExpertFeedbackForm(prefix=f"expert-{m.expert.id}", formdata=None)
+        for m in view.feedback_targets
+    }
     return render_template(
         "requests/show.html",
+        view=view,
         req=req,
-        fields=fields,
-        show_log=show_log,
-        needs=services.needs(session, req),
         topic_names=form_data.topic_names(session),
         countries=countries(),
         languages=languages(),
-        events=events,
-        people=people,
-        actions=workflow.available_actions(
-            req.state,
-            policy.request_workflow_role(current_user),
-            is_requester=_is_requester(req),
-        ),
-        can_edit=req.state in workflow.EDITABLE_STATES
-        and policy.can_edit_request(current_user, requester_id=req.requested_by_id),
-        can_match=coordinator and req.state == "matching",
-        team=team,
-        seat_warnings=requalify.seat_warnings(session, req, db.today()) if coordinator else {},
+        people=form_data.user_names(session, view.named_people()),
         exclusion_labels=EXCLUSION_LABELS,
-        entries=entries,
-        can_log=can_log,
         log_form=forms.get("log_form") or LogForm(formdata=None),
-        feedback=[f for f in feedback if coordinator or f.author_id == current_user.id],
-        expert_names={m["expert"].id: m["expert"].full_name for m in team},
-        expert_forms=expert_forms if req.state == "completed" and rater else {},
+        expert_forms=expert_forms,
         request_form=(forms.get("request_form") or RequestFeedbackForm(formdata=None))
-        if req.state == "completed" and rates_request
+        if view.rates_request
         else None,
         labels=LABELS,
     )

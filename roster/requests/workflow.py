@@ -37,6 +37,8 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from roster import policy
+
 State = Literal[
     "draft", "submitted", "matching", "staffed", "active", "completed", "rejected", "cancelled"
 ]
@@ -142,13 +144,7 @@ class Transition:
 
 def actor_kinds(role: str, *, is_requester: bool) -> frozenset[str]:
     """The table's actor names that a user of `role` counts as for one request."""
-    if role == "system":
-        return frozenset({"system"})
-    if role == "coordinator":
-        return frozenset({"coordinator"})
-    if role == "lno" and is_requester:
-        return frozenset({"requester"})
-    return frozenset()
+    return policy.workflow_actors(role, is_requester=is_requester)
 
 
 def _ever_allowed(action: str) -> frozenset[str]:

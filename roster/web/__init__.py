@@ -13,6 +13,7 @@ from roster.accounts.services import load_session_user
 from roster.errors import envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
+from roster.web.nav import nav_links
 from roster.web.stats import home_stats
 
 bp = Blueprint("web", __name__)
@@ -103,4 +104,8 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _nav() -> dict[str, object]:
-        return {"role_names": ROLE_NAMES, "lang": str(get_locale() or "en")}
+        return {
+            "role_names": ROLE_NAMES,
+            "lang": str(get_locale() or "en"),
+            "nav": nav_links(current_user) if current_user.is_authenticated else [],
+        }

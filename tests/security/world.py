@@ -12,9 +12,9 @@ from sqlmodel import Session, select
 from roster.accounts.models import User
 from roster.accounts.services import issue_token
 from roster.reference.models import Command
-from roster.requests.models import CrisisRequest, Offer
+from roster.requests.models import CrisisRequest, EngagementEntry, Offer, RequestEvent
 from tests.conftest import csrf_token, login
-from tests.requests.helpers import make_offer, make_request
+from tests.requests.helpers import make_offer, make_request, seat
 
 ROLES = ("anonymous", "expert", "lno", "coordinator", "admin", "lapsed")
 LAPSED = date(2020, 1, 1)
@@ -47,10 +47,15 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
         "lapsed": make_user("lno", clearance="NS", clearance_expires_on=LAPSED),
     }
     users["lno"].command_id, users["lapsed"].command_id = c1, c2
+    for role in ("lno", "coordinator", "admin", "lapsed"):
+        users[role].full_name = f"World {role} user"
     other_lno = make_user("lno", clearance="NS")
     other_lno.command_id = c2
     top_coordinator = make_user("coordinator", clearance="CTS")
-    session.add_all([users["lno"], users["lapsed"], other_lno])
+    top_coordinator.full_name = "Top Secret Coordinator"
+    session.add_all(
+        [*(users[r] for r in ("lno", "coordinator", "admin", "lapsed")), other_lno, top_coordinator]
+    )
     session.commit()
     own_expert = make_expert(clearance="NS", full_name="Own Expert")
     users["expert"] = session.get(User, own_expert.user_id)
@@ -62,6 +67,15 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
     lapsed = make_request(session, users["lapsed"], command_id=c2, classification="NR")
     own_offer = make_offer(session, foreign, own_expert)
     other_offer = make_offer(session, foreign, other_expert)
+    declined = make_request(session, other_lno, command_id=c2, classification="NR")
+    for expert, reason in ((own_expert, "Own reason for declining"), (other_expert, SECRETS[0])):
+        offer = make_offer(session, declined, expert)
+        offer.state, offer.decline_reason = "declined", reason
+        session.add(offer)
+    accepted = make_request(session, other_lno, command_id=c2, classification="NR", state="active")
+    seat(session, accepted, own_expert)
+    seat(session, accepted, make_expert(clearance="NS", full_name="Teammate Expert"))
+    _distinct(session, other_lno, own, foreign, secret, lapsed, declined, accepted)
     world = World(users=users)
     world.ids = {
         "own_expert": own_expert.id,
@@ -71,6 +85,8 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
         "foreign_request": foreign.id,
         "secret_request": secret.id,
         "lapsed_request": lapsed.id,
+        "declined_request": declined.id,
+        "accepted_request": accepted.id,
         "own_offer": own_offer.id,
         "other_offer": other_offer.id,
         "other_user": other_lno.id,
@@ -83,8 +99,42 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
     return world
 
 
+# Free text only some viewers may read: a declined expert's reason, history notes, log entries.
+SECRETS = ("Other expert's private reason", "Note for staff about", "Log entry on")
+
+
+def _distinct(session: Session, other_lno: User, *requests: CrisisRequest) -> None:
+    """Give each request its own title, a history note and a log entry, and the other LNO a
+    name, so a test can tell whose text a page shows."""
+    other_lno.full_name = "Other Command Officer"
+    session.add(other_lno)
+    for request in requests:
+        request.title = f"Request number {request.id} in {request.state}"
+        request.description = f"Description of request {request.id}"
+        session.add(request)
+        session.add(
+            RequestEvent(
+                request_id=request.id,
+                actor_id=request.requested_by_id,
+                action="submit",
+                from_state="draft",
+                to_state="submitted",
+                note=f"{SECRETS[1]} request {request.id}",
+            )
+        )
+        session.add(
+            EngagementEntry(
+                request_id=request.id,
+                author_id=request.requested_by_id,
+                kind="note",
+                summary=f"{SECRETS[2]} request {request.id}",
+            )
+        )
+    session.commit()
+
+
 def page_csrf(client: FlaskClient, signed_in: bool) -> str:
     return csrf_token(client, "/" if signed_in else "/login")
 
 
-__all__ = ["ROLES", "World", "build", "page_csrf", "CrisisRequest", "Offer"]
+__all__ = ["ROLES", "SECRETS", "World", "build", "page_csrf", "CrisisRequest", "Offer"]

@@ -1,0 +1,31 @@
+"""What every authorization decision builds on: the actor, clearance ranks and role tests."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Protocol
+
+
+class Actor(Protocol):
+    id: int | None
+    role: str
+    active: bool
+    clearance_level: str | None
+    clearance_expires_on: date | None
+
+
+CLEARANCE_RANK = {"NU": 0, "NR": 1, "NC": 2, "NS": 3, "CTS": 4}
+
+
+def acts_as(user: Actor | None, *roles: str) -> bool:
+    """The one role test: an active user holding one of `roles`."""
+    return user is not None and getattr(user, "active", False) and user.role in roles
+
+
+def effective_clearance_rank(user: Actor | None, on: date) -> int | None:
+    """The rank of a staff user's own clearance on a day, or None when they hold none then."""
+    if user is None or user.clearance_level is None:
+        return None
+    if user.clearance_expires_on is not None and user.clearance_expires_on < on:
+        return None
+    return CLEARANCE_RANK.get(user.clearance_level)
