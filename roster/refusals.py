@@ -83,6 +83,7 @@ class FormPage:
     render: Callable[[Problems], str]
     attach: Attach = beside_fields
     back_to: str | None = None
+    status: int | None = None
 
     def submitted(self) -> bool:
         """The form was posted and passed its own validation."""
@@ -90,12 +91,14 @@ class FormPage:
 
     def again(self) -> tuple[str, int]:
         """The page with its form: 200 when opened, 422 when a posted form is shown again."""
-        return self.render({}), REFUSED if self.form.is_submitted() else 200
+        if not self.form.is_submitted():
+            return self.render({}), 200
+        return self.render({}), self.status or REFUSED
 
     def refuse(self, exc: DomainError) -> ResponseReturnValue:
         if self.back_to is not None and not isinstance(exc, ValidationFailed):
             return _back(exc, self.back_to, 302)
-        return self.render(self.attach(self.form, exc)), refused_status(exc)
+        return self.render(self.attach(self.form, exc)), self.status or refused_status(exc)
 
 
 def form_page(
@@ -104,10 +107,14 @@ def form_page(
     *,
     attach: Attach = beside_fields,
     back_to: str | None = None,
+    status: int | None = None,
 ) -> FormPage:
     """Declare the form page of this request: a refusal re-renders it with the messages beside
-    the fields. `back_to`: where a refusal that is not about the input goes, with its message."""
-    page = FormPage(form, render, attach, back_to)
+    the fields. `back_to`: where a refusal that is not about the input goes, with its message.
+    `status`: what the page answers when shown again, for a page whose drawing records a read
+    (of contact details) in the request's transaction, which only a status below 400 keeps; the
+    refused work is rolled back before the drawing all the same."""
+    page = FormPage(form, render, attach, back_to, status)
     on_refusal(page.refuse)
     return page
 
