@@ -31,18 +31,10 @@ from roster.accounts.forms import (
     SetPasswordForm,
 )
 from roster.accounts.models import User
-from roster.errors import Conflict, DomainError, Gone
+from roster.errors import DomainError, Gone
+from roster.refusals import FormPage, back_with_message, form_page, on_refusal, onto
 
 bp = Blueprint("accounts", __name__)
-
-
-def _attach_errors(form, exc: DomainError) -> None:  # noqa: ANN001 - any FlaskForm
-    for name, messages in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-    if not exc.fields:
-        flash(exc.message, "error")
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -91,7 +83,7 @@ def second_factor() -> str | Response:
 
 
 @bp.route("/login/enrol", methods=["GET", "POST"])
-def enrol() -> str | Response:
+def enrol() -> str | tuple[str, int] | Response:
     """Staff who must use two-factor and have not enrolled can do nothing else until they do."""
     if current_user.is_authenticated:
         return redirect(url_for("web.home"))
@@ -100,20 +92,28 @@ def enrol() -> str | Response:
         flash(_("Please sign in again."), "info")
         return redirect(url_for("accounts.login"))
     form = EnrolForm()
-    if form.validate_on_submit():
-        try:
-            codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
-        except DomainError:
-            form.code.errors = [_("The code is wrong or was already used.")]
-        else:
-            next_url = redirects.next_or_home(sessions.pending_next())
-            sessions.complete_sign_in(user)
-            throttle.remember_device(user.id)
-            return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
-    return _enrol_page(user, form, required=True)
+    page = _enrol_page(user, form, required=True)
+    if page.submitted():
+        codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
+        next_url = redirects.next_or_home(sessions.pending_next())
+        sessions.complete_sign_in(user)
+        throttle.remember_device(user.id)
+        return render_template("accounts/recovery_codes.html", codes=codes, next_url=next_url)
+    return page.again()
 
 
-def _enrol_page(user: User, form: EnrolForm, *, required: bool) -> str:
+def _enrol_page(user: User, form: EnrolForm, *, required: bool) -> FormPage:
+    """A wrong code shows beside the field; any other refusal (enrolment not started, or already
+    done meanwhile) goes back to the page, whose opening starts the enrolment afresh."""
+    return form_page(
+        form,
+        lambda _p: _enrol_html(user, form, required=required),
+        attach=onto("code", _("The code is wrong or was already used.")),
+        back_to=url_for(request.endpoint or "accounts.enrol"),
+    )
+
+
+def _enrol_html(user: User, form: EnrolForm, *, required: bool) -> str:
     enrolment = totp.pending_enrolment(session=db.session(), user=user)
     qr = totp.qr_svg(enrolment.otpauth_uri, _("QR code to add the Roster to an authenticator app"))
     return render_template(
@@ -133,7 +133,7 @@ def _require_fresh_login() -> Response | None:
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])
 @login_required
-def two_factor() -> str | Response:
+def two_factor() -> str | tuple[str, int] | Response:
     stale = _require_fresh_login()
     if stale is not None:
         return stale
@@ -141,17 +141,14 @@ def two_factor() -> str | Response:
     if user.two_factor_enabled:
         return render_template("accounts/two_factor.html", user=user, confirm=ConfirmForm())
     form = EnrolForm()
-    if form.validate_on_submit():
-        try:
-            codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
-        except DomainError:
-            form.code.errors = [_("The code is wrong or was already used.")]
-        else:
-            sessions.renew_after_change(user)
-            return render_template(
-                "accounts/recovery_codes.html", codes=codes, next_url=url_for("web.home")
-            )
-    return _enrol_page(user, form, required=False)
+    page = _enrol_page(user, form, required=False)
+    if page.submitted():
+        codes = totp.confirm_enrolment(session=db.session(), user=user, code=form.code.data)
+        sessions.renew_after_change(user)
+        return render_template(
+            "accounts/recovery_codes.html", codes=codes, next_url=url_for("web.home")
+        )
+    return page.again()
 
 
 @bp.post("/account/two-factor/recovery-codes")
@@ -177,10 +174,7 @@ def two_factor_off() -> Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
     user = current_user._get_current_object()  # noqa: SLF001 - the User behind the proxy
-    try:
-        totp.disable(session=db.session(), user=user)
-    except DomainError as exc:
-        abort(exc.status)
+    totp.disable(session=db.session(), user=user)
     sessions.renew_after_change(user)
     flash(_("Two-factor authentication is off."), "info")
     return redirect(url_for("accounts.two_factor"))
@@ -199,51 +193,53 @@ def logout() -> Response:
     return response
 
 
+def _invitation_gone(exc: DomainError) -> tuple[str, int]:
+    return render_template("accounts/invitation_gone.html", message=exc.message), 410
+
+
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
-def accept_invitation(token: str) -> str | Response | tuple[str, int]:
-    try:
-        invitation = services.invitation_for(db.session(), token)
-    except Gone as exc:
-        return render_template("accounts/invitation_gone.html", message=exc.message), 410
+def accept_invitation(token: str) -> Response | tuple[str, int]:
+    on_refusal(_invitation_gone)  # the only refusal of opening the link
+    invitation = services.invitation_for(db.session(), token)
     form = SetPasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.accept_invitation(
-                session=db.session(), raw_token=token, password=form.password.data
-            )
-        except Gone as exc:  # used meanwhile (or in parallel): the same page as on opening it
-            return render_template("accounts/invitation_gone.html", message=exc.message), 410
-        except DomainError as exc:
-            _attach_errors(form, exc)
-        else:
-            flash(_("Your password is set. Please sign in."), "info")
-            return redirect(url_for("accounts.login"))
-    user = db.session().get(User, invitation.user_id)
-    return render_template("accounts/invitation.html", form=form, invited=user)
+    page = form_page(
+        form,
+        lambda _p: render_template(
+            "accounts/invitation.html",
+            form=form,
+            invited=db.session().get(User, invitation.user_id),
+        ),
+    )
+    # Used meanwhile (or in parallel): the same page as on opening it.
+    on_refusal(lambda exc: _invitation_gone(exc) if isinstance(exc, Gone) else page.refuse(exc))
+    if page.submitted():
+        services.accept_invitation(
+            session=db.session(), raw_token=token, password=form.password.data
+        )
+        flash(_("Your password is set. Please sign in."), "info")
+        return redirect(url_for("accounts.login"))
+    return page.again()
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
 @login_required
-def change_password() -> str | Response:
+def change_password() -> tuple[str, int] | Response:
     stale = _require_fresh_login()
     if stale is not None:
         return stale
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        try:
-            services.change_password(
-                session=db.session(),
-                user=current_user,
-                current=form.current_password.data,
-                new=form.new_password.data,
-            )
-        except DomainError as exc:
-            _attach_errors(form, exc)
-        else:
-            sessions.renew_after_change(current_user._get_current_object())  # noqa: SLF001
-            flash(_("Your password was changed. Other sessions were signed out."), "info")
-            return redirect(url_for("web.home"))
-    return render_template("accounts/password.html", form=form)
+    page = form_page(form, lambda _p: render_template("accounts/password.html", form=form))
+    if page.submitted():
+        services.change_password(
+            session=db.session(),
+            user=current_user,
+            current=form.current_password.data,
+            new=form.new_password.data,
+        )
+        sessions.renew_after_change(current_user._get_current_object())  # noqa: SLF001
+        flash(_("Your password was changed. Other sessions were signed out."), "info")
+        return redirect(url_for("web.home"))
+    return page.again()
 
 
 @bp.get("/admin/users")
@@ -262,31 +258,28 @@ def users() -> str:
 
 @bp.route("/admin/users/invite", methods=["GET", "POST"])
 @login_required
-def invite() -> str | Response:
+def invite() -> str | tuple[str, int] | Response:
     if not policy.can_list_users(current_user):
         abort(403)
     form = InviteForm()
     form.role.choices = [c for c in form.role.choices if policy.can_invite(current_user, c.value)]
-    if form.validate_on_submit():
-        try:
-            created = services.create_user(
-                session=db.session(),
-                actor=current_user,
-                email=form.email.data,
-                full_name=form.full_name.data,
-                role=form.role.data,
-                clearance_level=form.clearance_level.data or None,
-                clearance_expires_on=form.clearance_expires_on.data,
-                invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
-                base_url=current_app.config["ROSTER_BASE_URL"],
-            )
-        except DomainError as exc:
-            _attach_errors(form, exc)
-        else:
-            return render_template(
-                "accounts/invited.html", user=created.user, link=created.invitation_url
-            )
-    return render_template("accounts/invite.html", form=form)
+    page = form_page(form, lambda _p: render_template("accounts/invite.html", form=form))
+    if page.submitted():
+        created = services.create_user(
+            session=db.session(),
+            actor=current_user,
+            email=form.email.data,
+            full_name=form.full_name.data,
+            role=form.role.data,
+            clearance_level=form.clearance_level.data or None,
+            clearance_expires_on=form.clearance_expires_on.data,
+            invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+            base_url=current_app.config["ROSTER_BASE_URL"],
+        )
+        return render_template(
+            "accounts/invited.html", user=created.user, link=created.invitation_url
+        )
+    return page.again()
 
 
 @bp.post("/admin/users/<int:user_id>/active")
@@ -296,12 +289,9 @@ def set_active(user_id: int) -> Response:
     if not form.validate_on_submit():
         abort(400)
     make_active = request.form.get("active") == "1"
-    try:
-        user = services.set_active(
-            session=db.session(), actor=current_user, user_id=user_id, active=make_active
-        )
-    except DomainError as exc:
-        abort(exc.status)
+    user = services.set_active(
+        session=db.session(), actor=current_user, user_id=user_id, active=make_active
+    )
     message = (
         _("%(name)s can sign in again.", name=user.full_name)
         if make_active
@@ -316,19 +306,14 @@ def set_active(user_id: int) -> Response:
 def reissue_invitation(user_id: int) -> str | Response:
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        reissued = services.reissue_invitation(
-            session=db.session(),
-            actor=current_user,
-            user_id=user_id,
-            invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
-            base_url=current_app.config["ROSTER_BASE_URL"],
-        )
-    except Conflict as exc:
-        flash(exc.message, "error")
-        return redirect(url_for("accounts.users"))
-    except DomainError as exc:
-        abort(exc.status)
+    back_with_message(url_for("accounts.users"))
+    reissued = services.reissue_invitation(
+        session=db.session(),
+        actor=current_user,
+        user_id=user_id,
+        invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+        base_url=current_app.config["ROSTER_BASE_URL"],
+    )
     return render_template(
         "accounts/invited.html", user=reissued.user, link=reissued.invitation_url
     )

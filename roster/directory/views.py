@@ -20,8 +20,8 @@ from roster.directory.forms import (
     CommandForm,
     DirectoryFilterForm,
 )
-from roster.errors import DomainError
 from roster.reference.codes import countries
+from roster.refusals import back_with_message, form_page
 
 bp = Blueprint("directory", __name__)
 
@@ -36,15 +36,6 @@ def _labels(topic_names: dict[str, str]) -> dict[str, object]:
         "vetting_labels": VETTING_LABELS,
         "show_vetting": policy.can_see_vetting_status(current_user),
     }
-
-
-def _attach_errors(form, exc: DomainError) -> None:  # noqa: ANN001 - any FlaskForm
-    for name, messages in exc.fields.items():
-        field = getattr(form, name, None)
-        if field is not None:
-            field.errors = [*field.errors, *messages]
-    if not exc.fields:
-        flash(exc.message, "error")
 
 
 def _require_admin() -> None:
@@ -109,50 +100,45 @@ def commands() -> str:
 
 @bp.route("/admin/commands/new", methods=["GET", "POST"])
 @login_required
-def new_command() -> str | Response:
+def new_command() -> tuple[str, int] | Response:
     _require_admin()
     form = CommandForm()
-    if form.validate_on_submit():
-        try:
-            created = services.create_command(
-                session=db.session(),
-                actor=current_user,
-                code=form.code.data,
-                name=form.name.data,
-                kind=form.kind.data,
-            )
-        except DomainError as exc:
-            _attach_errors(form, exc)
-        else:
-            flash(_("%(code)s was added.", code=created.code), "info")
-            return redirect(url_for("directory.commands"))
-    return render_template("directory/command_form.html", form=form, command=None)
+    page = form_page(
+        form, lambda _p: render_template("directory/command_form.html", form=form, command=None)
+    )
+    if page.submitted():
+        created = services.create_command(
+            session=db.session(),
+            actor=current_user,
+            code=form.code.data,
+            name=form.name.data,
+            kind=form.kind.data,
+        )
+        flash(_("%(code)s was added.", code=created.code), "info")
+        return redirect(url_for("directory.commands"))
+    return page.again()
 
 
 @bp.route("/admin/commands/<int:command_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit_command(command_id: int) -> str | Response:
+def edit_command(command_id: int) -> tuple[str, int] | Response:
     _require_admin()
-    try:
-        command = services.get_command(db.session(), command_id)
-    except DomainError as exc:
-        abort(exc.status)
+    command = services.get_command(db.session(), command_id)
     form = CommandEditForm(obj=command)
-    if form.validate_on_submit():
-        try:
-            services.update_command(
-                session=db.session(),
-                actor=current_user,
-                command_id=command_id,
-                name=form.name.data,
-                kind=form.kind.data,
-            )
-        except DomainError as exc:
-            _attach_errors(form, exc)
-        else:
-            flash(_("%(code)s was saved.", code=command.code), "info")
-            return redirect(url_for("directory.commands"))
-    return render_template("directory/command_form.html", form=form, command=command)
+    page = form_page(
+        form, lambda _p: render_template("directory/command_form.html", form=form, command=command)
+    )
+    if page.submitted():
+        services.update_command(
+            session=db.session(),
+            actor=current_user,
+            command_id=command_id,
+            name=form.name.data,
+            kind=form.kind.data,
+        )
+        flash(_("%(code)s was saved.", code=command.code), "info")
+        return redirect(url_for("directory.commands"))
+    return page.again()
 
 
 @bp.post("/admin/commands/<int:command_id>/delete")
@@ -161,16 +147,9 @@ def delete_command(command_id: int) -> Response:
     _require_admin()
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    try:
-        code = services.delete_command(
-            session=db.session(), actor=current_user, command_id=command_id
-        )
-    except DomainError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
-    else:
-        flash(_("%(code)s was deleted.", code=code), "info")
+    back_with_message(url_for("directory.commands"))
+    code = services.delete_command(session=db.session(), actor=current_user, command_id=command_id)
+    flash(_("%(code)s was deleted.", code=code), "info")
     return redirect(url_for("directory.commands"))
 
 

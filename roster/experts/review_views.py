@@ -22,10 +22,10 @@ from flask_login import current_user, login_required, logout_user
 
 from roster import db, policy
 from roster.accounts import sessions
-from roster.errors import DomainError
 from roster.experts import privacy, vetting
 from roster.experts.forms import ActionForm, VettingForm
 from roster.experts.views import visible_or_404
+from roster.refusals import back_with_message
 
 bp = Blueprint("review", __name__)
 
@@ -56,15 +56,9 @@ def queue() -> str:
 
 def _decide(expert_id: int, change: Callable[[], object], done: str) -> Response:
     """Run one coordinator decision: refused ones flash why (403 stays a 403), then go back."""
-    try:
-        change()
-    except DomainError as exc:
-        db.rollback()
-        if exc.status == 403:
-            abort(403)
-        flash(exc.message, "error")
-    else:
-        flash(done, "info")
+    back_with_message(url_for("experts.show", expert_id=expert_id))
+    change()
+    flash(done, "info")
     return _back(expert_id)
 
 
@@ -131,12 +125,9 @@ def confirm_topic(expert_id: int, code: str) -> Response:
 def set_active(expert_id: int, active: int) -> Response:
     expert = visible_or_404(expert_id)
     _checked_action()
-    try:
-        privacy.set_expert_active(
-            session=db.session(), actor=current_user, expert=expert, active=bool(active)
-        )
-    except DomainError:
-        abort(403)
+    privacy.set_expert_active(
+        session=db.session(), actor=current_user, expert=expert, active=bool(active)
+    )
     flash(_("Expert reactivated.") if active else _("Expert deactivated."), "info")
     return _back(expert_id)
 
@@ -145,10 +136,7 @@ def set_active(expert_id: int, active: int) -> Response:
 @login_required
 def export(expert_id: int) -> Response:
     expert = visible_or_404(expert_id)
-    try:
-        data = privacy.export_expert(session=db.session(), actor=current_user, expert=expert)
-    except DomainError:
-        abort(403)
+    data = privacy.export_expert(session=db.session(), actor=current_user, expert=expert)
     return Response(
         json.dumps(data, indent=2, ensure_ascii=False),
         mimetype="application/json",

@@ -9,7 +9,6 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.errors import DomainError, NotFound
 from roster.experts import form_data, presenters, profiles
 from roster.experts.forms import (
     GENDER_LABELS,
@@ -23,6 +22,7 @@ from roster.experts.forms import (
 from roster.experts.models import Expert
 from roster.reference.codes import countries, languages
 from roster.reference.models import Topic
+from roster.refusals import form_page, onto
 
 bp = Blueprint("experts", __name__)
 
@@ -33,10 +33,7 @@ def _topics() -> list[tuple[str, str]]:
 
 
 def visible_or_404(expert_id: int) -> Expert:
-    try:
-        return presenters.visible_expert(db.session(), current_user, expert_id, db.today())
-    except NotFound:
-        abort(404)
+    return presenters.visible_expert(db.session(), current_user, expert_id, db.today())
 
 
 def editable_or_403(expert_id: int) -> Expert:
@@ -58,10 +55,7 @@ def my_profile() -> Response:
 @bp.get("/experts/<int:expert_id>")
 @login_required
 def show(expert_id: int) -> str:
-    try:
-        view = presenters.view_expert(db.session(), current_user, expert_id, db.today())
-    except NotFound:
-        abort(404)
+    view = presenters.view_expert(db.session(), current_user, expert_id, db.today())
     return render_template(
         "experts/show.html",
         view=view,
@@ -76,109 +70,97 @@ def show(expert_id: int) -> str:
     )
 
 
+def _edit_page(form: ProfileForm, topics: list[tuple[str, str]], **context: object) -> str:
+    form_data.prepare_topics(form, topics)
+    return render_template("experts/edit.html", form=form, topic_names=dict(topics), **context)
+
+
 @bp.route("/experts/<int:expert_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(expert_id: int) -> str | Response:
+def edit(expert_id: int) -> tuple[str, int] | Response:
     expert = editable_or_403(expert_id)
     session, topics = db.session(), _topics()
     form = ProfileForm()
-    problems: dict[str, list[str]] = {}
-    if form.validate_on_submit():
-        try:
-            profiles.update_expert(
-                session=session,
-                actor=current_user,
-                expert=expert,
-                data=form_data.read(form, {code for code, _n in topics}),
-                version=int(form.version.data or 0),
-                today=db.today(),
-            )
-        except DomainError as exc:
-            db.rollback()
-            problems = form_data.attach_errors(form, exc)
-        else:
-            flash(_("Your changes were saved."), "info")
-            return redirect(url_for("experts.show", expert_id=expert.id))
-    elif not form.is_submitted():
-        form_data.fill(form, profiles.load(session, expert), topics)
-    form_data.prepare_topics(form, topics)
-    return render_template(
-        "experts/edit.html",
-        form=form,
-        expert=expert,
-        problems=problems,
-        topic_names=dict(topics),
-        title=_("Edit profile"),
+    page = form_page(
+        form,
+        lambda problems: _edit_page(
+            form, topics, expert=expert, problems=problems, title=_("Edit profile")
+        ),
+        attach=form_data.attach_errors,
     )
+    if page.submitted():
+        profiles.update_expert(
+            session=session,
+            actor=current_user,
+            expert=expert,
+            data=form_data.read(form, {code for code, _n in topics}),
+            version=int(form.version.data or 0),
+            today=db.today(),
+        )
+        flash(_("Your changes were saved."), "info")
+        return redirect(url_for("experts.show", expert_id=expert.id))
+    if not form.is_submitted():
+        form_data.fill(form, profiles.load(session, expert), topics)
+    return page.again()
 
 
 @bp.route("/experts/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> tuple[str, int] | Response:
     if not policy.can_create_expert(current_user):
         abort(403)
     session, topics = db.session(), _topics()
     form = NewExpertForm()
-    problems: dict[str, list[str]] = {}
-    if form.validate_on_submit():
+    page = form_page(
+        form,
+        lambda problems: _edit_page(
+            form, topics, expert=None, problems=problems, title=_("New expert profile")
+        ),
+        attach=form_data.attach_errors,
+    )
+    if page.submitted():
         data = form_data.read(form, {code for code, _n in topics})
         data["email"] = form.email.data
-        try:
-            expert, link = profiles.create_expert(
-                session=session,
-                actor=current_user,
-                data=data,
-                today=db.today(),
-                invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
-                base_url=current_app.config["ROSTER_BASE_URL"],
-            )
-        except DomainError as exc:
-            db.rollback()
-            problems = form_data.attach_errors(form, exc)
-        else:
-            flash(_("Profile created. Invitation link for its owner: %(link)s", link=link), "info")
-            return redirect(url_for("experts.show", expert_id=expert.id))
-    form_data.prepare_topics(form, topics)
-    return render_template(
-        "experts/edit.html",
-        form=form,
-        expert=None,
-        problems=problems,
-        topic_names=dict(topics),
-        title=_("New expert profile"),
-    )
+        expert, link = profiles.create_expert(
+            session=session,
+            actor=current_user,
+            data=data,
+            today=db.today(),
+            invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+            base_url=current_app.config["ROSTER_BASE_URL"],
+        )
+        flash(_("Profile created. Invitation link for its owner: %(link)s", link=link), "info")
+        return redirect(url_for("experts.show", expert_id=expert.id))
+    return page.again()
 
 
 @bp.route("/experts/<int:expert_id>/availability", methods=["GET", "POST"])
 @login_required
-def availability(expert_id: int) -> str | Response:
+def availability(expert_id: int) -> tuple[str, int] | Response:
     expert = editable_or_403(expert_id)
     session = db.session()
     loaded = profiles.load(session, expert)
     form = WindowForm()
     current = [{"from": w.starts_on, "to": w.ends_on, "kind": w.kind} for w in loaded.windows]
-    if form.validate_on_submit():
-        new = {"from": form.starts_on.data, "to": form.ends_on.data, "kind": form.kind.data}
-        try:
-            profiles.set_availability(
-                session=session, actor=current_user, expert=expert, windows=[*current, new]
-            )
-        except DomainError:
-            db.rollback()
-            form.ends_on.errors = [
-                *form.ends_on.errors,
-                _("The end date must not be before the start date."),
-            ]
-        else:
-            flash(_("Availability saved."), "info")
-            return redirect(url_for("experts.availability", expert_id=expert.id))
-    return render_template(
-        "experts/availability.html",
-        expert=expert,
-        windows=loaded.windows,
-        form=form,
-        action=ActionForm(),
+    page = form_page(
+        form,
+        lambda _p: render_template(
+            "experts/availability.html",
+            expert=expert,
+            windows=loaded.windows,
+            form=form,
+            action=ActionForm(),
+        ),
+        attach=onto("ends_on", _("The end date must not be before the start date.")),
     )
+    if page.submitted():
+        new = {"from": form.starts_on.data, "to": form.ends_on.data, "kind": form.kind.data}
+        profiles.set_availability(
+            session=session, actor=current_user, expert=expert, windows=[*current, new]
+        )
+        flash(_("Availability saved."), "info")
+        return redirect(url_for("experts.availability", expert_id=expert.id))
+    return page.again()
 
 
 @bp.post("/experts/<int:expert_id>/availability/<int:index>/remove")

@@ -23,6 +23,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from roster import db, policy
 from roster.errors import DomainError
 from roster.extensions import allow_body
+from roster.refusals import back_with_message, on_refusal
 from roster.reports import exports, import_apply
 from roster.reports.forms import ConfirmForm, ImportForm
 from roster.reports.import_read import MAX_BYTES, refuse
@@ -85,8 +86,6 @@ def upload() -> Response | tuple[str, int]:
 
 def _unreadable(exc: DomainError) -> tuple[str, int]:
     """A batch that exists but cannot be previewed (tampered, or past today's bounds)."""
-    if exc.status == 404:
-        abort(404)
     title = _("This upload cannot be previewed")
     return render_template(
         "errors/error.html", status=exc.status, title=title, message=exc.message
@@ -98,11 +97,9 @@ def _unreadable(exc: DomainError) -> tuple[str, int]:
 def show(batch_id: int) -> tuple[str, int]:
     _require_import()
     session = db.session()
-    try:
-        batch = import_apply.own_batch(session, current_user, batch_id)
-        checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
-    except DomainError as exc:
-        return _unreadable(exc)
+    on_refusal(_unreadable)
+    batch = import_apply.own_batch(session, current_user, batch_id)
+    checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
     problems = checked.problem_rows if checked else []
     return render_template(
         "reports/import_preview.html",
@@ -119,11 +116,9 @@ def show(batch_id: int) -> tuple[str, int]:
 def problems_csv(batch_id: int) -> Response | tuple[str, int]:
     _require_import()
     session = db.session()
-    try:
-        batch = import_apply.own_batch(session, current_user, batch_id)
-        checked = import_apply.stored_preview(session, batch)
-    except DomainError as exc:
-        return _unreadable(exc)
+    on_refusal(_unreadable)
+    batch = import_apply.own_batch(session, current_user, batch_id)
+    checked = import_apply.stored_preview(session, batch)
     table = Table(
         key="problems",
         caption=_("Rows with problems"),
@@ -147,13 +142,8 @@ def confirm(batch_id: int) -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        outcome = import_apply.confirm(session=db.session(), actor=current_user, batch_id=batch_id)
-    except DomainError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
-        return redirect(url_for("imports.show", batch_id=batch_id), 303)
+    back_with_message(url_for("imports.show", batch_id=batch_id), 303)
+    outcome = import_apply.confirm(session=db.session(), actor=current_user, batch_id=batch_id)
     flash(
         _(
             "Imported %(n)s experts as pending profiles; %(d)s duplicates and %(i)s rows with "
@@ -174,13 +164,8 @@ def discard(batch_id: int) -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    try:
-        import_apply.discard(session=db.session(), actor=current_user, batch_id=batch_id)
-    except DomainError as exc:
-        if exc.status == 404:
-            abort(404)
-        flash(exc.message, "error")
-        return redirect(url_for("imports.show", batch_id=batch_id), 303)
+    back_with_message(url_for("imports.show", batch_id=batch_id), 303)
+    import_apply.discard(session=db.session(), actor=current_user, batch_id=batch_id)
     flash(_("The upload was discarded; nothing was imported."), "success")
     return redirect(url_for("imports.upload"), 303)
 

@@ -14,7 +14,8 @@ from werkzeug.wrappers import Response
 
 from roster import db, policy
 from roster.db import utcnow
-from roster.errors import DomainError, Forbidden, NotFound
+from roster.errors import DomainError
+from roster.refusals import on_refusal
 from roster.requests import form_data, offers, presenters
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
@@ -87,34 +88,30 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
     if failures:
         warnings = [{"expert_id": eid, "reasons": codes} for eid, codes in sorted(failures.items())]
         return _candidates_page(req, form, warnings=warnings, status=409)
-    try:
-        sent = offers.send_offers(
-            session=session,
-            actor=current_user,
-            request=req,
-            expert_ids=chosen,
-            respond_by=form.respond_by.data.replace(tzinfo=UTC),
-            today=db.today(),
-            base_url=current_app.config["ROSTER_BASE_URL"],
-        )
-    except DomainError as exc:
-        db.rollback()
-        if isinstance(exc, Forbidden):
-            abort(403)
-        target = form.respond_by if "respond_by" in exc.fields else form.expert_ids
-        target.errors = [*target.errors, exc.message]
-        return _candidates_page(req, form, warnings=[], status=exc.status)
+    on_refusal(lambda exc: _offers_refused(req, form, exc))
+    sent = offers.send_offers(
+        session=session,
+        actor=current_user,
+        request=req,
+        expert_ids=chosen,
+        respond_by=form.respond_by.data.replace(tzinfo=UTC),
+        today=db.today(),
+        base_url=current_app.config["ROSTER_BASE_URL"],
+    )
     flash(_("Offers sent: %(n)s.", n=len(sent)), "info")
     return redirect(url_for("requests.show", request_id=req.id))
+
+
+def _offers_refused(req: CrisisRequest, form: OffersForm, exc: DomainError) -> tuple[str, int]:
+    target = form.respond_by if "respond_by" in exc.fields else form.expert_ids
+    target.errors = [*target.errors, exc.message]
+    return _candidates_page(req, form, warnings=[], status=exc.status)
 
 
 def _offers_page(
     *, message: str | None = None, errors: dict[int, list[str]] | None = None, status: int = 200
 ) -> tuple[str, int]:
-    try:
-        cards = presenters.view_offers(db.session(), current_user, db.today())
-    except Forbidden:
-        abort(403)
+    cards = presenters.view_offers(db.session(), current_user, db.today())
     html = render_template(
         "requests/offers.html",
         cards=cards,
@@ -136,11 +133,6 @@ def index() -> tuple[str, int]:
 
 
 def _answer_refused(exc: DomainError) -> tuple[str, int]:
-    db.rollback()
-    if isinstance(exc, Forbidden):
-        abort(403)
-    if isinstance(exc, NotFound):
-        abort(404)
     message = exc.message
     if isinstance(exc, offers.NotEligible):
         # The same labels the candidates list shows a coordinator for these codes.
@@ -154,13 +146,11 @@ def _answer_refused(exc: DomainError) -> tuple[str, int]:
 def accept(offer_id: int) -> tuple[str, int] | Response:
     if not ActionForm().validate_on_submit():
         abort(400)
+    on_refusal(_answer_refused)
     # accept_offer takes the write lock first: nothing may be written before it in this request.
-    try:
-        offers.accept_offer(
-            session=db.session(), actor=current_user, offer_id=offer_id, today=db.today()
-        )
-    except DomainError as exc:
-        return _answer_refused(exc)
+    offers.accept_offer(
+        session=db.session(), actor=current_user, offer_id=offer_id, today=db.today()
+    )
     flash(_("You accepted the offer. The requesting officer will contact you."), "info")
     return redirect(url_for("offers.index"))
 
@@ -168,20 +158,15 @@ def accept(offer_id: int) -> tuple[str, int] | Response:
 @bp.post("/offers/<int:offer_id>/decline")
 @login_required
 def decline(offer_id: int) -> tuple[str, int] | Response:
-    try:
-        offers.owned_offer(db.session(), current_user, offer_id)
-    except DomainError as exc:
-        return _answer_refused(exc)
+    on_refusal(_answer_refused)
+    offers.owned_offer(db.session(), current_user, offer_id)
     form = DeclineForm()
     if not form.validate_on_submit():
         errors = form.reason.errors or [_("Please give a reason.")]
         return _offers_page(errors={offer_id: list(errors)}, status=422)
-    try:
-        offers.decline_offer(
-            session=db.session(), actor=current_user, offer_id=offer_id, reason=form.reason.data
-        )
-    except DomainError as exc:
-        return _answer_refused(exc)
+    offers.decline_offer(
+        session=db.session(), actor=current_user, offer_id=offer_id, reason=form.reason.data
+    )
     flash(_("You declined the offer."), "info")
     return redirect(url_for("offers.index"))
 

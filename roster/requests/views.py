@@ -12,8 +12,8 @@ from werkzeug.wrappers import Response
 
 from roster import db, policy
 from roster.db import utcnow
-from roster.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from roster.reference.codes import countries, languages
+from roster.refusals import back_with_message, form_page, onto
 from roster.requests import engagement, form_data, presenters, services, workflow
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
@@ -89,33 +89,34 @@ def _form_page(form: RequestForm, topics: dict[str, str], **context: Any) -> str
 
 @bp.route("/requests/new", methods=["GET", "POST"])
 @login_required
-def new() -> str | Response:
+def new() -> tuple[str, int] | Response:
     if not policy.can_raise_request(current_user):
         abort(403)
     session = db.session()
     topics = form_data.topic_names(session)
     form = RequestForm()
-    problems: dict[str, list[str]] = {}
-    if form.validate_on_submit():
-        try:
-            created = services.create_request(
-                session=session,
-                actor=current_user,
-                data=form_data.read(form, topics),
-                today=db.today(),
-            )
-        except DomainError as exc:
-            db.rollback()
-            problems = form_data.attach_errors(form, exc)
-        else:
-            flash(_("Request saved as a draft. Submit it when it is ready."), "info")
-            return redirect(url_for("requests.show", request_id=created.id))
-    return _form_page(form, topics, req=None, problems=problems, title=_("New request"))
+    page = form_page(
+        form,
+        lambda problems: _form_page(
+            form, topics, req=None, problems=problems, title=_("New request")
+        ),
+        attach=form_data.attach_errors,
+    )
+    if page.submitted():
+        created = services.create_request(
+            session=session,
+            actor=current_user,
+            data=form_data.read(form, topics),
+            today=db.today(),
+        )
+        flash(_("Request saved as a draft. Submit it when it is ready."), "info")
+        return redirect(url_for("requests.show", request_id=created.id))
+    return page.again()
 
 
 @bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(request_id: int) -> str | Response:
+def edit(request_id: int) -> tuple[str, int] | Response:
     req = visible_or_404(request_id)
     if not policy.can_edit_request(current_user, requester_id=req.requested_by_id):
         abort(403)
@@ -125,26 +126,27 @@ def edit(request_id: int) -> str | Response:
     session = db.session()
     topics = form_data.topic_names(session)
     form = RequestForm()
-    problems: dict[str, list[str]] = {}
-    if form.validate_on_submit():
-        try:
-            services.update_request(
-                session=session,
-                actor=current_user,
-                request=req,
-                data=form_data.read(form, topics),
-                today=db.today(),
-            )
-        except DomainError as exc:
-            db.rollback()
-            problems = form_data.attach_errors(form, exc)
-        else:
-            flash(_("Your changes were saved."), "info")
-            return redirect(url_for("requests.show", request_id=req.id))
-    elif not form.is_submitted():
+    page = form_page(
+        form,
+        lambda problems: _form_page(
+            form, topics, req=req, problems=problems, title=_("Edit request")
+        ),
+        attach=form_data.attach_errors,
+    )
+    if page.submitted():
+        services.update_request(
+            session=session,
+            actor=current_user,
+            request=req,
+            data=form_data.read(form, topics),
+            today=db.today(),
+        )
+        flash(_("Your changes were saved."), "info")
+        return redirect(url_for("requests.show", request_id=req.id))
+    if not form.is_submitted():
         form_data.prepare(form, topics)
         form_data.fill(form, req, services.needs(session, req))
-    return _form_page(form, topics, req=req, problems=problems, title=_("Edit request"))
+    return page.again()
 
 
 def render_show(req: CrisisRequest, **forms: Any) -> str:
@@ -185,15 +187,6 @@ def _back(req: CrisisRequest) -> Response:
     return redirect(url_for("requests.show", request_id=req.id))
 
 
-def _refused(exc: DomainError) -> None:
-    """Undo the refused work; answer 403 and 404 with their status, the caller handles the rest."""
-    db.rollback()
-    if isinstance(exc, Forbidden):
-        abort(403)
-    if isinstance(exc, NotFound):
-        abort(404)
-
-
 @bp.post("/requests/<int:request_id>/actions/<action>")
 @login_required
 def act(request_id: int, action: str) -> Response:
@@ -202,45 +195,41 @@ def act(request_id: int, action: str) -> Response:
     if not form.validate_on_submit():
         flash(_("The note is too long (2,000 characters at most)."), "error")
         return _back(req)
-    try:
-        engagement.take_action(
-            session=db.session(),
-            actor=current_user,
-            request=req,
-            action=action,
-            note=form.note.data or "",
-        )
-    except DomainError as exc:
-        _refused(exc)
-        flash(exc.message, "error")
-    else:
-        flash(_("Done: %(action)s.", action=ACTION_LABELS.get(action, action)), "info")
+    back_with_message(url_for("requests.show", request_id=req.id))
+    engagement.take_action(
+        session=db.session(),
+        actor=current_user,
+        request=req,
+        action=action,
+        note=form.note.data or "",
+    )
+    flash(_("Done: %(action)s.", action=ACTION_LABELS.get(action, action)), "info")
     return _back(req)
 
 
 def _submitted(
-    req: CrisisRequest, form: Any, field: Any, change: Any, done: str
-) -> Response | None:
+    req: CrisisRequest, form: Any, field: str, change: Any, done: str, render: Any
+) -> Response | tuple[str, int]:
     """Save a valid form through `change`; a refusal shows beside `field` (bad input) or as a
-    message on the request page. None means: show the page with the form again."""
-    if not form.validate_on_submit():
-        return None
-    try:
-        change()
-    except DomainError as exc:
-        _refused(exc)
-        if not isinstance(exc, ValidationFailed):
-            flash(exc.message, "error")
-            return _back(req)
-        field.errors = [*field.errors, exc.message]
-        return None
+    message on the request page. The page shown again with the form answers 200: drawing it
+    records the reads of the team's contact details, which a 4xx would roll back."""
+    page = form_page(
+        form,
+        lambda _p: render(),
+        attach=onto(field),
+        back_to=url_for("requests.show", request_id=req.id),
+        status=200,
+    )
+    if not page.submitted():
+        return page.again()
+    change()
     flash(done, "info")
     return _back(req)
 
 
 @bp.post("/requests/<int:request_id>/log")
 @login_required
-def log(request_id: int) -> Response | str:
+def log(request_id: int) -> Response | tuple[str, int]:
     req = visible_or_404(request_id)
     if not policy.can_log_engagement(
         current_user,
@@ -249,10 +238,10 @@ def log(request_id: int) -> Response | str:
     ):
         abort(403)
     form = LogForm()
-    done = _submitted(
+    return _submitted(
         req,
         form,
-        form.summary,
+        "summary",
         lambda: engagement.add_log_entry(
             session=db.session(),
             actor=current_user,
@@ -261,19 +250,19 @@ def log(request_id: int) -> Response | str:
             summary=form.summary.data,
         ),
         _("Entry added to the engagement log."),
+        lambda: render_show(req, log_form=form),
     )
-    return done or render_show(req, log_form=form)
 
 
 @bp.post("/requests/<int:request_id>/feedback/experts/<int:expert_id>")
 @login_required
-def rate_expert(request_id: int, expert_id: int) -> Response | str:
+def rate_expert(request_id: int, expert_id: int) -> Response | tuple[str, int]:
     req = visible_or_404(request_id)
     form = ExpertFeedbackForm(prefix=f"expert-{expert_id}")
-    done = _submitted(
+    return _submitted(
         req,
         form,
-        form.rating,
+        "rating",
         lambda: engagement.give_feedback(
             session=db.session(),
             actor=current_user,
@@ -283,19 +272,19 @@ def rate_expert(request_id: int, expert_id: int) -> Response | str:
             comment=form.comment.data or "",
         ),
         _("Thank you: your feedback was recorded."),
+        lambda: render_show(req, expert_forms={expert_id: form}),
     )
-    return done or render_show(req, expert_forms={expert_id: form})
 
 
 @bp.post("/requests/<int:request_id>/feedback")
 @login_required
-def rate_request(request_id: int) -> Response | str:
+def rate_request(request_id: int) -> Response | tuple[str, int]:
     req = visible_or_404(request_id)
     form = RequestFeedbackForm()
-    done = _submitted(
+    return _submitted(
         req,
         form,
-        form.clarity,
+        "clarity",
         lambda: engagement.give_feedback(
             session=db.session(),
             actor=current_user,
@@ -305,8 +294,8 @@ def rate_request(request_id: int) -> Response | str:
             comment=form.comment.data or "",
         ),
         _("Thank you: your feedback was recorded."),
+        lambda: render_show(req, request_form=form),
     )
-    return done or render_show(req, request_form=form)
 
 
 def init_app(app: Flask) -> None:

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, make_response, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from roster import db
+from roster import db, refusals
 from roster.accounts.services import load_session_user
-from roster.errors import envelope
+from roster.errors import DomainError, envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
 from roster.web.nav import nav_links
@@ -30,6 +31,8 @@ ERROR_TITLES = {
     403: _l("Not allowed"),
     404: _l("Page not found"),
     405: _l("Method not allowed"),
+    409: _l("This cannot be done now"),
+    410: _l("No longer available"),
     413: _l("Upload too large"),
     429: _l("Too many attempts"),
     500: _l("Something went wrong"),
@@ -70,6 +73,19 @@ def _handle_http_error(exc: HTTPException) -> Response:
     return answer
 
 
+def _handle_refusal(exc: DomainError) -> ResponseReturnValue:
+    """Every page's one answer to a refused change (the API has its own, in roster.api.core)."""
+    if request.path.startswith("/api/"):
+        db.rollback()
+        return envelope(exc.status, exc.code, exc.message, exc.fields)
+    answered = refusals.answer(exc)
+    if answered is not None:
+        return answered
+    # Why something is not allowed or not there is not said: the status alone.
+    message = None if exc.status in refusals.STATUS_PAGE_ONLY else exc.message
+    return render_error(exc.status, message)
+
+
 def init_app(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -93,6 +109,7 @@ def init_app(app: Flask) -> None:
             abort(400)
 
     app.register_error_handler(HTTPException, _handle_http_error)
+    app.register_error_handler(DomainError, _handle_refusal)
 
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[str, int] | Response:

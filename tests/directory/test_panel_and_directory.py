@@ -341,7 +341,7 @@ def test_create_refuses_a_code_in_use_beside_the_field(client, db_session, make_
         data={"code": "aco", "name": "Another ACO", "kind": "strategic", "csrf_token": token},
     )
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 409
     assert 'id="code-error"' in page and "The code ACO is already in use." in page
     assert 'value="Another ACO"' in page
     assert len(db_session.exec(select(Command).where(Command.code == "ACO")).all()) == 1

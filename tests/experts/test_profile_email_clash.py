@@ -49,7 +49,7 @@ def test_page_shows_the_clash_beside_the_email_and_keeps_the_form(app, make_user
         }
     )
     response = browser.post("/experts/new", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert 'id="email-error"' in page
     assert "Typed Name Kept" in page and "Typed biography kept" in page

@@ -25,7 +25,7 @@ def test_the_edit_form_refuses_links_that_are_not_http(app, db_session, make_exp
     data = form_fields(browser.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data["links"] = f"https://example.org/me\n{link}"
     response = browser.post(f"/experts/{expert.id}/edit", data=data)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="links-error"' in response.get_data(as_text=True)
     db_session.refresh(expert)
     assert not expert.links

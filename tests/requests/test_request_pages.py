@@ -217,7 +217,7 @@ def test_form_errors_appear_beside_fields_and_keep_what_was_typed(app, make_user
     )
     response = client.post("/requests/new", data=data)
     page = response.get_data(as_text=True)
-    assert response.status_code == 200
+    assert response.status_code == 422
     assert 'id="classification-error"' in page
     assert 'id="required_clearance-error"' in page
     assert 'id="ends_on-error"' in page
