@@ -18,3 +18,10 @@ def test_bearer_opens_the_api_and_is_cached_per_user(auth, client, make_user):
     assert auth.bearer(other) != headers
     assert client.get("/api/v1/me", headers=headers).get_json()["email"] == lno.email
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_an_expert_signs_in_with_its_account(auth, client, make_expert):
+    expert = make_expert(clearance="NS")
+    me = client.get("/api/v1/me", headers=auth.bearer(expert)).get_json()
+    assert me["email"] == expert.email
+    assert auth.page(expert).user.id == expert.user_id

@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from roster.accounts import totp
 from roster.accounts.models import User
 from roster.accounts.services import issue_token
+from roster.experts.models import Expert
 from tests.support.factories import PASSWORD
 
 CSRF_RE = re.compile(
@@ -75,14 +76,22 @@ def api_token(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
 
 class Auth:
     """`auth.page(user)`: a client signed in through /login and /login/code;
-    `auth.bearer(user)`: headers with a token from the service POST /api/v1/tokens uses."""
+    `auth.bearer(user)`: headers with a token from the service POST /api/v1/tokens uses.
+    Either takes a User or an Expert with an account (then its account signs in)."""
 
     def __init__(self, app: Flask, session: Session) -> None:
         self.app = app
         self.session = session
         self._headers: dict[int, dict[str, str]] = {}
 
-    def page(self, user: User, password: str = PASSWORD) -> FlaskClient:
+    def account(self, who: User | Expert) -> User:
+        if isinstance(who, Expert):
+            assert who.user_id is not None, f"{who.full_name} has no account to sign in with"
+            return self.session.get(User, who.user_id)
+        return who
+
+    def page(self, who: User | Expert, password: str = PASSWORD) -> FlaskClient:
+        user = self.account(who)
         client = self.app.test_client()
         response = login(client, user.email, password)
         location = response.headers.get("Location", "")
@@ -92,7 +101,8 @@ class Auth:
         client.user = user
         return client
 
-    def bearer(self, user: User) -> dict[str, str]:
+    def bearer(self, who: User | Expert) -> dict[str, str]:
+        user = self.account(who)
         if user.id not in self._headers:
             hours = self.app.config["ROSTER_TOKEN_HOURS"]
             raw, _token = issue_token(session=self.session, user=user, hours=hours)
