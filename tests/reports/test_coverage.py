@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from roster.reports.coverage import CoverageQuery, coverage, search_query_string
-from tests.reports.conftest import TODAY, cleared, unavailable_today
+from tests.reports.conftest import unavailable_today
 from tests.search.conftest import search
+from tests.support.factories import TODAY, cleared
 
 
 def _build(roster) -> None:  # noqa: ANN001
