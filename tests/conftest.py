@@ -23,6 +23,8 @@ from tests.support.auth import CSRF_RE, api_token, auth, csrf_token, login, next
 from tests.support.factories import (
     PASSWORD,
     TEST_TOTP_SECRET,
+    add_focal_point,
+    add_member,
     make_expert,
     make_user,
     password_hash_of,
@@ -155,6 +157,8 @@ __all__ = [
     "CSRF_RE",
     "PASSWORD",
     "TEST_TOTP_SECRET",
+    "add_focal_point",
+    "add_member",
     "api_token",
     "auth",
     "csrf_token",

@@ -11,14 +11,13 @@ from sqlmodel import Session, select
 from roster.audit import AuditEvent
 from roster.directory import services
 from roster.experts.models import (
-    CsapMembership,
     Expert,
     ExpertNationality,
     ExpertTopic,
-    FocalPoint,
 )
 from roster.reference.models import Command
 from tests.conftest import csrf_token
+from tests.support.factories import command
 
 TODAY = date.today()
 STAFF = ["lno", "coordinator", "admin"]
@@ -59,39 +58,6 @@ def make_expert(db_session: Session) -> Callable[..., Expert]:
         return expert
 
     return make
-
-
-@pytest.fixture
-def add_member(db_session: Session) -> Callable[..., CsapMembership]:
-    def add(expert: Expert, *, cohort: int = 2023, start: date, end: date | None = None):  # noqa: ANN202
-        membership = CsapMembership(
-            expert_id=expert.id, cohort=cohort, term_start=start, term_end=end
-        )
-        db_session.add(membership)
-        db_session.commit()
-        return membership
-
-    return add
-
-
-def command(db_session: Session, code: str) -> Command:
-    return db_session.exec(select(Command).where(Command.code == code)).one()
-
-
-@pytest.fixture
-def add_focal_point(db_session: Session) -> Callable[..., FocalPoint]:
-    def add(expert: Expert, code: str, role: str = "gfp", topics: tuple[str, ...] = ()):  # noqa: ANN202
-        fp = FocalPoint(
-            expert_id=expert.id,
-            command_id=command(db_session, code).id,
-            role=role,
-            topics=list(topics),
-        )
-        db_session.add(fp)
-        db_session.commit()
-        return fp
-
-    return add
 
 
 # --- access -----------------------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""Factories for test data: users, experts, requests, offers and seats, built straight into the
-test database (fixtures return a function, plain functions take the session first)."""
+"""Factories for test data: users, experts, panel terms and focal points, requests, offers and
+seats, built straight into the test database (fixtures return a function, plain functions take
+the session first)."""
 
 from __future__ import annotations
 
@@ -8,20 +9,23 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from roster.accounts.models import TWO_FACTOR_ROLES, User
 from roster.accounts.passwords import hash_password
 from roster.db import today, utcnow
 from roster.experts.models import (
     AvailabilityWindow,
+    CsapMembership,
     Expert,
     ExpertCategory,
     ExpertLanguage,
     ExpertNationality,
     ExpertRegion,
     ExpertTopic,
+    FocalPoint,
 )
+from roster.reference.models import Command
 from roster.requests.models import Assignment, CrisisRequest, Offer, RequestTopic
 from roster.search.index import reindex_experts
 
@@ -52,12 +56,13 @@ def make_user(db_session: Session) -> Callable[..., User]:
         clearance: str | None = None,
         clearance_expires_on: date | None = None,
         totp_enrolled: bool | None = None,
+        full_name: str | None = None,
     ) -> User:
         """`totp_enrolled` defaults to what the role requires: on for coordinators and admins."""
         enrolled = role in TWO_FACTOR_ROLES if totp_enrolled is None else totp_enrolled
         user = User(
             email=email or f"{role}{next(counter)}@roster.example",
-            full_name=f"Test {role.title()}",
+            full_name=full_name or f"Test {role.title()}",
             role=role,
             password_hash=password_hash_of(password) if password else None,
             active=active,
@@ -178,6 +183,44 @@ def roster(db_session: Session) -> Callable[..., Expert]:
         return expert
 
     return make
+
+
+@pytest.fixture
+def add_member(db_session: Session) -> Callable[..., CsapMembership]:
+    """A term on the CSAP panel for `expert`."""
+
+    def add(expert: Expert, *, cohort: int = 2023, start: date, end: date | None = None):  # noqa: ANN202
+        membership = CsapMembership(
+            expert_id=expert.id, cohort=cohort, term_start=start, term_end=end
+        )
+        db_session.add(membership)
+        db_session.commit()
+        return membership
+
+    return add
+
+
+def command(session: Session, code: str) -> Command:
+    """A reference command by its code."""
+    return session.exec(select(Command).where(Command.code == code)).one()
+
+
+@pytest.fixture
+def add_focal_point(db_session: Session) -> Callable[..., FocalPoint]:
+    """`expert` holds a focal-point role in the command `code`."""
+
+    def add(expert: Expert, code: str, role: str = "gfp", topics: tuple[str, ...] = ()):  # noqa: ANN202
+        fp = FocalPoint(
+            expert_id=expert.id,
+            command_id=command(db_session, code).id,
+            role=role,
+            topics=list(topics),
+        )
+        db_session.add(fp)
+        db_session.commit()
+        return fp
+
+    return add
 
 
 def make_request(
