@@ -44,10 +44,10 @@ def test_wrong_password_is_401_with_envelope(client, make_user):
     assert_envelope(response, 401, "not_authenticated")
 
 
-def test_me(client, make_user):
+def test_me(auth, client, make_user):
     user = make_user("lno", clearance="NS")
-    token = api_token(client, user.email)
-    body = client.get("/api/v1/me", headers=bearer(token)).get_json()
+    headers = auth.bearer(user)
+    body = client.get("/api/v1/me", headers=headers).get_json()
     assert body == {
         "id": user.id,
         "email": user.email,
@@ -103,20 +103,18 @@ def test_deactivation_through_api_stops_tokens(client, make_user):
     )
 
 
-def test_only_admins_patch_users(client, make_user):
+def test_only_admins_patch_users(auth, client, make_user):
     coordinator = make_user("coordinator")
     target = make_user("lno")
-    token = api_token(client, coordinator.email)
-    response = client.patch(
-        f"/api/v1/users/{target.id}", json={"active": False}, headers=bearer(token)
-    )
+    headers = auth.bearer(coordinator)
+    response = client.patch(f"/api/v1/users/{target.id}", json={"active": False}, headers=headers)
     assert_envelope(response, 403, "forbidden")
 
 
-def test_patch_unknown_user_is_404(client, make_user):
-    token = api_token(client, make_user("admin").email)
+def test_patch_unknown_user_is_404(auth, client, make_user):
+    headers = auth.bearer(make_user("admin"))
     assert_envelope(
-        client.patch("/api/v1/users/99999", json={"active": False}, headers=bearer(token)), 404
+        client.patch("/api/v1/users/99999", json={"active": False}, headers=headers), 404
     )
 
 
@@ -125,22 +123,22 @@ def test_malformed_json_is_400(client, make_user):
     assert_envelope(response, 400, "malformed_body")
 
 
-def test_validation_failure_is_422_with_fields(client, make_user):
-    token = api_token(client, make_user("admin").email)
+def test_validation_failure_is_422_with_fields(auth, client, make_user):
+    headers = auth.bearer(make_user("admin"))
     response = client.post(
         "/api/v1/users",
         json={"email": "not-an-email", "role": "pilot", "full_name": "X", "surprise": 1},
-        headers=bearer(token),
+        headers=headers,
     )
     error = assert_envelope(response, 422, "validation_failed")
     assert {"email", "role", "surprise"} <= set(error["fields"])
 
 
-def test_non_boolean_active_is_422(client, make_user):
+def test_non_boolean_active_is_422(auth, client, make_user):
     admin = make_user("admin")
     target = make_user("lno")
-    token = api_token(client, admin.email)
-    response = client.patch(f"/api/v1/users/{target.id}", json={"active": 0}, headers=bearer(token))
+    headers = auth.bearer(admin)
+    response = client.patch(f"/api/v1/users/{target.id}", json={"active": 0}, headers=headers)
     assert_envelope(response, 422)
 
 
@@ -162,8 +160,8 @@ def test_unknown_route_and_wrong_method_use_the_envelope(client):
         ("expert", "expert", 403),
     ],
 )
-def test_who_may_create_which_users(client, make_user, actor_role, new_role, status):
-    token = api_token(client, make_user(actor_role).email)
+def test_who_may_create_which_users(auth, client, make_user, actor_role, new_role, status):
+    headers = auth.bearer(make_user(actor_role))
     response = client.post(
         "/api/v1/users",
         json={
@@ -174,16 +172,16 @@ def test_who_may_create_which_users(client, make_user, actor_role, new_role, sta
             if new_role != "expert"
             else None,
         },
-        headers=bearer(token),
+        headers=headers,
     )
     assert response.status_code == status
     if status == 201:
         assert set(response.get_json()) == {"id", "email", "role", "invitation_url"}
 
 
-def test_duplicate_user_is_409(client, make_user):
+def test_duplicate_user_is_409(auth, client, make_user):
     admin = make_user("admin")
-    token = api_token(client, admin.email)
+    headers = auth.bearer(admin)
     response = client.post(
         "/api/v1/users",
         json={
@@ -192,20 +190,20 @@ def test_duplicate_user_is_409(client, make_user):
             "role": "lno",
             "clearance": None,
         },
-        headers=bearer(token),
+        headers=headers,
     )
     assert_envelope(response, 409)
 
 
-def test_failed_write_leaves_nothing(client, make_user, db_session):
+def test_failed_write_leaves_nothing(auth, client, make_user, db_session):
     from roster.accounts.models import User
 
-    token = api_token(client, make_user("coordinator").email)
+    headers = auth.bearer(make_user("coordinator"))
     before = len(db_session.exec(select(User)).all())
     client.post(
         "/api/v1/users",
         json={"email": "x@roster.example", "full_name": "X", "role": "admin", "clearance": None},
-        headers=bearer(token),
+        headers=headers,
     )
     assert len(db_session.exec(select(User)).all()) == before
 

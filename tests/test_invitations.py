@@ -12,14 +12,13 @@ from sqlmodel import select
 from roster.accounts.models import Invitation, User
 from roster.audit import AuditEvent
 from roster.db import utcnow
-from tests.conftest import api_token, csrf_token, login
+from tests.conftest import csrf_token, login
 
 NEW_PASSWORD = "a good long passphrase indeed"
 
 
-def invite_via_api(client, make_user, role="expert", email="new.person@roster.example"):
+def invite_via_api(client, auth, make_user, role="expert", email="new.person@roster.example"):
     admin = make_user("admin")
-    token = api_token(client, admin.email)
     response = client.post(
         "/api/v1/users",
         json={
@@ -28,7 +27,7 @@ def invite_via_api(client, make_user, role="expert", email="new.person@roster.ex
             "role": role,
             "clearance": None,
         },
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth.bearer(admin),
     )
     assert response.status_code == 201, response.get_json()
     return response.get_json()
@@ -38,8 +37,8 @@ def token_of(url: str) -> str:
     return url.rstrip("/").rsplit("/", 1)[-1]
 
 
-def test_invitation_accept_then_login(client, make_user):
-    created = invite_via_api(client, make_user)
+def test_invitation_accept_then_login(auth, client, make_user):
+    created = invite_via_api(client, auth, make_user)
     assert created["role"] == "expert"
     token = token_of(created["invitation_url"])
     response = client.post(f"/api/v1/invitations/{token}/accept", json={"password": NEW_PASSWORD})
@@ -47,8 +46,8 @@ def test_invitation_accept_then_login(client, make_user):
     assert login(client, "new.person@roster.example", NEW_PASSWORD).status_code == 302
 
 
-def test_invitation_cannot_be_reused(client, make_user):
-    token = token_of(invite_via_api(client, make_user)["invitation_url"])
+def test_invitation_cannot_be_reused(auth, client, make_user):
+    token = token_of(invite_via_api(client, auth, make_user)["invitation_url"])
     client.post(f"/api/v1/invitations/{token}/accept", json={"password": NEW_PASSWORD})
     again = client.post(f"/api/v1/invitations/{token}/accept", json={"password": NEW_PASSWORD})
     assert again.status_code == 410
@@ -56,8 +55,8 @@ def test_invitation_cannot_be_reused(client, make_user):
     assert client.get(f"/invitations/{token}").status_code == 410
 
 
-def test_expired_invitation_is_gone(client, make_user, db_session):
-    token = token_of(invite_via_api(client, make_user)["invitation_url"])
+def test_expired_invitation_is_gone(auth, client, make_user, db_session):
+    token = token_of(invite_via_api(client, auth, make_user)["invitation_url"])
     for invitation in db_session.exec(select(Invitation)):
         invitation.expires_at = utcnow() - timedelta(seconds=1)
         db_session.add(invitation)
@@ -69,8 +68,8 @@ def test_expired_invitation_is_gone(client, make_user, db_session):
     assert user.password_hash is None
 
 
-def test_weak_password_is_422_and_leaves_the_invitation_usable(client, make_user):
-    token = token_of(invite_via_api(client, make_user)["invitation_url"])
+def test_weak_password_is_422_and_leaves_the_invitation_usable(auth, client, make_user):
+    token = token_of(invite_via_api(client, auth, make_user)["invitation_url"])
     weak = client.post(f"/api/v1/invitations/{token}/accept", json={"password": "short"})
     assert weak.status_code == 422
     assert "password" in weak.get_json()["error"]["fields"]
@@ -78,8 +77,8 @@ def test_weak_password_is_422_and_leaves_the_invitation_usable(client, make_user
     assert ok.status_code == 200
 
 
-def test_invitation_page_sets_password(client, make_user):
-    token = token_of(invite_via_api(client, make_user)["invitation_url"])
+def test_invitation_page_sets_password(auth, client, make_user):
+    token = token_of(invite_via_api(client, auth, make_user)["invitation_url"])
     form = csrf_token(client, f"/invitations/{token}")
     mismatch = client.post(
         f"/invitations/{token}",
@@ -94,16 +93,16 @@ def test_invitation_page_sets_password(client, make_user):
     assert client.get(f"/invitations/{token}").status_code == 410
 
 
-def test_invitation_expiry_defaults_to_seven_days(client, make_user, db_session):
-    invite_via_api(client, make_user)
+def test_invitation_expiry_defaults_to_seven_days(auth, client, make_user, db_session):
+    invite_via_api(client, auth, make_user)
     invitation = db_session.exec(select(Invitation)).one()
     days = (invitation.expires_at - invitation.created_at).total_seconds() / 86400
     assert round(days) == 7
 
 
-def test_coordinator_invites_through_the_page(client, make_user):
+def test_coordinator_invites_through_the_page(auth, make_user):
     coordinator = make_user("coordinator")
-    login(client, coordinator.email)
+    client = auth.page(coordinator)
     token = csrf_token(client, "/admin/users/invite")
     page = client.post(
         "/admin/users/invite",
@@ -130,9 +129,9 @@ def test_coordinator_invites_through_the_page(client, make_user):
     assert 'value="Would Be Admin"' in refused
 
 
-def test_duplicate_email_is_refused_beside_the_field(client, make_user):
+def test_duplicate_email_is_refused_beside_the_field(auth, make_user):
     admin = make_user("admin")
-    login(client, admin.email)
+    client = auth.page(admin)
     token = csrf_token(client, "/admin/users/invite")
     page = client.post(
         "/admin/users/invite",
@@ -147,10 +146,10 @@ def test_duplicate_email_is_refused_beside_the_field(client, make_user):
     assert "Already in use." in page
 
 
-def test_admin_deactivates_a_user_on_the_users_page(client, make_user):
+def test_admin_deactivates_a_user_on_the_users_page(auth, make_user):
     admin = make_user("admin")
     target = make_user("lno")
-    login(client, admin.email)
+    client = auth.page(admin)
     token = csrf_token(client, "/admin/users")
     response = client.post(
         f"/admin/users/{target.id}/active", data={"active": "0", "csrf_token": token}
@@ -160,11 +159,10 @@ def test_admin_deactivates_a_user_on_the_users_page(client, make_user):
     assert "Wrong email or password." in login(other, target.email).get_data(as_text=True)
 
 
-def test_experts_and_lnos_cannot_open_user_admin(client, make_user):
+def test_experts_and_lnos_cannot_open_user_admin(auth, make_user):
     for role in ("expert", "lno"):
         user = make_user(role)
-        browser = client.application.test_client()
-        login(browser, user.email)
+        browser = auth.page(user)
         assert browser.get("/admin/users").status_code == 403
         assert browser.get("/admin/users/invite").status_code == 403
 
@@ -195,8 +193,10 @@ def accepted_once(app, db_session, passwords: list[str], statuses: list[int]) ->
     assert len(accepts.all()) == 1
 
 
-def test_parallel_api_accepts_of_one_invitation_let_exactly_one_through(app, make_user, db_session):
-    token = token_of(invite_via_api(app.test_client(), make_user)["invitation_url"])
+def test_parallel_api_accepts_of_one_invitation_let_exactly_one_through(
+    auth, app, make_user, db_session
+):
+    token = token_of(invite_via_api(app.test_client(), auth, make_user)["invitation_url"])
     passwords = [f"{NEW_PASSWORD} number {n}" for n in range(6)]
 
     def accept(password: str) -> Callable[[], int]:
@@ -208,9 +208,9 @@ def test_parallel_api_accepts_of_one_invitation_let_exactly_one_through(app, mak
 
 
 def test_parallel_page_accepts_of_one_invitation_let_exactly_one_through(
-    app, make_user, db_session
+    auth, app, make_user, db_session
 ):
-    token = token_of(invite_via_api(app.test_client(), make_user)["invitation_url"])
+    token = token_of(invite_via_api(app.test_client(), auth, make_user)["invitation_url"])
     passwords = [f"{NEW_PASSWORD} number {n}" for n in range(6)]
 
     def accept(password: str) -> Callable[[], int]:

@@ -1,25 +1,26 @@
-"""A live Roster on the demo data, and Debian's Chromium driven by Playwright (never downloaded)."""
+"""A live Roster per test on a database of its own, and Debian's Chromium driven by Playwright
+(never downloaded). Each journey arranges its own data with the factories: nothing is shared
+between journeys, so they run in any order."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from alembic import command
 from flask import Flask
-from sqlmodel import Session
 from werkzeug.serving import make_server
 
-from roster.app import create_app
+from roster.accounts.models import User
 from roster.cli import alembic_config
-from roster.seeding import load_demo, load_reference
-from tests.conftest import next_otp, skip_or_fail
+from roster.experts.models import Expert
+from tests.conftest import new_database, next_otp, skip_or_fail
+from tests.support.auth import Auth
+from tests.support.factories import PASSWORD
 
 CHROMIUM = Path("/usr/bin/chromium")
-DEMO_PASSWORD = "demo-password-2026"
-LIVE: dict[str, Flask] = {}  # the live app, so sign_in can compute the demo accounts' codes
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -32,28 +33,25 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory, monkeypatch_session) -> Iterator[str]:  # noqa: ANN001
-    instance = tmp_path_factory.mktemp("live-instance")
-    monkeypatch_session.setenv("ROSTER_INSTANCE_PATH", str(instance))
-    url = f"sqlite:///{instance / 'roster.db'}"
+def database_url(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+    """Journeys run on SQLite only (the engines are compared by the other tests); the `app`
+    fixture still empties the database after each journey."""
+    url, drop = new_database("sqlite", None, tmp_path_factory)
     command.upgrade(alembic_config(url), "head")
-    app = create_app({"SECRET_KEY": "browser-tests", "ROSTER_DATABASE_URL": url})
-    with Session(app.extensions["roster.engine"]) as session:
-        load_reference(session)
-        load_demo(session)
-        session.commit()
-    LIVE["app"] = app
+    yield url
+    drop()
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The test's own app, served over HTTP for the browser."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
-
-
-@pytest.fixture(scope="session")
-def monkeypatch_session() -> Iterator[pytest.MonkeyPatch]:
-    with pytest.MonkeyPatch.context() as patch:
-        yield patch
+    server.server_close()
+    thread.join(timeout=5)
 
 
 @pytest.fixture(scope="session")
@@ -71,11 +69,22 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 
 
 @pytest.fixture
-def page(browser, live_server):  # noqa: ANN001, ANN201 - a Playwright Page
-    context = browser.new_context(base_url=live_server)
-    opened = context.new_page()
-    yield opened
-    context.close()
+def new_page(browser, live_server):  # noqa: ANN001, ANN201 - Playwright pages, one context each
+    contexts = []
+
+    def open_page():  # noqa: ANN202
+        context = browser.new_context(base_url=live_server)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):  # noqa: ANN001, ANN201 - a Playwright Page
+    return new_page()
 
 
 def assert_accessible(page) -> None:  # noqa: ANN001
@@ -91,15 +100,23 @@ def assert_accessible(page) -> None:  # noqa: ANN001
     assert bad == [], f"accessibility violations on {page.url}: {bad}"
 
 
-def sign_in(page, email: str, password: str = DEMO_PASSWORD) -> None:  # noqa: ANN001
-    page.goto("/login")
-    assert_accessible(page)
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():  # the form posts: a new page either way
-        page.get_by_role("button", name="Sign in").click()
-    if page.url.endswith("/login/code"):  # the demo admin and coordinator use two-factor
+@pytest.fixture
+def sign_in(app: Flask, auth: Auth) -> Callable[..., None]:
+    """`sign_in(page, user_or_expert)`: through the sign-in form, and the code step where the
+    role has it."""
+
+    def sign_in(page, who: User | Expert, password: str = PASSWORD) -> None:  # noqa: ANN001
+        user = auth.account(who)
+        page.goto("/login")
         assert_accessible(page)
-        page.get_by_label("Authentication code").fill(next_otp(LIVE["app"], email) or "")
-        with page.expect_navigation():
-            page.get_by_role("button", name="Verify").click()
+        page.get_by_label("Email").fill(user.email)
+        page.get_by_label("Password").fill(password)
+        with page.expect_navigation():  # the form posts: a new page either way
+            page.get_by_role("button", name="Sign in").click()
+        if page.url.endswith("/login/code"):  # coordinators and admins use two-factor
+            assert_accessible(page)
+            page.get_by_label("Authentication code").fill(next_otp(app, user.email) or "")
+            with page.expect_navigation():
+                page.get_by_role("button", name="Verify").click()
+
+    return sign_in

@@ -10,14 +10,26 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible
+from tests.support.factories import add_expert, cleared
 
 pytestmark = pytest.mark.browser
 SAMPLE = Path(__file__).resolve().parents[2] / "seeds" / "sample_import.csv"
 
 
-def test_coordinator_reads_the_dashboard_and_downloads_a_csv(page):
-    sign_in(page, "coordinator@roster.example")
+def test_coordinator_reads_the_dashboard_and_downloads_a_csv(page, sign_in, db_session, make_user):
+    for n, (topics, region) in enumerate(
+        [({"crsv": 4}, "UA"), ({"crsv": 3, "poc": 2}, "UA"), ({"poc": 3}, "SY")]
+    ):
+        add_expert(
+            db_session,
+            f"Covered Expert{n}",
+            topics=topics,
+            regions=[region],
+            gender="woman",
+            **cleared("NS"),
+        )
+    sign_in(page, make_user("coordinator", clearance="NS"))
     page.get_by_role("link", name="Dashboard", exact=True).first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coordinator dashboard"
     heatmap = page.get_by_role("group", name="Coverage heatmap")
@@ -42,8 +54,8 @@ def test_coordinator_reads_the_dashboard_and_downloads_a_csv(page):
     assert page.get_by_role("heading", level=1).inner_text() == "Search the roster"
 
 
-def test_coordinator_previews_an_import_before_anything_is_written(page):
-    sign_in(page, "coordinator@roster.example")
+def test_coordinator_previews_an_import_before_anything_is_written(page, sign_in, make_user):
+    sign_in(page, make_user("coordinator", clearance="NS"))
     page.goto("/reports/import")
     assert_accessible(page)
     page.get_by_label("Spreadsheet of experts (CSV or XLSX)").set_input_files(str(SAMPLE))

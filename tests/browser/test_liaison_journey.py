@@ -1,43 +1,28 @@
-"""In Chromium, the whole liaison loop on the demo data: an LNO raises and submits a request, a
-coordinator triages it and offers a seat to the demo expert, who accepts; the LNO sees the team."""
+"""In Chromium, the whole liaison loop: an LNO raises and submits a request, a coordinator triages
+it and offers a seat to a vetted expert, who accepts; the LNO sees the team."""
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
 from roster.db import today
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
 EXPERT = "Leila Marchetti"
 
 
-@pytest.fixture
-def new_page(browser, live_server):  # noqa: ANN001, ANN201 - Playwright pages, one context each
-    contexts = []
+def test_a_request_goes_from_raised_to_staffed(new_page, sign_in, make_user, make_expert):
+    title = "CRSV mentoring for Exercise Northern Star"
+    starts = today() + timedelta(days=150)  # inside the expert's vetting and clearance
+    leila = make_expert(full_name=EXPERT, topics={"crsv": 4}, clearance="NS", regions=("IQ",))
+    make_expert(full_name="Junior Expert", topics={"crsv": 1}, clearance="NS")
 
-    def open_as(email: str):  # noqa: ANN202
-        context = browser.new_context(base_url=live_server)
-        contexts.append(context)
-        opened = context.new_page()
-        sign_in(opened, email)
-        return opened
-
-    yield open_as
-    for context in contexts:
-        context.close()
-
-
-def test_a_request_goes_from_raised_to_staffed(new_page):
-    title = f"CRSV mentoring for Exercise {uuid.uuid4().hex[:6]}"
-    # Inside the demo expert's vetting and availability, and away from other tests' dates.
-    starts = today() + timedelta(days=150)
-
-    lno = new_page("lno@roster.example")
+    lno = new_page()
+    sign_in(lno, make_user("lno", clearance="NS"))
     lno.get_by_role("link", name="Requests", exact=True).first.click()
     assert_accessible(lno)
     lno.get_by_role("link", name="Raise a new request").click()
@@ -64,7 +49,8 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     assert "Submitted" in lno.locator(".meta").first.inner_text()
     request_url = lno.url
 
-    coordinator = new_page("coordinator@roster.example")
+    coordinator = new_page()
+    sign_in(coordinator, make_user("coordinator", clearance="NS"))
     coordinator.get_by_role("link", name="Requests", exact=True).first.click()
     assert coordinator.get_by_role("heading", level=1).inner_text() == "Request queue"
     assert_accessible(coordinator)
@@ -81,7 +67,8 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     expect(coordinator.get_by_text("Offers sent: 1.")).to_be_visible()
     assert_accessible(coordinator)
 
-    expert = new_page("expert@roster.example")
+    expert = new_page()
+    sign_in(expert, leila)
     expert.get_by_role("link", name="Offers", exact=True).first.click()
     assert_accessible(expert)
     offer = expert.get_by_role("article", name=title)
@@ -94,5 +81,5 @@ def test_a_request_goes_from_raised_to_staffed(new_page):
     assert "Staffed" in lno.locator(".meta").first.inner_text()
     team = lno.get_by_role("table", name="Experts who accepted a seat")
     assert EXPERT in team.inner_text()
-    assert "expert@roster.example" in team.inner_text()
+    assert leila.email in team.inner_text()
     assert_accessible(lno)

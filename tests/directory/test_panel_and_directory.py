@@ -11,14 +11,13 @@ from sqlmodel import Session, select
 from roster.audit import AuditEvent
 from roster.directory import services
 from roster.experts.models import (
-    CsapMembership,
     Expert,
     ExpertNationality,
     ExpertTopic,
-    FocalPoint,
 )
 from roster.reference.models import Command
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
+from tests.support.factories import command
 
 TODAY = date.today()
 STAFF = ["lno", "coordinator", "admin"]
@@ -61,45 +60,6 @@ def make_expert(db_session: Session) -> Callable[..., Expert]:
     return make
 
 
-@pytest.fixture
-def add_member(db_session: Session) -> Callable[..., CsapMembership]:
-    def add(expert: Expert, *, cohort: int = 2023, start: date, end: date | None = None):  # noqa: ANN202
-        membership = CsapMembership(
-            expert_id=expert.id, cohort=cohort, term_start=start, term_end=end
-        )
-        db_session.add(membership)
-        db_session.commit()
-        return membership
-
-    return add
-
-
-def command(db_session: Session, code: str) -> Command:
-    return db_session.exec(select(Command).where(Command.code == code)).one()
-
-
-@pytest.fixture
-def add_focal_point(db_session: Session) -> Callable[..., FocalPoint]:
-    def add(expert: Expert, code: str, role: str = "gfp", topics: tuple[str, ...] = ()):  # noqa: ANN202
-        fp = FocalPoint(
-            expert_id=expert.id,
-            command_id=command(db_session, code).id,
-            role=role,
-            topics=list(topics),
-        )
-        db_session.add(fp)
-        db_session.commit()
-        return fp
-
-    return add
-
-
-def signed_in(client, make_user, role: str):  # noqa: ANN001, ANN201
-    user = make_user(role)
-    login(client, user.email)
-    return user
-
-
 # --- access -----------------------------------------------------------------------------------
 
 PAGES = ["/panel", "/panel?history=1", "/directory"]
@@ -121,8 +81,8 @@ def test_anonymous_is_sent_to_login(client, db_session, url):
     ("role", "status"), [("expert", 403), ("lno", 200), ("coordinator", 200), ("admin", 200)]
 )
 @pytest.mark.parametrize("url", PAGES)
-def test_panel_and_directory_are_for_staff(client, make_user, url, role, status):
-    signed_in(client, make_user, role)
+def test_panel_and_directory_are_for_staff(auth, client, make_user, url, role, status):
+    client = auth.page(make_user(role))
     assert client.get(url).status_code == status
 
 
@@ -130,14 +90,14 @@ def test_panel_and_directory_are_for_staff(client, make_user, url, role, status)
     ("role", "status"), [("expert", 403), ("lno", 403), ("coordinator", 403), ("admin", 200)]
 )
 @pytest.mark.parametrize("url", ADMIN_PAGES)
-def test_command_pages_are_for_admins(client, db_session, make_user, url, role, status):
-    signed_in(client, make_user, role)
+def test_command_pages_are_for_admins(auth, client, db_session, make_user, url, role, status):
+    client = auth.page(make_user(role))
     assert client.get(_url(url, db_session)).status_code == status
 
 
 @pytest.mark.parametrize("role", ["lno", "coordinator"])
-def test_only_admins_may_post_command_changes(client, db_session, make_user, role):
-    signed_in(client, make_user, role)
+def test_only_admins_may_post_command_changes(auth, client, db_session, make_user, role):
+    client = auth.page(make_user(role))
     token = csrf_token(client, "/")
     aco = command(db_session, "ACO")
     posts = {
@@ -151,13 +111,13 @@ def test_only_admins_may_post_command_changes(client, db_session, make_user, rol
     assert aco.name == "Allied Command Operations"
 
 
-def test_nav_links_follow_the_role(client, make_user):
-    signed_in(client, make_user, "lno")
+def test_nav_links_follow_the_role(auth, client, make_user):
+    client = auth.page(make_user("lno"))
     page = client.get("/").get_data(as_text=True)
     assert 'href="/panel"' in page and 'href="/directory"' in page
     assert 'href="/admin/commands"' not in page
     client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
-    signed_in(client, make_user, "admin")
+    client = auth.page(make_user("admin"))
     assert 'href="/admin/commands"' in client.get("/").get_data(as_text=True)
 
 
@@ -165,11 +125,11 @@ def test_nav_links_follow_the_role(client, make_user):
 
 
 def test_panel_lists_current_members_with_topics_and_countries(
-    client, make_user, make_expert, add_member
+    auth, client, make_user, make_expert, add_member
 ):
     member = make_expert("Ingrid Solberg", nationality="NO", residence="SE", topics=("crsv",))
     add_member(member, start=TODAY - timedelta(days=400))
-    signed_in(client, make_user, "lno")
+    client = auth.page(make_user("lno"))
     page = client.get("/panel").get_data(as_text=True)
     assert "Ingrid Solberg" in page
     assert "Conflict-Related Sexual Violence (CRSV)" in page
@@ -189,11 +149,11 @@ def test_panel_lists_current_members_with_topics_and_countries(
     ],
 )
 def test_lno_cannot_see_a_member_who_is_not_listed(
-    client, make_user, make_expert, add_member, hidden
+    auth, client, make_user, make_expert, add_member, hidden
 ):
     add_member(make_expert("Listed Member"), start=TODAY - timedelta(days=30))
     add_member(make_expert("Hidden Member", **hidden), start=TODAY - timedelta(days=30))
-    signed_in(client, make_user, "lno")
+    client = auth.page(make_user("lno"))
     page = client.get("/panel").get_data(as_text=True)
     assert "Listed Member" in page
     assert "Hidden Member" not in page
@@ -201,21 +161,21 @@ def test_lno_cannot_see_a_member_who_is_not_listed(
 
 
 def test_coordinator_sees_every_member_with_vetting_status(
-    client, make_user, make_expert, add_member
+    auth, client, make_user, make_expert, add_member
 ):
     add_member(make_expert("Pending Member", vetting="pending"), start=TODAY - timedelta(days=3))
     add_member(
         make_expert("Lapsed Member", valid_until=TODAY - timedelta(days=1)),
         start=TODAY - timedelta(days=3),
     )
-    signed_in(client, make_user, "coordinator")
+    client = auth.page(make_user("coordinator"))
     page = client.get("/panel").get_data(as_text=True)
     assert "Pending Member" in page and "Lapsed Member" in page
     assert "Pending" in page and "Expired" in page
     assert "not shown to LNOs" in page
 
 
-def test_past_members_are_kept_as_history(client, make_user, make_expert, add_member):
+def test_past_members_are_kept_as_history(auth, client, make_user, make_expert, add_member):
     add_member(make_expert("Current Member"), start=TODAY - timedelta(days=10))
     add_member(
         make_expert("Former Member"),
@@ -223,7 +183,7 @@ def test_past_members_are_kept_as_history(client, make_user, make_expert, add_me
         start=date(2019, 10, 1),
         end=TODAY - timedelta(days=1),
     )
-    signed_in(client, make_user, "coordinator")
+    client = auth.page(make_user("coordinator"))
     page = client.get("/panel").get_data(as_text=True)
     assert "Current Member" in page
     assert "Former Member" not in page
@@ -257,8 +217,8 @@ def focal_points(make_expert, add_focal_point) -> None:
 
 
 @pytest.mark.usefixtures("focal_points")
-def test_directory_filters_by_command_and_topic(client, make_user):
-    signed_in(client, make_user, "coordinator")
+def test_directory_filters_by_command_and_topic(auth, client, make_user):
+    client = auth.page(make_user("coordinator"))
     everyone = client.get("/directory").get_data(as_text=True)
     assert all(n in everyone for n in ("North Gender", "North Children", "South Gender"))
     north = client.get("/directory?command=JFC-N").get_data(as_text=True)
@@ -276,8 +236,8 @@ def test_directory_filters_by_command_and_topic(client, make_user):
 
 
 @pytest.mark.usefixtures("focal_points")
-def test_directory_form_is_labelled_and_reports_an_unknown_choice(client, make_user):
-    signed_in(client, make_user, "coordinator")
+def test_directory_form_is_labelled_and_reports_an_unknown_choice(auth, client, make_user):
+    client = auth.page(make_user("coordinator"))
     page = client.get("/directory?command=NOPE").get_data(as_text=True)
     assert '<form method="get"' in page
     assert '<label for="command">' in page and '<label for="topic">' in page
@@ -286,22 +246,21 @@ def test_directory_form_is_labelled_and_reports_an_unknown_choice(client, make_u
 
 
 @pytest.mark.usefixtures("focal_points")
-def test_lno_sees_only_listed_focal_points_without_contacts(client, make_user):
-    signed_in(client, make_user, "lno")
+def test_lno_sees_only_listed_focal_points_without_contacts(auth, client, make_user):
+    client = auth.page(make_user("lno"))
     page = client.get("/directory?command=JFC-S").get_data(as_text=True)
     assert "South Gender" in page
     assert "South Unvetted" not in page
     assert "@example.org" not in page and "555 0100" not in page
-    coordinator = client.application.test_client()
-    login(coordinator, make_user("coordinator").email)
+    coordinator = auth.page(make_user("coordinator"))
     assert "South Unvetted" in coordinator.get("/directory").get_data(as_text=True)
 
 
 # --- commands ---------------------------------------------------------------------------------
 
 
-def test_admin_adds_a_command_and_it_is_audited(client, db_session, make_user):
-    signed_in(client, make_user, "admin")
+def test_admin_adds_a_command_and_it_is_audited(auth, client, db_session, make_user):
+    client = auth.page(make_user("admin"))
     token = csrf_token(client, "/admin/commands/new")
     response = client.post(
         "/admin/commands/new",
@@ -320,8 +279,8 @@ def test_admin_adds_a_command_and_it_is_audited(client, db_session, make_user):
     assert "NRDC" in client.get("/admin/commands").get_data(as_text=True)
 
 
-def test_create_errors_keep_the_typed_values(client, make_user):
-    signed_in(client, make_user, "admin")
+def test_create_errors_keep_the_typed_values(auth, client, make_user):
+    client = auth.page(make_user("admin"))
     token = csrf_token(client, "/admin/commands/new")
     page = client.post(
         "/admin/commands/new",
@@ -333,8 +292,8 @@ def test_create_errors_keep_the_typed_values(client, make_user):
     assert '<option selected value="centre">' in page
 
 
-def test_create_refuses_a_code_in_use_beside_the_field(client, db_session, make_user):
-    signed_in(client, make_user, "admin")
+def test_create_refuses_a_code_in_use_beside_the_field(auth, client, db_session, make_user):
+    client = auth.page(make_user("admin"))
     token = csrf_token(client, "/admin/commands/new")
     response = client.post(
         "/admin/commands/new",
@@ -347,8 +306,8 @@ def test_create_refuses_a_code_in_use_beside_the_field(client, db_session, make_
     assert len(db_session.exec(select(Command).where(Command.code == "ACO")).all()) == 1
 
 
-def test_admin_renames_a_command_and_errors_keep_typed_values(client, db_session, make_user):
-    signed_in(client, make_user, "admin")
+def test_admin_renames_a_command_and_errors_keep_typed_values(auth, client, db_session, make_user):
+    client = auth.page(make_user("admin"))
     aco = command(db_session, "ACO")
     url = f"/admin/commands/{aco.id}/edit"
     token = csrf_token(client, url)
@@ -365,18 +324,19 @@ def test_admin_renames_a_command_and_errors_keep_typed_values(client, db_session
     assert client.get("/admin/commands/999999/edit").status_code == 404
 
 
-def test_command_changes_need_the_csrf_token(client, db_session, make_user):
-    signed_in(client, make_user, "admin")
+def test_command_changes_need_the_csrf_token(auth, client, db_session, make_user):
+    client = auth.page(make_user("admin"))
     data = {"code": "X1", "name": "X", "kind": "centre"}
     assert client.post("/admin/commands/new", data=data).status_code == 400
     assert client.post(f"/admin/commands/{command(db_session, 'JWC').id}/delete").status_code == 400
 
 
 def test_cannot_delete_a_command_with_focal_points_or_users(
-    client, db_session, make_user, make_expert, add_focal_point
+    auth, client, db_session, make_user, make_expert, add_focal_point
 ):
     add_focal_point(make_expert("Marcom Focal"), "MARCOM")
-    admin = signed_in(client, make_user, "admin")
+    admin = make_user("admin")
+    client = auth.page(admin)
     admin.command_id = command(db_session, "LANDCOM").id
     db_session.add(admin)
     db_session.commit()
@@ -394,8 +354,8 @@ def test_cannot_delete_a_command_with_focal_points_or_users(
     ).all()
 
 
-def test_admin_deletes_an_unused_command(client, db_session, make_user):
-    signed_in(client, make_user, "admin")
+def test_admin_deletes_an_unused_command(auth, client, db_session, make_user):
+    client = auth.page(make_user("admin"))
     jwc = command(db_session, "JWC")
     token = csrf_token(client, "/admin/commands")
     response = client.post(

@@ -7,7 +7,7 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 
 
 def form_fields(html: str) -> dict[str, str]:
@@ -28,15 +28,9 @@ def form_fields(html: str) -> dict[str, str]:
     return data
 
 
-def signed_in(app, email):
-    client = app.test_client()
-    login(client, email)
-    return client
-
-
-def test_expert_edits_their_profile(app, make_expert):
+def test_expert_edits_their_profile(auth, make_expert):
     expert = make_expert(vetting="vetted")
-    client = signed_in(app, expert.email)
+    client = auth.page(expert)
     page = client.get(f"/experts/{expert.id}/edit").get_data(as_text=True)
     data = form_fields(page)
     data.update({"bio": "Twelve years on CRSV documentation.", "notice_days": "7"})
@@ -47,9 +41,9 @@ def test_expert_edits_their_profile(app, make_expert):
     assert "7 days" in shown
 
 
-def test_form_errors_keep_what_was_typed(app, make_expert):
+def test_form_errors_keep_what_was_typed(auth, make_expert):
     expert = make_expert()
-    client = signed_in(app, expert.email)
+    client = auth.page(expert)
     data = form_fields(client.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data.update(
         {
@@ -72,9 +66,9 @@ def test_form_errors_keep_what_was_typed(app, make_expert):
     assert 'value="Still Here"' in page
 
 
-def test_stale_edit_is_refused_and_nothing_overwritten(app, make_expert, db_session):
+def test_stale_edit_is_refused_and_nothing_overwritten(auth, make_expert, db_session):
     expert = make_expert()
-    first, second = signed_in(app, expert.email), signed_in(app, expert.email)
+    first, second = auth.page(expert), auth.page(expert)
     data_one = form_fields(first.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data_two = form_fields(second.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data_one["bio"] = "Saved first"
@@ -87,9 +81,9 @@ def test_stale_edit_is_refused_and_nothing_overwritten(app, make_expert, db_sess
     assert expert.bio == "Saved first"
 
 
-def test_expert_cannot_open_another_profile(app, make_expert):
+def test_expert_cannot_open_another_profile(auth, make_expert):
     mine, other = make_expert(), make_expert()
-    client = signed_in(app, mine.email)
+    client = auth.page(mine)
     for path in ("", "/edit", "/availability", "/export", "/erase"):
         assert client.get(f"/experts/{other.id}{path}").status_code == 404, path
 
@@ -103,27 +97,27 @@ def test_expert_cannot_open_another_profile(app, make_expert):
         {"active": False},
     ],
 )
-def test_lno_cannot_open_unlisted_profiles(app, make_user, make_expert, state):
+def test_lno_cannot_open_unlisted_profiles(auth, make_user, make_expert, state):
     lno = make_user("lno", clearance="NS")
     hidden = make_expert(**state)
-    client = signed_in(app, lno.email)
+    client = auth.page(lno)
     assert client.get(f"/experts/{hidden.id}").status_code == 404
 
 
-def test_lno_page_hides_contact_details_and_notes(app, make_user, make_expert):
+def test_lno_page_hides_contact_details_and_notes(auth, make_user, make_expert):
     lno = make_user("lno", clearance="NS")
     expert = make_expert()
-    page = signed_in(app, lno.email).get(f"/experts/{expert.id}").get_data(as_text=True)
+    page = auth.page(lno).get(f"/experts/{expert.id}").get_data(as_text=True)
     assert expert.full_name in page
     assert expert.email not in page and expert.phone not in page
     assert "Vetting history" not in page
-    assert signed_in(app, lno.email).get(f"/experts/{expert.id}/edit").status_code == 403
+    assert auth.page(lno).get(f"/experts/{expert.id}/edit").status_code == 403
 
 
-def test_coordinator_vets_from_the_queue(app, make_user, make_expert, db_session):
+def test_coordinator_vets_from_the_queue(auth, make_user, make_expert, db_session):
     coordinator = make_user("coordinator")
     expert = make_expert(vetting="pending", full_name="Pending Person")
-    client = signed_in(app, coordinator.email)
+    client = auth.page(coordinator)
     assert "Pending Person" in client.get("/vetting").get_data(as_text=True)
     token = csrf_token(client, f"/experts/{expert.id}")
     client.post(
@@ -137,14 +131,14 @@ def test_coordinator_vets_from_the_queue(app, make_user, make_expert, db_session
 
 
 @pytest.mark.parametrize("role", ["expert", "lno", "admin"])
-def test_only_coordinators_open_the_vetting_queue(app, make_user, role):
+def test_only_coordinators_open_the_vetting_queue(auth, make_user, role):
     user = make_user(role, clearance="NS" if role != "expert" else None)
-    assert signed_in(app, user.email).get("/vetting").status_code == 403
+    assert auth.page(user).get("/vetting").status_code == 403
 
 
-def test_availability_page_adds_and_refuses_reversed_windows(app, make_expert):
+def test_availability_page_adds_and_refuses_reversed_windows(auth, make_expert):
     expert = make_expert()
-    client = signed_in(app, expert.email)
+    client = auth.page(expert)
     token = csrf_token(client, f"/experts/{expert.id}/availability")
     ok = client.post(
         f"/experts/{expert.id}/availability",
@@ -170,9 +164,9 @@ def test_availability_page_adds_and_refuses_reversed_windows(app, make_expert):
     assert "2027-03-01" in bad
 
 
-def test_expert_erases_their_own_data_and_is_signed_out(app, make_expert, db_session):
+def test_expert_erases_their_own_data_and_is_signed_out(auth, make_expert, db_session):
     expert = make_expert(full_name="Gone Person")
-    client = signed_in(app, expert.email)
+    client = auth.page(expert)
     token = csrf_token(client, f"/experts/{expert.id}/erase")
     response = client.post(f"/experts/{expert.id}/erase", data={"csrf_token": token})
     assert response.status_code == 302
@@ -182,7 +176,7 @@ def test_expert_erases_their_own_data_and_is_signed_out(app, make_expert, db_ses
 
 
 def test_unconfirmed_items_reach_the_queue_and_can_be_confirmed(
-    app, make_user, make_expert, db_session
+    auth, make_user, make_expert, db_session
 ):
     from roster.experts.models import ExpertTopic
 
@@ -192,7 +186,7 @@ def test_unconfirmed_items_reach_the_queue_and_can_be_confirmed(
         ExpertTopic(expert_id=expert.id, topic_code="poc", level=4, years=3, verified=False)
     )
     db_session.commit()
-    client = signed_in(app, coordinator.email)
+    client = auth.page(coordinator)
     queue = client.get("/vetting").get_data(as_text=True)
     assert "Needs Confirming</a>: clearance, poc" in queue
     token = csrf_token(client, f"/experts/{expert.id}")

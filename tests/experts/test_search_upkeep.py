@@ -3,20 +3,20 @@ one by neither."""
 
 from __future__ import annotations
 
-from tests.conftest import api_token
-
 
 def search_names(client, headers, q):
     body = client.get(f"/api/v1/experts?q={q}", headers=headers).get_json()
     return [item["full_name"] for item in body["items"]]
 
 
-def test_rename_and_erasure_through_the_api_keep_the_index_right(client, make_user, make_expert):
+def test_rename_and_erasure_through_the_api_keep_the_index_right(
+    auth, client, make_user, make_expert
+):
     coordinator = make_user("coordinator", clearance="NS")
     admin = make_user("admin", clearance="NS")
     expert = make_expert(full_name="Quintessa Oldname")
-    headers = {"Authorization": f"Bearer {api_token(client, coordinator.email)}"}
-    own = {"Authorization": f"Bearer {api_token(client, expert.email)}"}
+    headers = auth.bearer(coordinator)
+    own = auth.bearer(expert)
     client.post(
         "/api/v1/experts",
         json={"full_name": "Brand Newcomer", "email": "brand.newcomer@example.org"},
@@ -32,6 +32,6 @@ def test_rename_and_erasure_through_the_api_keep_the_index_right(client, make_us
     assert renamed.status_code == 200
     assert search_names(client, headers, "oldname") == []
     assert search_names(client, headers, "freshname") == ["Quintessa Freshname"]
-    admin_headers = {"Authorization": f"Bearer {api_token(client, admin.email)}"}
+    admin_headers = auth.bearer(admin)
     assert client.delete(f"/api/v1/experts/{expert.id}", headers=admin_headers).status_code == 200
     assert search_names(client, headers, "freshname") == []

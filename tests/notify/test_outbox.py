@@ -15,7 +15,6 @@ from sqlmodel import Session, select
 from roster.db import utcnow
 from roster.notify import outbox, transports
 from roster.notify.models import OutboxMessage
-from tests.conftest import api_token, login
 
 
 class Recorder:
@@ -57,20 +56,19 @@ def deliver(app, port, now=None):
     )
 
 
-def invite(client, make_user, email="mail.me@roster.example"):
-    token = api_token(client, make_user("admin").email)
+def invite(client, auth, make_user, email="mail.me@roster.example"):
     response = client.post(
         "/api/v1/users",
         json={"email": email, "full_name": "Mail Me", "role": "expert", "clearance": None},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth.bearer(make_user("admin")),
     )
     assert response.status_code == 201
     return response.get_json()
 
 
-def test_invitation_is_mailed_once_over_smtp(app, client, make_user, smtp_server, db_session):
+def test_invitation_is_mailed_once_over_smtp(auth, app, client, make_user, smtp_server, db_session):
     handler, port = smtp_server
-    created = invite(client, make_user)
+    created = invite(client, auth, make_user)
     report = deliver(app, port)
     assert (report.sent, report.retried, report.failed) == (1, 0, 0)
     assert len(handler.received) == 1
@@ -89,22 +87,21 @@ def test_a_rolled_back_change_writes_no_mail(app, db_session):
     assert db_session.exec(select(OutboxMessage)).all() == []
 
 
-def test_a_refused_request_writes_no_mail(app, client, make_user, db_session):
-    token = api_token(client, make_user("coordinator").email)
+def test_a_refused_request_writes_no_mail(auth, client, make_user, db_session):
     response = client.post(
         "/api/v1/users",
         json={"email": "a@roster.example", "full_name": "A", "role": "admin", "clearance": None},
-        headers={"Authorization": f"Bearer {token}"},
+        headers=auth.bearer(make_user("coordinator")),
     )
     assert response.status_code == 403
     assert db_session.exec(select(OutboxMessage)).all() == []
 
 
 def test_failing_server_means_retries_with_backoff_then_one_delivery(
-    app, client, make_user, smtp_server, db_session
+    auth, app, client, make_user, smtp_server, db_session
 ):
     handler, port = smtp_server
-    invite(client, make_user)
+    invite(client, auth, make_user)
     handler.failing = True
     now = utcnow()
     first = deliver(app, port, now=now)
@@ -124,10 +121,10 @@ def test_failing_server_means_retries_with_backoff_then_one_delivery(
 
 
 def test_gives_up_after_the_last_attempt_and_the_admin_sees_it(
-    app, client, make_user, smtp_server, db_session
+    auth, app, client, make_user, smtp_server, db_session
 ):
     handler, port = smtp_server
-    invite(client, make_user)
+    invite(client, auth, make_user)
     handler.failing = True
     now = utcnow()
     for step in range(outbox.MAX_ATTEMPTS):
@@ -135,18 +132,16 @@ def test_gives_up_after_the_last_attempt_and_the_admin_sees_it(
     message = db_session.exec(select(OutboxMessage)).one()
     assert message.state == "failed" and message.attempts == outbox.MAX_ATTEMPTS
     admin = make_user("admin")
-    browser = app.test_client()
-    login(browser, admin.email)
+    browser = auth.page(admin)
     page = browser.get("/admin/outbox").get_data(as_text=True)
     assert "failed: 1" in page and "451" in page
     lno = make_user("lno")
-    other = app.test_client()
-    login(other, lno.email)
+    other = auth.page(lno)
     assert other.get("/admin/outbox").status_code == 403
 
 
-def test_send_mail_command_writes_eml_files_in_development(app, client, make_user):
-    invite(client, make_user)
+def test_send_mail_command_writes_eml_files_in_development(auth, app, client, make_user):
+    invite(client, auth, make_user)
     result = app.test_cli_runner().invoke(args=["roster", "send-mail"])
     assert "sent 1" in result.output
     from pathlib import Path

@@ -11,9 +11,7 @@ from sqlmodel import select
 
 from roster import audit
 from roster.experts import privacy
-from tests.conftest import login
 from tests.ops.tamper import around_the_guard
-from tests.requests.helpers import bearer_for
 
 
 def _engine(app):  # noqa: ANN001, ANN202
@@ -96,9 +94,11 @@ def test_concurrent_writers_keep_one_chain(app, db_session):
     assert audit.first_broken(db_session) is None
 
 
-def test_forbidden_page_is_recorded_without_keeping_the_request(app, client, make_user, db_session):
+def test_forbidden_page_is_recorded_without_keeping_the_request(
+    auth, client, make_user, db_session
+):
     expert = make_user("expert")
-    login(client, expert.email)
+    client = auth.page(expert)
     assert client.get("/admin/audit").status_code == 403
     [event] = _events(db_session, action="access.denied")
     assert event.actor == f"user:{expert.id}"
@@ -107,9 +107,9 @@ def test_forbidden_page_is_recorded_without_keeping_the_request(app, client, mak
     assert audit.first_broken(db_session) is None
 
 
-def test_forbidden_and_bad_token_api_calls_are_recorded(app, client, make_user, db_session):
+def test_forbidden_and_bad_token_api_calls_are_recorded(auth, client, make_user, db_session):
     expert = make_user("expert")
-    headers = bearer_for(db_session, expert)
+    headers = auth.bearer(expert)
     assert client.get("/api/v1/audit", headers=headers).status_code == 403
     bad = {"Authorization": "Bearer not-a-real-token-at-all"}
     assert client.get("/api/v1/experts/5", headers=bad).status_code == 401
@@ -142,14 +142,14 @@ def test_erasure_keeps_the_chain_and_names_nobody(app, db_session, make_user, ma
     assert email not in trail
 
 
-def test_admin_filters_and_pages_the_trail(app, client, make_user, db_session):
+def test_admin_filters_and_pages_the_trail(auth, app, client, make_user, db_session):
     admin = make_user("admin")
     for n in range(60):
         audit.record_separately(
             _engine(app), actor="user:7", action="test.page", subject=f"expert:{n % 3}"
         )
     audit.record_separately(_engine(app), actor="system", action="test.other", subject="expert:1")
-    headers = bearer_for(db_session, admin)
+    headers = auth.bearer(admin)
     found = client.get("/api/v1/audit?action=test.page&per_page=25&page=2", headers=headers)
     assert found.status_code == 200
     body = found.get_json()
@@ -170,7 +170,7 @@ def test_admin_filters_and_pages_the_trail(app, client, make_user, db_session):
     )
     assert client.get("/api/v1/audit?actor=%0Aroot", headers=headers).status_code == 422
 
-    login(client, admin.email)
+    client = auth.page(admin)
     page = client.get("/admin/audit?action=test.other")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

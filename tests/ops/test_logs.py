@@ -18,7 +18,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from roster.ops import logs
-from tests.conftest import CSRF_RE, api_token, next_otp
+from tests.conftest import CSRF_RE, next_otp
 
 SENTINEL_PASSWORD = "Sentinel-Passphrase-7f3a9c"
 
@@ -159,10 +159,10 @@ def test_every_token_bearing_route_is_masked_in_a_logged_line(app):
         assert logs.MASK in line
 
 
-def test_invitation_links_stay_out_of_the_access_log(app, served, make_user, caplog):
+def test_invitation_links_stay_out_of_the_access_log(auth, served, make_user, caplog):
     caplog.set_level(logging.DEBUG)
     admin = make_user("admin")
-    created = users_api_invitation(app, admin)
+    created = users_api_invitation(auth, admin)
     token = created.rstrip("/").rsplit("/", 1)[-1]
     browser = Browser(served)
     assert browser.call(f"/invitations/{token}")[0] == 200
@@ -177,14 +177,12 @@ def test_invitation_links_stay_out_of_the_access_log(app, served, make_user, cap
     assert token not in caplog.text
 
 
-def users_api_invitation(app, admin) -> str:  # noqa: ANN001
+def users_api_invitation(auth, admin) -> str:  # noqa: ANN001
     """An invitation link for a new expert, created by `admin` over the API."""
-    client = app.test_client()
-    bearer = {"Authorization": f"Bearer {api_token(client, admin.email)}"}
-    answer = client.post(
+    answer = auth.app.test_client().post(
         "/api/v1/users",
         json={"email": "invitee@roster.example", "full_name": "In Vitee", "role": "expert"},
-        headers=bearer,
+        headers=auth.bearer(admin),
     )
     assert answer.status_code == 201, answer.get_json()
     return answer.get_json()["invitation_url"]

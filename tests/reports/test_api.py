@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-from tests.reports.conftest import cleared
 from tests.reports.test_exports import page_table
-from tests.requests.helpers import bearer_for
+from tests.support.factories import cleared
 
 
-def test_coverage_api_gives_the_pages_numbers_and_gaps(app, db_session, roster, signed_in):
+def test_coverage_api_gives_the_pages_numbers_and_gaps(auth, db_session, roster, make_user):
     roster("Ada", topics={"crsv": 3}, regions=["UA"], **cleared("NS"))
     roster("Ben", topics={"crsv": 2}, regions=["UA", "SY"], **cleared("NS"))
-    coordinator = signed_in("coordinator")
-    headers = bearer_for(db_session, coordinator.user)
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
+    headers = auth.bearer(coordinator.user)
     body = coordinator.get("/api/v1/reports/coverage?clearance=NS", headers=headers).get_json()
     assert body["dimension"] == "region" and body["clearance"] == "NS"
     crsv = next(t for t in body["topics"] if t["code"] == "crsv")
@@ -26,20 +25,20 @@ def test_coverage_api_gives_the_pages_numbers_and_gaps(app, db_session, roster, 
         assert [int(v) for v in row[2:]] == [topic["cells"][c] for c in columns]
 
 
-def test_requests_api_has_the_contract_fields(app, db_session, signed_in):
-    coordinator = signed_in("coordinator")
+def test_requests_api_has_the_contract_fields(auth, db_session, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     body = coordinator.get(
         "/api/v1/reports/requests?from=2026-01-01&to=2026-12-31",
-        headers=bearer_for(db_session, coordinator.user),
+        headers=auth.bearer(coordinator.user),
     ).get_json()
     assert body["period"] == {"from": "2026-01-01", "to": "2026-12-31"}
     assert set(body["time_to_staff"]) == {"routine", "priority", "immediate"}
     assert {"by_state", "total", "offers", "overdue", "decline_reasons"} <= set(body)
 
 
-def test_bad_parameters_are_422_with_fields(app, db_session, signed_in):
-    coordinator = signed_in("coordinator")
-    headers = bearer_for(db_session, coordinator.user)
+def test_bad_parameters_are_422_with_fields(auth, db_session, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
+    headers = auth.bearer(coordinator.user)
     for url, field in (
         ("/api/v1/reports/coverage?dimension=planet", "dimension"),
         ("/api/v1/reports/coverage?surprise=1", "surprise"),

@@ -8,9 +8,9 @@ from datetime import timedelta
 from sqlmodel import Session
 
 from roster.reports.coverage import CoverageQuery, coverage, search_query_string
-from tests.conftest import api_token
-from tests.reports.conftest import TODAY, cleared, unavailable_today
+from tests.reports.conftest import unavailable_today
 from tests.search.conftest import search
+from tests.support.factories import TODAY, cleared
 
 
 def _build(roster) -> None:  # noqa: ANN001
@@ -71,10 +71,12 @@ def test_gaps_list_empty_and_thin_cells(app, db_session: Session, roster):
     assert ("crsv", "UA") not in gaps  # four experts: covered
 
 
-def test_each_cell_equals_the_roster_search_it_links_to(app, client, db_session, roster, make_user):
+def test_each_cell_equals_the_roster_search_it_links_to(
+    auth, client, db_session, roster, make_user
+):
     _build(roster)
     lno = make_user("lno", clearance="NS")
-    token = api_token(client, lno.email)
+    token = auth.bearer(lno)
     for query in (CoverageQuery(), CoverageQuery(clearance="NR", topic_level=3)):
         cov = coverage(db_session, query, today=TODAY)
         for topic, column in (("crsv", "UA"), ("crsv", "SY"), ("poc", "UA"), ("cthb", "UA")):

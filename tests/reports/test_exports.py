@@ -12,8 +12,7 @@ from openpyxl import load_workbook
 
 from roster.reports.exports import neutralise, to_csv, to_xlsx
 from roster.reports.tables import Table
-from tests.reports.conftest import cleared
-from tests.requests.helpers import make_request
+from tests.support.factories import cleared, make_request
 
 DANGEROUS = ['=HYPERLINK("http://x")', "+1+2", "-3", "@SUM(A1)", "\tTab", "\rCR"]
 
@@ -50,10 +49,10 @@ def page_table(html: str, key: str) -> list[list[str]]:
     ]
 
 
-def test_coverage_export_equals_the_page(app, roster, signed_in):
+def test_coverage_export_equals_the_page(auth, roster, make_user):
     roster("Ada", topics={"crsv": 3}, regions=["UA"], **cleared("NS"))
     roster("Ben", topics={"crsv": 2, "poc": 3}, regions=["UA", "SY"], **cleared("NR"))
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     query = "clearance=NR&topic_level=2"
     html = coordinator.get(f"/dashboard?{query}").get_data(as_text=True)
     on_page = page_table(html, "coverage")
@@ -65,11 +64,11 @@ def test_coverage_export_equals_the_page(app, roster, signed_in):
     assert rows[1:] == on_page
 
 
-def test_request_and_participation_exports_equal_the_page(app, signed_in, db_session, make_user):
+def test_request_and_participation_exports_equal_the_page(auth, db_session, make_user):
     lno = make_user("lno", clearance="NS")
     for urgency in ("routine", "priority", "priority"):
         make_request(db_session, lno, state="matching", urgency=urgency)
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     html = coordinator.get("/dashboard").get_data(as_text=True)
     for kind, key in (
         ("requests", "requests_by_state"),
@@ -86,11 +85,11 @@ def test_request_and_participation_exports_equal_the_page(app, signed_in, db_ses
         ], key
 
 
-def test_an_lno_search_export_holds_only_what_the_lno_sees(app, roster, signed_in):
+def test_an_lno_search_export_holds_only_what_the_lno_sees(auth, roster, make_user):
     roster("Listed Person", topics={"crsv": 3}, email="listed@example.org", phone="+1 555 0001")
     roster("Pending Person", vetting_status="pending", topics={"crsv": 3}, email="p@example.org")
     roster("Inactive Person", active=False, topics={"crsv": 3})
-    lno = signed_in("lno")
+    lno = auth.page(make_user("lno", clearance="NS"))
     body = lno.get("/reports/search.csv?topic=crsv:2").data
     rows = read_csv(body)
     assert [r[rows[0].index("full_name")] for r in rows[1:]] == ["Listed Person"]
@@ -104,17 +103,21 @@ def test_an_lno_search_export_holds_only_what_the_lno_sees(app, roster, signed_i
     assert not any("@example.org" in v for v in values)
 
 
-def test_a_coordinator_search_export_matches_the_search(app, roster, signed_in):
+def test_a_coordinator_search_export_matches_the_search(auth, roster, make_user):
     roster("Listed Person", topics={"crsv": 3}, email="listed@example.org")
     roster("Pending Person", vetting_status="pending", topics={"crsv": 3}, email="p@example.org")
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     rows = read_csv(coordinator.get("/reports/search.csv?topic=crsv:2&sort=name").data)
     assert [r[1] for r in rows[1:]] == ["Listed Person", "Pending Person"]
     assert "email" in rows[0] and "vetting" in rows[0]
 
 
-def test_who_may_download_what(app, signed_in):
-    lno, expert, admin = signed_in("lno"), signed_in("expert"), signed_in("admin")
+def test_who_may_download_what(auth, make_user):
+    lno, expert, admin = (
+        auth.page(make_user("lno", clearance="NS")),
+        auth.page(make_user("expert", clearance="NS")),
+        auth.page(make_user("admin", clearance="NS")),
+    )
     assert lno.get("/dashboard").status_code == 403
     assert lno.get("/reports/coverage.csv").status_code == 403
     assert lno.get("/reports/annual").status_code == 403

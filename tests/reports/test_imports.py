@@ -50,11 +50,11 @@ def confirm(client, batch_url: str):  # noqa: ANN001, ANN201
 
 
 def test_preview_names_each_kind_of_bad_row_and_writes_nothing(
-    app, db_session: Session, signed_in, roster
+    auth, db_session: Session, make_user, roster
 ):
     roster("Existing", email="Existing@roster.example")
     before = expert_count(db_session)
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     response = upload(coordinator, (HEADER + BAD_ROWS).encode())
     assert response.status_code == 302
     page = coordinator.get(response.headers["Location"])
@@ -80,8 +80,8 @@ def test_preview_names_each_kind_of_bad_row_and_writes_nothing(
     assert batch.state == "preview" and batch.rows_total == 9 and batch.rows_new == 1
 
 
-def test_confirm_imports_the_good_rows_once(app, db_session: Session, signed_in):
-    coordinator = signed_in("coordinator")
+def test_confirm_imports_the_good_rows_once(auth, db_session: Session, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, SAMPLE.read_bytes()).headers["Location"]
     assert expert_count(db_session) == 0
     response = confirm(coordinator, batch_url)
@@ -104,8 +104,8 @@ def test_confirm_imports_the_good_rows_once(app, db_session: Session, signed_in)
     assert "already confirmed" in coordinator.get(batch_url).get_data(as_text=True)
 
 
-def test_reimporting_the_same_file_changes_nothing(app, db_session: Session, signed_in):
-    coordinator = signed_in("coordinator")
+def test_reimporting_the_same_file_changes_nothing(auth, db_session: Session, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     confirm(coordinator, upload(coordinator, SAMPLE.read_bytes()).headers["Location"])
     snapshot = sorted(
         (e.email, e.full_name, e.version) for e in db_session.exec(select(Expert)).all()
@@ -119,7 +119,7 @@ def test_reimporting_the_same_file_changes_nothing(app, db_session: Session, sig
     assert after == snapshot
 
 
-def test_xlsx_upload_reads_like_csv(app, db_session: Session, signed_in):
+def test_xlsx_upload_reads_like_csv(auth, db_session: Session, make_user):
     book = Workbook()
     sheet = book.active
     rows = [line.split(",") for line in SAMPLE.read_text(encoding="utf-8").splitlines()]
@@ -127,28 +127,28 @@ def test_xlsx_upload_reads_like_csv(app, db_session: Session, signed_in):
         sheet.append(row)
     buffer = io.BytesIO()
     book.save(buffer)
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, buffer.getvalue(), "experts.xlsx").headers["Location"]
     confirm(coordinator, batch_url)
     assert expert_count(db_session) == 3
 
 
 def test_only_the_uploader_sees_or_confirms_a_batch_and_only_coordinators_import(
-    app, db_session: Session, signed_in
+    auth, db_session: Session, make_user
 ):
-    owner = signed_in("coordinator")
+    owner = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(owner, SAMPLE.read_bytes()).headers["Location"]
-    other = signed_in("coordinator")
+    other = auth.page(make_user("coordinator", clearance="NS"))
     assert other.get(batch_url).status_code == 404
     token = csrf_token(other, "/reports/import")
     assert other.post(f"{batch_url}/confirm", data={"csrf_token": token}).status_code == 404
     assert expert_count(db_session) == 0
     for role in ("admin", "lno", "expert"):
-        assert signed_in(role).get("/reports/import").status_code == 403
+        assert auth.page(make_user(role, clearance="NS")).get("/reports/import").status_code == 403
 
 
-def test_a_tampered_stored_file_is_refused(app, db_session: Session, signed_in):
-    coordinator = signed_in("coordinator")
+def test_a_tampered_stored_file_is_refused(auth, db_session: Session, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, SAMPLE.read_bytes()).headers["Location"]
     batch = db_session.exec(select(ImportBatch)).one()
     batch.content = batch.content.replace(b"Amara", b"Mallory")
@@ -158,8 +158,8 @@ def test_a_tampered_stored_file_is_refused(app, db_session: Session, signed_in):
     assert expert_count(db_session) == 0
 
 
-def test_unreadable_files_are_refused_with_a_message(app, signed_in):
-    coordinator = signed_in("coordinator")
+def test_unreadable_files_are_refused_with_a_message(auth, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     response = upload(coordinator, b"name,mail\nA,b\n")
     assert response.status_code == 422
     assert "Columns missing: email, full_name" in response.get_data(as_text=True)

@@ -13,8 +13,7 @@ from roster.reports.participation import SUPPRESS_BELOW, participation, suppress
 from roster.reports.period import Period
 from roster.requests.models import Assignment, Offer
 from roster.requests.services import viewer_for
-from tests.reports.conftest import TODAY
-from tests.requests.helpers import bearer_for, make_request
+from tests.support.factories import TODAY, make_request
 
 PERIOD = Period.year_to(TODAY)
 
@@ -106,18 +105,18 @@ def test_engagements_by_dimension(app, db_session: Session, make_user, roster):
 
 
 def test_participation_page_and_api_show_the_same_suppressed_figures(
-    app, db_session, make_user, roster, signed_in
+    auth, db_session, make_user, roster
 ):
     lno = make_user("lno", clearance="NS")
     req = make_request(db_session, lno, state="active", seats=8)
     for i in range(7):
         _engage(db_session, req, roster(f"W{i}", gender="woman"))
     _engage(db_session, req, roster("Only man", gender="man"))
-    browser = signed_in("coordinator")
+    browser = auth.page(make_user("coordinator", clearance="NS"))
     html = browser.get("/dashboard").get_data(as_text=True)
     assert "&lt; 5" in html
     body = browser.get(
-        "/api/v1/reports/participation", headers=bearer_for(db_session, browser.user)
+        "/api/v1/reports/participation", headers=auth.bearer(browser.user)
     ).get_json()
     rows = {r["key"]: r for r in body["breakdowns"]["gender"]["rows"]}
     assert rows["man"]["suppressed"] and rows["man"]["count"] is None

@@ -13,8 +13,7 @@ from roster.reports.performance import nearest_rank, request_performance, staffi
 from roster.reports.period import Period
 from roster.requests.models import CrisisRequest, Offer
 from roster.requests.services import viewer_for
-from tests.reports.conftest import TODAY
-from tests.requests.helpers import bearer_for, make_request
+from tests.support.factories import TODAY, make_request
 
 NOW = utcnow()
 PERIOD = Period.year_to(TODAY)
@@ -112,7 +111,7 @@ def test_overdue_now(app, db_session: Session, make_user):
 
 
 def test_counts_never_include_requests_above_the_viewers_clearance(
-    app, client, db_session: Session, make_user
+    auth, client, db_session: Session, make_user
 ):
     lno = make_user("lno", clearance="NS")
     staffed(db_session, lno, "immediate", 2, classification="NU")
@@ -122,9 +121,7 @@ def test_counts_never_include_requests_above_the_viewers_clearance(
     admin = make_user("admin", clearance="CTS")
     seen = {}
     for name, user in (("NR", restricted), ("NS", cleared), ("admin", admin)):
-        body = client.get(
-            "/api/v1/reports/requests", headers=bearer_for(db_session, user)
-        ).get_json()
+        body = client.get("/api/v1/reports/requests", headers=auth.bearer(user)).get_json()
         seen[name] = body
     assert seen["NR"]["total"] == 1
     assert seen["NR"]["time_to_staff"]["immediate"]["median_hours"] == pytest.approx(2.0)
@@ -134,10 +131,10 @@ def test_counts_never_include_requests_above_the_viewers_clearance(
     assert seen["admin"]["time_to_staff"]["immediate"]["count"] == 0
 
 
-def test_request_report_api_refuses_lnos_and_experts(app, client, db_session, make_user):
+def test_request_report_api_refuses_lnos_and_experts(auth, client, db_session, make_user):
     for role in ("lno", "expert"):
         user = make_user(role)
-        response = client.get("/api/v1/reports/requests", headers=bearer_for(db_session, user))
+        response = client.get("/api/v1/reports/requests", headers=auth.bearer(user))
         assert response.status_code == 403
         assert response.get_json()["error"]["code"] == "forbidden"
     assert client.get("/api/v1/reports/requests").status_code == 401

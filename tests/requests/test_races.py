@@ -9,9 +9,8 @@ from datetime import date
 
 from sqlmodel import select
 
-from roster.accounts.models import User
 from roster.requests.models import Assignment, CrisisRequest, Offer
-from tests.requests.helpers import bearer_for, make_offer, make_request
+from tests.support.factories import make_offer, make_request
 
 ROUNDS = int(os.environ.get("ROSTER_RACE_ROUNDS", "2"))
 
@@ -37,10 +36,10 @@ def race(app, calls: list[tuple[str, dict[str, str]]]) -> Counter:
     return Counter(results)
 
 
-def test_fifty_accepts_on_three_seats(app, make_user, make_expert, db_session):
+def test_fifty_accepts_on_three_seats(auth, app, make_user, make_expert, db_session):
     coordinator = make_user("coordinator", clearance="NS")
     experts = [make_expert(clearance="NS") for _ in range(50)]
-    headers = [bearer_for(db_session, db_session.get(User, e.user_id)) for e in experts]
+    headers = [auth.bearer(e) for e in experts]
     for _round in range(ROUNDS):
         request = make_request(db_session, coordinator, seats=3)
         offers = [make_offer(db_session, request, e) for e in experts]
@@ -66,10 +65,10 @@ def test_fifty_accepts_on_three_seats(app, make_user, make_expert, db_session):
         db_session.commit()
 
 
-def test_one_expert_two_overlapping_requests_at_once(app, make_user, make_expert, db_session):
+def test_one_expert_two_overlapping_requests_at_once(auth, app, make_user, make_expert, db_session):
     coordinator = make_user("coordinator", clearance="NS")
     expert = make_expert(clearance="NS")
-    headers = bearer_for(db_session, db_session.get(User, expert.user_id))
+    headers = auth.bearer(expert)
     for round_no in range(ROUNDS):
         start = date(2027, 1 + round_no % 12, 1)
         first = make_request(

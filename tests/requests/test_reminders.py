@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from roster.db import utcnow
 from roster.notify.models import OutboxMessage
-from tests.requests.helpers import make_offer, make_request
+from tests.support.factories import make_offer, make_request
 
 
 def mails(db_session, kind):

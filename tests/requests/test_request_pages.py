@@ -24,16 +24,10 @@ from roster.requests.models import (
     Offer,
 )
 from roster.requests.workflow import STATES
-from tests.conftest import csrf_token, login
+from tests.conftest import csrf_token
 from tests.experts.test_profile_pages import form_fields
 
 CLEARED = {"clearance": "NS", "clearance_expires_on": date(2030, 1, 1)}
-
-
-def signed_in(app, email):  # noqa: ANN001, ANN201
-    client = app.test_client()
-    login(client, email)
-    return client
 
 
 def request_data(**overrides: Any) -> dict[str, Any]:
@@ -104,23 +98,23 @@ def test_anonymous_users_are_sent_to_login(client, url):
 
 
 def test_only_staff_raise_requests_and_only_coordinators_see_candidates(
-    app, make_user, make_expert, raise_request
+    auth, make_user, make_expert, raise_request
 ):
     coordinator = make_user("coordinator", **CLEARED)
     lno = make_user("lno", **CLEARED)
     expert = make_expert(clearance="NS")
     admin = make_user("admin")
     req = raise_request(lno, "submit")
-    for who in (expert.email, admin.email):
-        assert signed_in(app, who).get("/requests/new").status_code == 403
-    assert signed_in(app, expert.email).get(f"/requests/{req.id}/candidates").status_code == 403
-    assert signed_in(app, lno.email).get(f"/requests/{req.id}/candidates").status_code == 403
-    assert signed_in(app, lno.email).get("/requests/new").status_code == 200
-    assert signed_in(app, coordinator.email).get("/requests/new").status_code == 200
-    assert signed_in(app, lno.email).get("/offers").status_code == 403
+    for who in (expert, admin):
+        assert auth.page(who).get("/requests/new").status_code == 403
+    assert auth.page(expert).get(f"/requests/{req.id}/candidates").status_code == 403
+    assert auth.page(lno).get(f"/requests/{req.id}/candidates").status_code == 403
+    assert auth.page(lno).get("/requests/new").status_code == 200
+    assert auth.page(coordinator).get("/requests/new").status_code == 200
+    assert auth.page(lno).get("/offers").status_code == 403
 
 
-def test_lno_sees_own_and_command_requests_only(app, db_session, make_user, raise_request):
+def test_lno_sees_own_and_command_requests_only(auth, db_session, make_user, raise_request):
     a, b = db_session.exec(select(Command.id).order_by(Command.id).limit(2)).all()
     mine, colleague, other = (make_user("lno", **CLEARED) for _ in range(3))
     for user, command in ((mine, a), (colleague, a), (other, b)):
@@ -129,7 +123,7 @@ def test_lno_sees_own_and_command_requests_only(app, db_session, make_user, rais
     db_session.commit()
     own = raise_request(mine, title="Our own request")
     theirs = raise_request(other, title="Another command's request")
-    client = signed_in(app, colleague.email)
+    client = auth.page(colleague)
     page = client.get("/requests").get_data(as_text=True)
     assert "Our own request" in page
     assert "Another command&#39;s request" not in page
@@ -138,36 +132,36 @@ def test_lno_sees_own_and_command_requests_only(app, db_session, make_user, rais
     assert client.get(f"/requests/{theirs.id}").status_code == 404
 
 
-def test_a_request_above_the_viewers_clearance_is_hidden(app, make_user, raise_request):
+def test_a_request_above_the_viewers_clearance_is_hidden(auth, make_user, raise_request):
     senior = make_user("coordinator", **CLEARED)
     junior = make_user("coordinator", clearance="NR", clearance_expires_on=date(2030, 1, 1))
     secret = raise_request(
         senior, title="Secret tasking", classification="NS", required_clearance="NS"
     )
     raise_request(senior, title="Restricted tasking")
-    client = signed_in(app, junior.email)
+    client = auth.page(junior)
     page = client.get("/requests").get_data(as_text=True)
     assert "Secret tasking" not in page
     assert "Restricted tasking" in page
     assert "1 request" in page
     assert client.get(f"/requests/{secret.id}").status_code == 404
-    assert "2 requests" in signed_in(app, senior.email).get("/requests").get_data(as_text=True)
+    assert "2 requests" in auth.page(senior).get("/requests").get_data(as_text=True)
 
 
-def test_admins_see_no_requests(app, make_user, raise_request):
+def test_admins_see_no_requests(auth, make_user, raise_request):
     coordinator = make_user("coordinator", **CLEARED)
     admin = make_user("admin", **CLEARED)
     req = raise_request(coordinator)
-    client = signed_in(app, admin.email)
+    client = auth.page(admin)
     page = client.get("/requests").get_data(as_text=True)
     assert "0 requests" in page
     assert req.title not in page
     assert client.get(f"/requests/{req.id}").status_code == 404
 
 
-def test_lno_raises_a_request_and_submits_it(app, make_user):
+def test_lno_raises_a_request_and_submits_it(auth, make_user):
     lno = make_user("lno", **CLEARED)
-    client = signed_in(app, lno.email)
+    client = auth.page(lno)
     data = form_fields(client.get("/requests/new").get_data(as_text=True))
     data.update(
         {
@@ -200,9 +194,9 @@ def test_lno_raises_a_request_and_submits_it(app, make_user):
     assert "Ready for triage." in shown
 
 
-def test_form_errors_appear_beside_fields_and_keep_what_was_typed(app, make_user, raise_request):
+def test_form_errors_appear_beside_fields_and_keep_what_was_typed(auth, make_user, raise_request):
     lno = make_user("lno", clearance="NR", clearance_expires_on=date(2030, 1, 1))
-    client = signed_in(app, lno.email)
+    client = auth.page(lno)
     data = form_fields(client.get("/requests/new").get_data(as_text=True))
     data.update(
         {
@@ -234,7 +228,7 @@ def test_form_errors_appear_beside_fields_and_keep_what_was_typed(app, make_user
     assert 'id="ends_on-error"' in page and 'value="Edited title"' in page
 
 
-def test_coordinator_queue_puts_overdue_requests_first(app, db_session, make_user, raise_request):
+def test_coordinator_queue_puts_overdue_requests_first(auth, db_session, make_user, raise_request):
     coordinator = make_user("coordinator", **CLEARED)
     lno = make_user("lno", **CLEARED)
     fresh = raise_request(lno, "submit", title="Fresh routine request", urgency="routine")
@@ -242,24 +236,24 @@ def test_coordinator_queue_puts_overdue_requests_first(app, db_session, make_use
     late.submitted_at = utcnow() - timedelta(hours=6)
     db_session.add(late)
     db_session.commit()
-    page = signed_in(app, coordinator.email).get("/requests").get_data(as_text=True)
+    page = auth.page(coordinator).get("/requests").get_data(as_text=True)
     assert page.index("Late immediate request") < page.index("Fresh routine request")
     late_row = page[page.index("Late immediate request") : page.index("Fresh routine request")]
     assert "Overdue" in late_row
     assert "6 h of 4 h (150%)" in late_row
     assert "Overdue" not in page[page.index("Fresh routine request") :]
-    lno_page = signed_in(app, lno.email).get("/requests").get_data(as_text=True)
+    lno_page = auth.page(lno).get("/requests").get_data(as_text=True)
     assert "Overdue" not in lno_page and fresh.title in lno_page
 
 
 def test_candidates_page_warns_about_a_hard_rule_and_sends_nothing(
-    app, db_session, make_user, make_expert, raise_request
+    auth, db_session, make_user, make_expert, raise_request
 ):
     coordinator = make_user("coordinator", **CLEARED)
     req = raise_request(coordinator, "submit", "triage")
     good = make_expert(clearance="NS", full_name="Amal Cleared", topics={"crsv": 4})
     bad = make_expert(clearance="NS", full_name="Pending Person", vetting="pending")
-    client = signed_in(app, coordinator.email)
+    client = auth.page(coordinator)
     url = f"/requests/{req.id}/candidates"
     page = client.get(url).get_data(as_text=True)
     assert "Amal Cleared" in page and f'/experts/{good.id}"' in page
@@ -285,7 +279,7 @@ def test_candidates_page_warns_about_a_hard_rule_and_sends_nothing(
 
 
 def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
-    app, db_session, make_user, make_expert, raise_request
+    auth, db_session, make_user, make_expert, raise_request
 ):
     coordinator = make_user("coordinator", **CLEARED)
     req = raise_request(coordinator, "submit", "triage", title="One seat only")
@@ -295,7 +289,7 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
     (offer_two,) = offer_to(db_session, coordinator, req, second)
     (offer_three,) = offer_to(db_session, coordinator, other, second)
 
-    client = signed_in(app, first.email)
+    client = auth.page(first)
     page = client.get("/offers").get_data(as_text=True)
     assert "One seat only" in page and "Remote" in page and "Accept" in page
     token = csrf_token(client, "/offers")
@@ -303,7 +297,7 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
     assert response.status_code == 302
     assert "Accepted" in client.get("/offers").get_data(as_text=True)
 
-    client = signed_in(app, second.email)
+    client = auth.page(second)
     token = csrf_token(client, "/offers")
     response = client.post(f"/offers/{offer_two.id}/accept", data={"csrf_token": token})
     assert response.status_code == 409
@@ -322,7 +316,7 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
     assert "Declined" in response.get_data(as_text=True)
     assert "On leave that week." in response.get_data(as_text=True)
     other_expert = make_expert(clearance="NS")
-    client = signed_in(app, other_expert.email)
+    client = auth.page(other_expert)
     token = csrf_token(client, "/offers")
     assert (
         client.post(f"/offers/{offer_three.id}/accept", data={"csrf_token": token}).status_code
@@ -331,7 +325,7 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
 
 
 def test_lno_sees_contact_details_only_after_acceptance(
-    app, db_session, make_user, make_expert, raise_request
+    auth, db_session, make_user, make_expert, raise_request
 ):
     coordinator = make_user("coordinator", **CLEARED)
     lno, colleague = make_user("lno", **CLEARED), make_user("lno", **CLEARED)
@@ -346,11 +340,11 @@ def test_lno_sees_contact_details_only_after_acceptance(
     expert = make_expert(clearance="NS", full_name="Nadia Contact")
     (offer,) = offer_to(db_session, coordinator, req, expert)
 
-    client = signed_in(app, lno.email)
+    client = auth.page(lno)
     before = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert expert.email not in before and "Nadia Contact" not in before
 
-    expert_client = signed_in(app, expert.email)
+    expert_client = auth.page(expert)
     token = csrf_token(expert_client, "/offers")
     assert (
         expert_client.post(f"/offers/{offer.id}/accept", data={"csrf_token": token}).status_code
@@ -359,16 +353,14 @@ def test_lno_sees_contact_details_only_after_acceptance(
     after = client.get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Nadia Contact" in after and expert.email in after and expert.phone in after
     assert "Staffed</strong>" in after
-    seen_by_colleague = signed_in(app, colleague.email).get(f"/requests/{req.id}")
+    seen_by_colleague = auth.page(colleague).get(f"/requests/{req.id}")
     assert "Nadia Contact" in seen_by_colleague.get_data(as_text=True)
     assert expert.email not in seen_by_colleague.get_data(as_text=True)
-    assert expert.email in signed_in(app, coordinator.email).get(f"/requests/{req.id}").get_data(
-        as_text=True
-    )
+    assert expert.email in auth.page(coordinator).get(f"/requests/{req.id}").get_data(as_text=True)
 
 
 def test_engagement_log_and_feedback_after_completion(
-    app, db_session, make_user, make_expert, raise_request
+    auth, db_session, make_user, make_expert, raise_request
 ):
     coordinator = make_user("coordinator", **CLEARED)
     lno = make_user("lno", **CLEARED)
@@ -382,7 +374,7 @@ def test_engagement_log_and_feedback_after_completion(
     )
     db_session.commit()
 
-    client = signed_in(app, lno.email)
+    client = auth.page(lno)
     token = csrf_token(client, f"/requests/{req.id}")
     client.post(f"/requests/{req.id}/actions/start", data={"csrf_token": token})
     response = client.post(
@@ -407,11 +399,11 @@ def test_engagement_log_and_feedback_after_completion(
         follow_redirects=True,
     )
     assert "Thank you" in response.get_data(as_text=True)
-    expert_client = signed_in(app, expert.email)
+    expert_client = auth.page(expert)
     token = csrf_token(expert_client, f"/requests/{req.id}")
     expert_client.post(
         f"/requests/{req.id}/feedback",
         data={"csrf_token": token, "clarity": "4", "usefulness": "3", "comment": "Clear tasking"},
     )
-    page = signed_in(app, coordinator.email).get(f"/requests/{req.id}").get_data(as_text=True)
+    page = auth.page(coordinator).get(f"/requests/{req.id}").get_data(as_text=True)
     assert "Superb" in page and "Clear tasking" in page and "rating 5 of 5" in page

@@ -11,7 +11,7 @@ from sqlmodel import select
 from roster.db import utcnow
 from roster.notify.models import OutboxMessage
 from roster.requests.models import CrisisRequest, Offer, RequestEvent
-from tests.requests.helpers import bearer_for, make_offer, make_request, seat
+from tests.support.factories import make_offer, make_request, seat
 
 NEW = {
     "title": "CRSV advice to the mission",
@@ -30,9 +30,9 @@ NEW = {
 }
 
 
-def test_lno_raises_a_draft_with_history(client, make_user, db_session):
+def test_lno_raises_a_draft_with_history(auth, client, make_user, db_session):
     lno = make_user("lno", clearance="NS")
-    response = client.post("/api/v1/requests", json=NEW, headers=bearer_for(db_session, lno))
+    response = client.post("/api/v1/requests", json=NEW, headers=auth.bearer(lno))
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["state"] == "draft" and body["requested_by"] == lno.id
@@ -53,50 +53,45 @@ def test_lno_raises_a_draft_with_history(client, make_user, db_session):
         ({"urgency": "yesterday"}, "urgency"),
     ],
 )
-def test_bad_requests_are_422_with_fields(client, make_user, db_session, change, field):
+def test_bad_requests_are_422_with_fields(auth, client, make_user, db_session, change, field):
     lno = make_user("lno", clearance="NS")
-    response = client.post(
-        "/api/v1/requests", json={**NEW, **change}, headers=bearer_for(db_session, lno)
-    )
+    response = client.post("/api/v1/requests", json={**NEW, **change}, headers=auth.bearer(lno))
     assert response.status_code == 422, response.get_json()
     assert field in response.get_json()["error"]["fields"]
     assert db_session.exec(select(CrisisRequest)).all() == []
 
 
 @pytest.mark.parametrize("role", ["expert", "admin"])
-def test_experts_and_admins_cannot_raise_requests(client, make_user, db_session, role):
+def test_experts_and_admins_cannot_raise_requests(auth, client, make_user, db_session, role):
     user = make_user(role, clearance="NS" if role == "admin" else None)
-    assert (
-        client.post("/api/v1/requests", json=NEW, headers=bearer_for(db_session, user)).status_code
-        == 403
-    )
+    assert client.post("/api/v1/requests", json=NEW, headers=auth.bearer(user)).status_code == 403
 
 
-def test_no_read_up_in_get_list_and_count(client, make_user, db_session):
+def test_no_read_up_in_get_list_and_count(auth, client, make_user, db_session):
     coordinator_ns = make_user("coordinator", clearance="NS")
     coordinator_nr = make_user("coordinator", clearance="NR")
     secret = make_request(db_session, coordinator_ns, classification="NS", required="NS")
     make_request(db_session, coordinator_ns, classification="NR", required="NR")
-    low = bearer_for(db_session, coordinator_nr)
+    low = auth.bearer(coordinator_nr)
     assert client.get(f"/api/v1/requests/{secret.id}", headers=low).status_code == 404
     listing = client.get("/api/v1/requests", headers=low).get_json()
     assert listing["total"] == 1 and secret.id not in [r["id"] for r in listing["items"]]
-    high = client.get("/api/v1/requests", headers=bearer_for(db_session, coordinator_ns))
+    high = client.get("/api/v1/requests", headers=auth.bearer(coordinator_ns))
     assert high.get_json()["total"] == 2
 
 
-def test_expired_staff_clearance_sees_only_unclassified(client, make_user, db_session):
+def test_expired_staff_clearance_sees_only_unclassified(auth, client, make_user, db_session):
     from datetime import date
 
     lapsed = make_user("coordinator", clearance="NS", clearance_expires_on=date(2020, 1, 1))
     owner = make_user("coordinator", clearance="NS")
     make_request(db_session, owner, classification="NR", required="NR")
     plain = make_request(db_session, owner, classification="NU", required="NU")
-    listing = client.get("/api/v1/requests", headers=bearer_for(db_session, lapsed)).get_json()
+    listing = client.get("/api/v1/requests", headers=auth.bearer(lapsed)).get_json()
     assert [r["id"] for r in listing["items"]] == [plain.id]
 
 
-def test_lno_sees_own_and_own_command_only(client, make_user, db_session):
+def test_lno_sees_own_and_own_command_only(auth, client, make_user, db_session):
     from roster.reference.models import Command
 
     commands = db_session.exec(select(Command).order_by(Command.id)).all()
@@ -109,16 +104,16 @@ def test_lno_sees_own_and_own_command_only(client, make_user, db_session):
     own = make_request(db_session, mine, command_id=commands[0].id)
     shared = make_request(db_session, colleague, command_id=commands[0].id)
     foreign = make_request(db_session, other, command_id=commands[1].id)
-    headers = bearer_for(db_session, mine)
+    headers = auth.bearer(mine)
     ids = {r["id"] for r in client.get("/api/v1/requests", headers=headers).get_json()["items"]}
     assert ids == {own.id, shared.id}
     assert client.get(f"/api/v1/requests/{foreign.id}", headers=headers).status_code == 404
 
 
-def test_admin_sees_no_requests(client, make_user, db_session):
+def test_admin_sees_no_requests(auth, client, make_user, db_session):
     admin = make_user("admin", clearance="CTS")
     found = make_request(db_session, make_user("coordinator", clearance="NS"))
-    headers = bearer_for(db_session, admin)
+    headers = auth.bearer(admin)
     assert client.get(f"/api/v1/requests/{found.id}", headers=headers).status_code == 404
     assert client.get("/api/v1/requests", headers=headers).get_json()["total"] == 0
 
@@ -137,7 +132,9 @@ def test_admin_sees_no_requests(client, make_user, db_session):
         ("draft", "fly", "coordinator", 404, "draft"),
     ],
 )
-def test_actions_through_the_api(client, make_user, db_session, state, action, role, status, to):
+def test_actions_through_the_api(
+    auth, client, make_user, db_session, state, action, role, status, to
+):
     requester = make_user("lno", clearance="NS")
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, requester, state=state)
@@ -146,7 +143,7 @@ def test_actions_through_the_api(client, make_user, db_session, state, action, r
     response = client.post(
         f"/api/v1/requests/{found.id}/actions/{action}",
         json={"note": "why"},
-        headers=bearer_for(db_session, actor),
+        headers=auth.bearer(actor),
     )
     assert response.status_code == status, response.get_json()
     db_session.refresh(found)
@@ -157,14 +154,14 @@ def test_actions_through_the_api(client, make_user, db_session, state, action, r
         assert response.get_json()["history"][-1]["note"] == "why"
 
 
-def test_candidates_rank_and_explain(client, make_user, make_expert, db_session):
+def test_candidates_rank_and_explain(auth, client, make_user, make_expert, db_session):
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, coordinator, topics={"crsv": 3})
     specialist = make_expert(topics={"crsv": 4}, clearance="NS")
     generalist = make_expert(topics={"crsv": 2, "poc": 2, "cthb": 2}, clearance="NS")
     uncleared = make_expert(topics={"crsv": 4})
     pending = make_expert(vetting="pending", topics={"crsv": 4}, clearance="NS")
-    headers = bearer_for(db_session, coordinator)
+    headers = auth.bearer(coordinator)
     ranked = client.get(f"/api/v1/requests/{found.id}/candidates", headers=headers).get_json()
     order = [c["expert_id"] for c in ranked]
     assert order.index(specialist.id) < order.index(generalist.id)
@@ -184,19 +181,22 @@ def test_candidates_rank_and_explain(client, make_user, make_expert, db_session)
     assert [e["expert_id"] for e in explained if not e["excluded"]] == order
     assert "clearance_too_low" in reasons[uncleared.id]
     assert "not_vetted" in reasons[pending.id]
-    lno = make_user("lno", clearance="NS")
-    assert client.get(
-        f"/api/v1/requests/{found.id}/candidates", headers=bearer_for(db_session, lno)
-    ).status_code in (403, 404)
+    outsider = make_user("lno", clearance="NS")  # not the requester's command: cannot see it
+    assert (
+        client.get(
+            f"/api/v1/requests/{found.id}/candidates", headers=auth.bearer(outsider)
+        ).status_code
+        == 404
+    )
 
 
 def test_offer_accept_staffs_the_request_and_withdraws_the_rest(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, coordinator, seats=1)
     first, second = make_expert(clearance="NS"), make_expert(clearance="NS")
-    headers = bearer_for(db_session, coordinator)
+    headers = auth.bearer(coordinator)
     respond_by = (utcnow() + timedelta(days=2)).isoformat()
     sent = client.post(
         f"/api/v1/requests/{found.id}/offers",
@@ -209,14 +209,14 @@ def test_offer_accept_staffs_the_request_and_withdraws_the_rest(
 
     first_user = db_session.get(User, first.user_id)
     second_user = db_session.get(User, second.user_id)
-    mine = client.get("/api/v1/offers", headers=bearer_for(db_session, first_user)).get_json()
+    mine = client.get("/api/v1/offers", headers=auth.bearer(first_user)).get_json()
     assert [o["id"] for o in mine] == [offers[first.id]]
     accepted = client.post(
-        f"/api/v1/offers/{offers[first.id]}/accept", headers=bearer_for(db_session, first_user)
+        f"/api/v1/offers/{offers[first.id]}/accept", headers=auth.bearer(first_user)
     )
     assert accepted.status_code == 200
     late = client.post(
-        f"/api/v1/offers/{offers[second.id]}/accept", headers=bearer_for(db_session, second_user)
+        f"/api/v1/offers/{offers[second.id]}/accept", headers=auth.bearer(second_user)
     )
     assert late.status_code == 409
     db_session.refresh(found)
@@ -229,7 +229,7 @@ def test_offer_accept_staffs_the_request_and_withdraws_the_rest(
 
 
 def test_offers_refused_for_an_expert_failing_a_hard_rule(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, coordinator, required="NS", classification="NR")
@@ -237,14 +237,14 @@ def test_offers_refused_for_an_expert_failing_a_hard_rule(
     response = client.post(
         f"/api/v1/requests/{found.id}/offers",
         json={"expert_ids": [low.id], "respond_by": (utcnow() + timedelta(days=1)).isoformat()},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 409
     assert "clearance_too_low" in response.get_json()["error"]["fields"]["expert_ids"][0]
     assert db_session.exec(select(Offer)).all() == []
 
 
-def test_decline_then_offer_again(client, make_user, make_expert, db_session):
+def test_decline_then_offer_again(auth, client, make_user, make_expert, db_session):
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, coordinator)
     expert = make_expert(clearance="NS")
@@ -252,38 +252,35 @@ def test_decline_then_offer_again(client, make_user, make_expert, db_session):
     from roster.accounts.models import User
 
     user = db_session.get(User, expert.user_id)
-    bad = client.post(
-        f"/api/v1/offers/{offer.id}/decline", json={}, headers=bearer_for(db_session, user)
-    )
+    bad = client.post(f"/api/v1/offers/{offer.id}/decline", json={}, headers=auth.bearer(user))
     assert bad.status_code == 422
     ok = client.post(
         f"/api/v1/offers/{offer.id}/decline",
         json={"reason": "On leave"},
-        headers=bearer_for(db_session, user),
+        headers=auth.bearer(user),
     )
     assert ok.get_json()["state"] == "declined"
     again = client.post(
         f"/api/v1/requests/{found.id}/offers",
         json={"expert_ids": [expert.id], "respond_by": (utcnow() + timedelta(days=1)).isoformat()},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert again.status_code == 201
 
 
-def test_someone_elses_offer_is_404(client, make_user, make_expert, db_session):
+def test_someone_elses_offer_is_404(auth, client, make_user, make_expert, db_session):
     found = make_request(db_session, make_user("coordinator", clearance="NS"))
     offer = make_offer(db_session, found, make_expert(clearance="NS"))
-    from roster.accounts.models import User
 
     intruder = make_expert(clearance="NS")
     response = client.post(
         f"/api/v1/offers/{offer.id}/accept",
-        headers=bearer_for(db_session, db_session.get(User, intruder.user_id)),
+        headers=auth.bearer(intruder),
     )
     assert response.status_code == 404
 
 
-def test_expired_offer_cannot_be_accepted(client, make_user, make_expert, db_session, app):
+def test_expired_offer_cannot_be_accepted(auth, client, make_user, make_expert, db_session, app):
     found = make_request(db_session, make_user("coordinator", clearance="NS"))
     expert = make_expert(clearance="NS")
     offer = make_offer(db_session, found, expert, hours=-1)
@@ -291,9 +288,7 @@ def test_expired_offer_cannot_be_accepted(client, make_user, make_expert, db_ses
 
     user = db_session.get(User, expert.user_id)
     assert (
-        client.post(
-            f"/api/v1/offers/{offer.id}/accept", headers=bearer_for(db_session, user)
-        ).status_code
+        client.post(f"/api/v1/offers/{offer.id}/accept", headers=auth.bearer(user)).status_code
         == 409
     )
     result = app.test_cli_runner().invoke(args=["roster", "expire-offers"])
@@ -302,15 +297,14 @@ def test_expired_offer_cannot_be_accepted(client, make_user, make_expert, db_ses
     assert offer.state == "expired"
 
 
-def test_engagement_log_and_two_way_feedback(client, make_user, make_expert, db_session):
+def test_engagement_log_and_two_way_feedback(auth, client, make_user, make_expert, db_session):
     lno = make_user("lno", clearance="NS")
     found = make_request(db_session, lno, state="active")
     expert = make_expert(clearance="NS")
     seat(db_session, found, expert)
-    from roster.accounts.models import User
 
-    expert_headers = bearer_for(db_session, db_session.get(User, expert.user_id))
-    lno_headers = bearer_for(db_session, lno)
+    expert_headers = auth.bearer(expert)
+    lno_headers = auth.bearer(lno)
     logged = client.post(
         f"/api/v1/requests/{found.id}/engagement-log",
         json={"kind": "deliverable", "summary": "Briefing note delivered"},
@@ -322,7 +316,7 @@ def test_engagement_log_and_two_way_feedback(client, make_user, make_expert, db_
         client.post(
             f"/api/v1/requests/{found.id}/engagement-log",
             json={"kind": "note", "summary": "x"},
-            headers=bearer_for(db_session, outsider),
+            headers=auth.bearer(outsider),
         ).status_code
         == 404
     )
@@ -358,9 +352,8 @@ def test_engagement_log_and_two_way_feedback(client, make_user, make_expert, db_
 
 
 def test_expert_without_clearance_sees_an_unclassified_request_they_were_offered(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
-    from roster.accounts.models import User
 
     found = make_request(
         db_session, make_user("coordinator", clearance="NS"), classification="NU", required="NU"
@@ -371,14 +364,14 @@ def test_expert_without_clearance_sees_an_unclassified_request_they_were_offered
     expert = make_expert()
     make_offer(db_session, found, expert)
     make_offer(db_session, secret, expert)
-    headers = bearer_for(db_session, db_session.get(User, expert.user_id))
+    headers = auth.bearer(expert)
     body = client.get(f"/api/v1/requests/{found.id}", headers=headers).get_json()
     assert body["title"] == found.title and "history" not in body
     assert client.get(f"/api/v1/requests/{secret.id}", headers=headers).status_code == 404
     assert client.get("/api/v1/requests", headers=headers).get_json()["total"] == 1
 
 
-def test_feedback_out_of_range_is_422(client, make_user, make_expert, db_session):
+def test_feedback_out_of_range_is_422(auth, client, make_user, make_expert, db_session):
     lno = make_user("lno", clearance="NS")
     found = make_request(db_session, lno, state="completed")
     expert = make_expert(clearance="NS")
@@ -386,7 +379,7 @@ def test_feedback_out_of_range_is_422(client, make_user, make_expert, db_session
     response = client.post(
         f"/api/v1/requests/{found.id}/feedback",
         json={"expert_id": expert.id, "rating": 9},
-        headers=bearer_for(db_session, lno),
+        headers=auth.bearer(lno),
     )
     assert response.status_code == 422
 
@@ -420,18 +413,16 @@ def test_a_malformed_setting_stops_the_start(monkeypatch, tmp_path):
 
 
 def test_lno_sees_contact_details_only_of_experts_who_accepted_their_request(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     lno, other_lno = make_user("lno", clearance="NS"), make_user("lno", clearance="NS")
     found = make_request(db_session, lno)
     expert = make_expert(clearance="NS")
-    headers = bearer_for(db_session, lno)
+    headers = auth.bearer(lno)
     before = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
     assert "email" not in before and "phone" not in before
     seat(db_session, found, expert)
     after = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()
     assert after["email"] == expert.email and after["phone"] == expert.phone
-    other = client.get(
-        f"/api/v1/experts/{expert.id}", headers=bearer_for(db_session, other_lno)
-    ).get_json()
+    other = client.get(f"/api/v1/experts/{expert.id}", headers=auth.bearer(other_lno)).get_json()
     assert "email" not in other

@@ -6,33 +6,40 @@ from datetime import timedelta
 
 import pytest
 
-from tests.search.conftest import TODAY, VERIFIED, names, search
+from tests.search.conftest import names, search
+from tests.support.factories import TODAY, VERIFIED
 
 D = timedelta(days=1)
 
 
-def test_topics_all_is_the_default_and_any_widens(client, make_expert, lno_token):
+def test_topics_all_is_the_default_and_any_widens(auth, client, make_expert, lno):
     make_expert("Both", topics={"crsv": 3, "poc": 3})
     make_expert("Only CRSV", topics={"crsv": 3})
     make_expert("Only PoC", topics={"poc": 4})
-    both = search(client, lno_token, "topic=crsv&topic=poc&sort=name")
+    both = search(client, auth.bearer(lno), "topic=crsv&topic=poc&sort=name")
     assert names(both) == ["Both"]
-    either = search(client, lno_token, "topic=crsv&topic=poc&topic_mode=any&sort=name")
+    either = search(client, auth.bearer(lno), "topic=crsv&topic=poc&topic_mode=any&sort=name")
     assert names(either) == ["Both", "Only CRSV", "Only PoC"]
     assert either["total"] == 3
 
 
-def test_topic_and_language_levels_are_minimums(client, make_expert, lno_token):
+def test_topic_and_language_levels_are_minimums(auth, client, make_expert, lno):
     make_expert("Level 2", topics={"crsv": 2}, languages={"fr": "B1"})
     make_expert("Level 3", topics={"crsv": 3}, languages={"fr": "B2"})
     make_expert("Level 4", topics={"crsv": 4}, languages={"fr": "native"})
-    assert names(search(client, lno_token, "topic=crsv:3&sort=name")) == ["Level 3", "Level 4"]
-    assert names(search(client, lno_token, "topic=crsv:4")) == ["Level 4"]
-    assert names(search(client, lno_token, "language=fr:B2&sort=name")) == ["Level 3", "Level 4"]
-    assert names(search(client, lno_token, "language=fr:C2")) == ["Level 4"]
+    assert names(search(client, auth.bearer(lno), "topic=crsv:3&sort=name")) == [
+        "Level 3",
+        "Level 4",
+    ]
+    assert names(search(client, auth.bearer(lno), "topic=crsv:4")) == ["Level 4"]
+    assert names(search(client, auth.bearer(lno), "language=fr:B2&sort=name")) == [
+        "Level 3",
+        "Level 4",
+    ]
+    assert names(search(client, auth.bearer(lno), "language=fr:C2")) == ["Level 4"]
 
 
-def test_clearance_filter_ignores_unverified_and_expired(client, make_expert, lno_token):
+def test_clearance_filter_ignores_unverified_and_expired(auth, client, make_expert, lno):
     make_expert("Verified NS", clearance_level="NS", clearance_verified_at=VERIFIED)
     make_expert("Verified NC", clearance_level="NC", clearance_verified_at=VERIFIED)
     make_expert("Unverified CTS", clearance_level="CTS")
@@ -48,17 +55,17 @@ def test_clearance_filter_ignores_unverified_and_expired(client, make_expert, ln
         clearance_verified_at=VERIFIED,
         clearance_expires_on=TODAY,
     )
-    body = search(client, lno_token, "clearance=NS&sort=name")
+    body = search(client, auth.bearer(lno), "clearance=NS&sort=name")
     assert names(body) == ["Expires today NS", "Verified NS"]
     assert body["facets"]["clearance"] == {"NS": 2}
-    assert names(search(client, lno_token, "clearance=NC&sort=name")) == [
+    assert names(search(client, auth.bearer(lno), "clearance=NC&sort=name")) == [
         "Expires today NS",
         "Verified NC",
         "Verified NS",
     ]
 
 
-def test_availability_window_edges(client, make_expert, lno_token):
+def test_availability_window_edges(auth, client, make_expert, lno):
     start, end = TODAY + 10 * D, TODAY + 20 * D
     make_expert(
         "Free", windows=[(TODAY, start - D, "unavailable"), (end + D, end + 9 * D, "unavailable")]
@@ -75,7 +82,7 @@ def test_availability_window_edges(client, make_expert, lno_token):
         windows=[(start, start + 4 * D, "available"), (start + 6 * D, end, "available")],
     )
     make_expert("Declared too short", windows=[(start + D, end, "available")])
-    body = search(client, lno_token, f"available_from={start}&available_to={end}&sort=name")
+    body = search(client, auth.bearer(lno), f"available_from={start}&available_to={end}&sort=name")
     assert names(body) == ["Declared cover", "Declared in two touching parts", "Free"]
 
 
@@ -106,43 +113,35 @@ BAD = [
 
 
 @pytest.mark.parametrize(("query", "field"), BAD)
-def test_bad_parameters_are_422_with_fields(client, lno_token, query, field):
-    body = search(client, lno_token, query, status=422)
+def test_bad_parameters_are_422_with_fields(auth, client, lno, query, field):
+    body = search(client, auth.bearer(lno), query, status=422)
     assert body["error"]["code"] == "validation_failed"
     assert field in {key.split(".")[0] for key in body["error"]["fields"]}
 
 
-def test_text_query_operators_never_reach_the_engine(client, make_expert, lno_token):
+def test_text_query_operators_never_reach_the_engine(auth, client, make_expert, lno):
     make_expert("Amina Haddad", bio="Mediation in the Sahel.")
     for q in ['"', "NEAR(", "a OR", "*", "-", "mediation AND NOT", "(:)", "'"]:
-        search(client, lno_token, f"q={q}")
-    assert names(search(client, lno_token, "q=MÉDIATION")) == ["Amina Haddad"]
-    assert names(search(client, lno_token, "q=medi*")) == ["Amina Haddad"]
-    assert names(search(client, lno_token, "q=medi")) == []
+        search(client, auth.bearer(lno), f"q={q}")
+    assert names(search(client, auth.bearer(lno), "q=MÉDIATION")) == ["Amina Haddad"]
+    assert names(search(client, auth.bearer(lno), "q=medi*")) == ["Amina Haddad"]
+    assert names(search(client, auth.bearer(lno), "q=medi")) == []
 
 
-def test_roles_outside_staff_cannot_search(client, make_user):
-    from tests.conftest import api_token
-
+def test_roles_outside_staff_cannot_search(auth, client, make_user):
     assert client.get("/api/v1/experts").status_code == 401
     expert = make_user("expert")
-    token = api_token(client, expert.email)
-    search(client, token, "", status=403)
+    search(client, auth.bearer(expert), "", status=403)
 
 
-def test_search_page_access_and_narrowing(client, make_expert, make_user):
-    from tests.conftest import login
-
+def test_search_page_access_and_narrowing(auth, client, make_expert, make_user):
     make_expert("Amina Haddad", topics={"crsv": 4}, bio="Mediation.")
     make_expert("Bo Berg", topics={"poc": 2})
     assert client.get("/search").status_code == 302
     expert = make_user("expert")
-    login(client, expert.email)
-    assert client.get("/search").status_code == 403
-    client.post("/logout", data={"csrf_token": ""})
-    lno_client = client.application.test_client()
+    assert auth.page(expert).get("/search").status_code == 403
     lno = make_user("lno")
-    login(lno_client, lno.email)
+    lno_client = auth.page(lno)
     page = lno_client.get("/search?q=mediation&topic=crsv:3&topic=&language=")
     html = page.get_data(as_text=True)
     assert page.status_code == 200

@@ -16,34 +16,35 @@ from roster.search.index import reindex_experts
 from roster.search.query import run_search
 from roster.seeding import load_reference
 from tests.conftest import ENGINES, new_database
-from tests.search.conftest import TODAY, add_expert, names, search
+from tests.search.conftest import names, search
+from tests.support.factories import TODAY, add_expert
 
 
 def test_index_follows_insert_update_erasure_and_deactivation(
-    client, make_expert, db_session, lno_token, coordinator_token
+    auth, client, make_expert, db_session, lno, coordinator
 ):
     amina = make_expert("Amina Haddad", bio="Mediation in the Sahel.")
-    assert names(search(client, lno_token, "q=haddad")) == ["Amina Haddad"]
+    assert names(search(client, auth.bearer(lno), "q=haddad")) == ["Amina Haddad"]
     amina.full_name, amina.bio = "Amina Osei", "Forensics."
     db_session.add(amina)
     db_session.add(ExpertTopic(expert_id=amina.id, topic_code="cpp", level=3))
     db_session.flush()
     reindex_experts(db_session, [amina.id])
     db_session.commit()
-    assert names(search(client, lno_token, "q=haddad")) == []
-    assert names(search(client, lno_token, "q=forensics osei")) == ["Amina Osei"]
-    assert names(search(client, lno_token, "q=cultural")) == ["Amina Osei"]
+    assert names(search(client, auth.bearer(lno), "q=haddad")) == []
+    assert names(search(client, auth.bearer(lno), "q=forensics osei")) == ["Amina Osei"]
+    assert names(search(client, auth.bearer(lno), "q=cultural")) == ["Amina Osei"]
     amina.active = False
     db_session.add(amina)
     db_session.commit()
-    assert search(client, lno_token, "q=osei")["total"] == 0
-    assert names(search(client, coordinator_token, "q=osei")) == ["Amina Osei"]
+    assert search(client, auth.bearer(lno), "q=osei")["total"] == 0
+    assert names(search(client, auth.bearer(coordinator), "q=osei")) == ["Amina Osei"]
     amina.full_name, amina.pseudonym, amina.bio = "Erased expert", "erased-7", ""
     db_session.add(amina)
     db_session.flush()
     reindex_experts(db_session, [amina.id])
     db_session.commit()
-    for token in (lno_token, coordinator_token):
+    for token in (auth.bearer(lno), auth.bearer(coordinator)):
         assert search(client, token, "q=osei")["total"] == 0
         assert search(client, token, "q=erased")["total"] == 0
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from roster.accounts.models import User
-from tests.search.conftest import TODAY, names, search
+from tests.search.conftest import names, search
+from tests.support.factories import TODAY
 
 
 def _hidden_roster(make_expert, db_session, make_user):  # noqa: ANN001, ANN202
@@ -23,28 +24,28 @@ def _hidden_roster(make_expert, db_session, make_user):  # noqa: ANN001, ANN202
 
 
 def test_lno_never_sees_or_counts_hidden_experts(
-    client, make_expert, db_session, make_user, lno_token
+    auth, client, make_expert, db_session, make_user, lno
 ):
     _hidden_roster(make_expert, db_session, make_user)
     for query in ("", "q=mediation", "topic=crsv:3", "sort=last_engaged"):
-        body = search(client, lno_token, query)
+        body = search(client, auth.bearer(lno), query)
         assert names(body) == ["Listed"], query
         assert body["total"] == 1
         assert body["facets"]["topic"] == {"crsv": 1}
         assert all(n == 1 for counts in body["facets"].values() for n in counts.values())
-    item = search(client, lno_token)["items"][0]
+    item = search(client, auth.bearer(lno))["items"][0]
     assert "email" not in item and "vetting" not in item and "version" not in item
 
 
 def test_coordinator_sees_everyone_but_the_erased_and_filters_by_vetting(
-    client, make_expert, db_session, make_user, coordinator_token
+    auth, client, make_expert, db_session, make_user, coordinator
 ):
     _hidden_roster(make_expert, db_session, make_user)
-    everyone = search(client, coordinator_token, "sort=name&per_page=100")
+    everyone = search(client, auth.bearer(coordinator), "sort=name&per_page=100")
     assert "Erased" not in names(everyone)
     assert everyone["total"] == 7
-    expired = search(client, coordinator_token, "vetting=expired")
+    expired = search(client, auth.bearer(coordinator), "vetting=expired")
     assert names(expired) == ["Lapsed"]
-    vetted = search(client, coordinator_token, "vetting=vetted&sort=name")
+    vetted = search(client, auth.bearer(coordinator), "vetting=vetted&sort=name")
     assert names(vetted) == ["Deactivated", "Listed", "Locked account"]
     assert "vetting" in vetted["items"][0]

@@ -28,8 +28,8 @@ CHECKS = [
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-def test_fuzz_the_api_for_every_role(app, db_session, make_user, make_expert):
-    world = build(db_session, make_user, make_expert)
+def test_fuzz_the_api_for_every_role(auth, app, db_session, make_user, make_expert):
+    world = build(db_session, make_user, make_expert, auth)
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
     operations = [result.ok() for result in schema.get_all_operations()]
     # Revoking the token would end the run's own authentication; it is tested elsewhere.

@@ -224,8 +224,8 @@ DESTRUCTIVE = {
 
 
 @pytest.fixture
-def new_world(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
-    return lambda: build(db_session, make_user, make_expert)
+def new_world(auth, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+    return lambda: build(db_session, make_user, make_expert, auth)
 
 
 def test_every_route_is_classified(app):

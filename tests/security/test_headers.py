@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from roster.app import create_app
-from tests.conftest import api_token, login
 
 BASE = {
     "X-Content-Type-Options": "nosniff",
@@ -30,14 +29,13 @@ def check_common(response) -> None:  # noqa: ANN001
         assert "charset=utf-8" in response.headers["Content-Type"]
 
 
-def test_pages_api_errors_and_static_files_all_carry_the_headers(client, make_user):
+def test_pages_api_errors_and_static_files_all_carry_the_headers(auth, make_user):
     user = make_user("lno", clearance="NS")
-    token = api_token(client, user.email)
-    login(client, user.email)
+    client = auth.page(user)
     responses = {
         "page": client.get("/"),
         "page error": client.get("/no-such-page"),
-        "api": client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}),
+        "api": client.get("/api/v1/me", headers=auth.bearer(user)),
         "api error": client.get("/api/v1/no-such-thing"),
         "static": client.get("/static/roster.css"),
         "login page": client.get("/login"),

@@ -59,8 +59,10 @@ def answered_with_a_message(response) -> bool:  # noqa: ANN001
 
 
 @pytest.mark.parametrize(("role", "page"), FORMS)
-def test_hostile_values_never_break_a_form(app, db_session, make_user, make_expert, role, page):
-    world = build(db_session, make_user, make_expert)
+def test_hostile_values_never_break_a_form(
+    auth, app, db_session, make_user, make_expert, role, page
+):
+    world = build(db_session, make_user, make_expert, auth)
     path = page.format(**world.ids)
     client, _headers = world.client(app, role)
     html = client.get(path).get_data(as_text=True)
@@ -79,13 +81,13 @@ def test_hostile_values_never_break_a_form(app, db_session, make_user, make_expe
 
 
 def test_stored_script_payloads_are_escaped_everywhere(
-    app, client, make_user, make_expert, db_session
+    auth, app, client, make_user, make_expert, db_session
 ):
     payload = "<script>alert('stored')</script>"
     expert = make_expert(
         full_name=f"Eve {payload}", bio=f"Bio {payload}", affiliation_name=f"Org {payload}"
     )
-    world = build(db_session, make_user, make_expert)
+    world = build(db_session, make_user, make_expert, auth)
     pages = {
         "coordinator": [
             f"/experts/{expert.id}",

@@ -4,7 +4,6 @@ versions, in search results, single profiles, lists of requests and reports alik
 from __future__ import annotations
 
 from roster.policy import LNO_EXPERT_FIELDS
-from tests.conftest import api_token
 
 FORBIDDEN = {
     "email",
@@ -19,10 +18,12 @@ FORBIDDEN = {
 }
 
 
-def test_lno_search_and_profile_answers_hold_only_allowed_fields(client, make_user, make_expert):
+def test_lno_search_and_profile_answers_hold_only_allowed_fields(
+    auth, client, make_user, make_expert
+):
     lno = make_user("lno", clearance="NS")
     experts = [make_expert(clearance="NS", topics={"crsv": 3}) for _ in range(3)]
-    headers = {"Authorization": f"Bearer {api_token(client, lno.email)}"}
+    headers = auth.bearer(lno)
     found = client.get("/api/v1/experts?topic=crsv:1", headers=headers).get_json()
     assert found["total"] == 3
     for item in found["items"]:
@@ -36,13 +37,10 @@ def test_lno_search_and_profile_answers_hold_only_allowed_fields(client, make_us
         assert expert.email not in text and expert.phone not in text
 
 
-def test_lno_search_page_shows_no_contact_details(app, make_user, make_expert):
-    from tests.conftest import login
-
+def test_lno_search_page_shows_no_contact_details(auth, make_user, make_expert):
     lno = make_user("lno", clearance="NS")
     expert = make_expert(clearance="NS", topics={"crsv": 3})
-    browser = app.test_client()
-    login(browser, lno.email)
+    browser = auth.page(lno)
     page = browser.get("/search?topic=crsv:1").get_data(as_text=True)
     assert expert.full_name in page
     assert expert.email not in page and expert.phone not in page

@@ -10,11 +10,11 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from roster.accounts.models import User
-from roster.accounts.services import issue_token
 from roster.reference.models import Command
 from roster.requests.models import CrisisRequest, EngagementEntry, Offer, RequestEvent
-from tests.conftest import csrf_token, login
-from tests.requests.helpers import make_offer, make_request, seat
+from tests.conftest import csrf_token
+from tests.support.auth import Auth
+from tests.support.factories import make_offer, make_request, seat
 
 ROLES = ("anonymous", "expert", "lno", "coordinator", "admin", "lapsed")
 LAPSED = date(2020, 1, 1)
@@ -23,20 +23,19 @@ LAPSED = date(2020, 1, 1)
 @dataclass
 class World:
     users: dict[str, User]
+    auth: Auth
     ids: dict[str, int] = field(default_factory=dict)
 
     def client(self, app, role: str) -> tuple[FlaskClient, dict[str, str]]:  # noqa: ANN001
         """A browser client signed in as `role`, and bearer headers for the API."""
-        client = app.test_client()
         if role == "anonymous":
-            return client, {}
-        login(client, self.users[role].email)
-        return client, self.headers[role]
+            return app.test_client(), {}
+        return self.auth.page(self.users[role]), self.headers[role]
 
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
+def build(session: Session, make_user, make_expert, auth: Auth) -> World:  # noqa: ANN001
     commands = session.exec(select(Command).order_by(Command.id)).all()
     c1, c2 = commands[0].id, commands[1].id
     users = {
@@ -76,7 +75,7 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
     seat(session, accepted, own_expert)
     seat(session, accepted, make_expert(clearance="NS", full_name="Teammate Expert"))
     _distinct(session, other_lno, own, foreign, secret, lapsed, declined, accepted)
-    world = World(users=users)
+    world = World(users=users, auth=auth)
     world.ids = {
         "own_expert": own_expert.id,
         "other_expert": other_expert.id,
@@ -92,10 +91,7 @@ def build(session: Session, make_user, make_expert) -> World:  # noqa: ANN001
         "other_user": other_lno.id,
         "command": c1,
     }
-    for role, user in users.items():
-        raw, _ = issue_token(session=session, user=user, hours=1)
-        world.headers[role] = {"Authorization": f"Bearer {raw}"}
-    session.commit()
+    world.headers = {role: auth.bearer(user) for role, user in users.items()}
     return world
 
 

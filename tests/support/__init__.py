@@ -1,0 +1,1 @@
+"""Test support: signing in (`auth`) and the factories that build rows for tests."""
