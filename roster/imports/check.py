@@ -1,5 +1,5 @@
 """Bulk import of expert profiles from CSV or XLSX: read the file, check every row, preview.
-Nothing here writes; `import_apply` writes the good rows once the coordinator confirms.
+Nothing here writes; `apply` writes the good rows once the coordinator confirms.
 
 Rows are keyed by email: a row whose email an expert already has is a duplicate and is skipped,
 so importing the same file twice changes nothing the second time."""
@@ -16,10 +16,10 @@ from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
+from roster.imports.read import ImportFileError, read_lines
 from roster.inputs import clean_text, has_controls
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
-from roster.reports.import_read import ImportFileError, read_lines
 
 COLUMNS = (
     "email",

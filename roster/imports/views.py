@@ -23,10 +23,11 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from roster import db, policy
 from roster.errors import DomainError
 from roster.extensions import allow_body
-from roster.reports import exports, import_apply
-from roster.reports.forms import ConfirmForm, ImportForm
-from roster.reports.import_read import MAX_BYTES, refuse
-from roster.reports.imports import COLUMNS, ImportFileError
+from roster.imports import apply as import_apply
+from roster.imports.check import COLUMNS, ImportFileError
+from roster.imports.forms import ConfirmForm, ImportForm
+from roster.imports.read import MAX_BYTES, refuse
+from roster.reports import exports
 from roster.reports.tables import Table
 
 bp = Blueprint("imports", __name__)
@@ -37,7 +38,7 @@ UPLOAD_BODY = MAX_BYTES + 64 * 1024
 
 
 def _upload_page(form: ImportForm, status: int) -> tuple[str, int]:
-    return render_template("reports/import.html", form=form, columns=COLUMNS), status
+    return render_template("imports/upload.html", form=form, columns=COLUMNS), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -105,7 +106,7 @@ def show(batch_id: int) -> tuple[str, int]:
         return _unreadable(exc)
     problems = checked.problem_rows if checked else []
     return render_template(
-        "reports/import_preview.html",
+        "imports/preview.html",
         batch=batch,
         checked=checked,
         problems=problems[:SHOWN_PROBLEMS],
