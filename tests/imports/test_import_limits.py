@@ -29,9 +29,9 @@ from roster.imports.read import (
     ImportFileError,
 )
 from tests.conftest import csrf_token
-from tests.reports.hostile import HEADER_ROW, xlsx
-from tests.reports.scale import synthetic_csv
-from tests.reports.test_imports import confirm, expert_count
+from tests.imports.hostile import HEADER_ROW, xlsx
+from tests.imports.scale import synthetic_csv
+from tests.imports.test_imports import confirm, expert_count
 
 MiB = 1024 * 1024
 EXPERTS = "email,full_name,affiliation_name,topics\n"
