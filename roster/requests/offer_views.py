@@ -3,7 +3,7 @@ own offers with accept and decline."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
@@ -15,7 +15,7 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound
-from roster.requests import form_data, offers, services
+from roster.requests import form_data, offers, services, settings
 from roster.requests.form_data import visible_or_404
 from roster.requests.forms import (
     COMPONENT_LABELS,
@@ -29,7 +29,6 @@ from roster.requests.forms import (
 from roster.requests.models import CrisisRequest
 
 bp = Blueprint("offers", __name__)
-REPLY_HOURS = 48
 
 
 def _matchable_or_error(request_id: int) -> CrisisRequest:
@@ -73,7 +72,7 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
     req = _matchable_or_error(request_id)
     form = OffersForm()
     if not form.is_submitted():
-        form.respond_by.data = (utcnow() + timedelta(hours=REPLY_HOURS)).replace(
+        form.respond_by.data = (utcnow() + settings.REPLY_BY).replace(
             second=0, microsecond=0, tzinfo=None
         )
         return _candidates_page(req, form, warnings=[])
