@@ -15,8 +15,7 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound
-from roster.requests import form_data, offers, services, settings
-from roster.requests.form_data import visible_or_404
+from roster.requests import offers, pages, services, settings
 from roster.requests.forms import (
     COMPONENT_LABELS,
     EXCLUSION_LABELS,
@@ -27,6 +26,7 @@ from roster.requests.forms import (
     OffersForm,
 )
 from roster.requests.models import CrisisRequest
+from roster.requests.pages import visible_or_404
 
 bp = Blueprint("offers", __name__)
 
@@ -45,7 +45,7 @@ def _candidates_page(
     ranking = offers.candidates(
         session=session, actor=current_user, request=req, today=db.today(), explain=explain
     )
-    names = form_data.expert_names(
+    names = pages.expert_names(
         session,
         [r.expert_id for r in ranking.ranked]
         + [e.expert_id for e in ranking.excluded]

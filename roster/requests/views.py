@@ -15,8 +15,16 @@ from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from roster.experts import privacy
 from roster.reference.codes import countries, languages
-from roster.requests import engagement, form_data, offers, requalify, services, workflow
-from roster.requests.form_data import visible_or_404
+from roster.requests import (
+    engagement,
+    form_data,
+    offers,
+    pages,
+    requalify,
+    services,
+    waiting,
+    workflow,
+)
 from roster.requests.forms import (
     ACTION_LABELS,
     EXCLUSION_LABELS,
@@ -33,6 +41,7 @@ from roster.requests.forms import (
     StateFilterForm,
 )
 from roster.requests.models import CrisisRequest
+from roster.requests.pages import visible_or_404
 
 bp = Blueprint("requests", __name__)
 PER_PAGE = 50
@@ -65,8 +74,8 @@ def index() -> str:
     ages: dict[int, Any] = {}
     if queue:
         now = utcnow()
-        ages = {r.id: form_data.response_age(r, now) for r in rows}
-        rows = form_data.queue_order(rows, ages)
+        ages = {r.id: waiting.response_age(r, now) for r in rows}
+        rows = waiting.queue_order(rows, ages)
     return render_template(
         "requests/index.html",
         rows=rows,
@@ -98,7 +107,7 @@ def new() -> str | Response:
     if not policy.can_raise_request(current_user):
         abort(403)
     session = db.session()
-    topics = form_data.topic_names(session)
+    topics = pages.topic_names(session)
     form = RequestForm()
     problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
@@ -128,7 +137,7 @@ def edit(request_id: int) -> str | Response:
         flash(_("Only a draft can be edited."), "error")
         return redirect(url_for("requests.show", request_id=req.id))
     session = db.session()
-    topics = form_data.topic_names(session)
+    topics = pages.topic_names(session)
     form = RequestForm()
     problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
@@ -208,14 +217,14 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
     )
     if "names" not in fields:
         named = [current_user.id]
-    people = form_data.user_names(session, named)
+    people = pages.user_names(session, named)
     return render_template(
         "requests/show.html",
         req=req,
         fields=fields,
         show_log=show_log,
         needs=services.needs(session, req),
-        topic_names=form_data.topic_names(session),
+        topic_names=pages.topic_names(session),
         countries=countries(),
         languages=languages(),
         events=events,
