@@ -21,6 +21,7 @@ from roster.directory.forms import (
     DirectoryFilterForm,
 )
 from roster.errors import DomainError
+from roster.reference import taxonomy
 from roster.reference.codes import countries
 
 bp = Blueprint("directory", __name__)
@@ -67,7 +68,7 @@ def panel() -> str:
         current=current,
         past=past,
         show_past=show_past,
-        **_labels(services.topic_names(session)),
+        **_labels(taxonomy.topic_names(session)),
     )
 
 
@@ -78,7 +79,7 @@ def directory() -> str:
         abort(403)
     session = db.session()
     form = DirectoryFilterForm(request.args)
-    topic_names = services.topic_names(session)
+    topic_names = taxonomy.topic_names(session)
     commands = services.list_commands(session)
     form.set_choices([(c.code, f"{c.code} — {c.name}") for c in commands], topic_names)
     form.validate()

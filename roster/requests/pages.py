@@ -1,5 +1,5 @@
 """What the request and matching pages look up for the signed-in user: the request they may see
-(404 otherwise), the topics in order and the names of the people shown."""
+(404 otherwise) and the names of the people shown."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from roster import db
 from roster.accounts.models import User
 from roster.errors import NotFound
 from roster.experts.models import Expert
-from roster.reference.models import Topic
 from roster.requests import services
 from roster.requests.models import CrisisRequest
 
@@ -27,12 +26,6 @@ def visible_or_404(request_id: int) -> CrisisRequest:
         )
     except NotFound:
         abort(404)
-
-
-def topic_names(session: Session) -> dict[str, str]:
-    """Topic code -> name, in the taxonomy's order."""
-    rows = session.exec(select(Topic).order_by(Topic.position, Topic.code)).all()
-    return {t.code: t.name for t in rows}
 
 
 def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:

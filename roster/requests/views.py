@@ -14,6 +14,7 @@ from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError, Forbidden, NotFound, ValidationFailed
 from roster.experts import privacy
+from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
 from roster.requests import (
     engagement,
@@ -107,7 +108,7 @@ def new() -> str | Response:
     if not policy.can_raise_request(current_user):
         abort(403)
     session = db.session()
-    topics = pages.topic_names(session)
+    topics = taxonomy.topic_names(session)
     form = RequestForm()
     problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
@@ -137,7 +138,7 @@ def edit(request_id: int) -> str | Response:
         flash(_("Only a draft can be edited."), "error")
         return redirect(url_for("requests.show", request_id=req.id))
     session = db.session()
-    topics = pages.topic_names(session)
+    topics = taxonomy.topic_names(session)
     form = RequestForm()
     problems: dict[str, list[str]] = {}
     if form.validate_on_submit():
@@ -224,7 +225,7 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
         fields=fields,
         show_log=show_log,
         needs=services.needs(session, req),
-        topic_names=pages.topic_names(session),
+        topic_names=taxonomy.topic_names(session),
         countries=countries(),
         languages=languages(),
         events=events,
