@@ -15,6 +15,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from roster import limits
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
 from roster.imports.read import ImportFileError, read_lines
 from roster.inputs import clean_text, has_controls
@@ -43,7 +44,12 @@ SEPARATOR = ";"
 # is cut to SHOWN_VALUE characters. The preview and the problems CSV stay small either way.
 MAX_PROBLEMS = 10
 SHOWN_VALUE = 80
-LIMITS = {"full_name": 200, "phone": 40, "affiliation_name": 200, "bio": 5000}
+LIMITS = {
+    "full_name": limits.PERSON_NAME,
+    "phone": limits.PHONE,
+    "affiliation_name": limits.ORGANISATION_NAME,
+    "bio": limits.BIO,
+}
 TRUE, FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 
 PROBLEMS = {
