@@ -18,10 +18,10 @@ from sqlmodel import Session
 from bench import machine, write_section
 from roster.app import create_app
 from roster.cli import alembic_config
-from roster.reports.import_apply import apply_rows
-from roster.reports.imports import preview
+from roster.imports.apply import apply_rows
+from roster.imports.check import preview
 from roster.seeding import load_reference
-from tests.reports.scale import synthetic_csv
+from tests.imports.scale import synthetic_csv
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from bench import machine, percentiles, write_section
 from roster.reference.codes import CEFR_LEVELS
-from roster.requests.candidates import (
+from roster.requests.candidate_facts import (
     GENDERS,
     CandidateFacts,
     CandidatePool,

@@ -16,10 +16,10 @@ from roster.directory import views as directory_views
 from roster.experts import review_views, standing
 from roster.experts import views as expert_views
 from roster.extensions import RosterRequest, babel, csrf
+from roster.imports import views as import_views
 from roster.notify import views as notify_views
 from roster.ops import denials, logs
 from roster.ops import views as ops_views
-from roster.reports import import_views
 from roster.reports import views as report_views
 from roster.requests import offer_views, requalify
 from roster.requests import views as request_views

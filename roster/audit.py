@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Field, Session, SQLModel, select
 
+from roster import limits
 from roster.db import UTCDateTime, hold_write_lock, lock_for_write, utcnow
 
 GENESIS = "0" * 64
@@ -23,9 +24,9 @@ class AuditEvent(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    actor: str = Field(max_length=60)
-    action: str = Field(max_length=60, index=True)
-    subject: str = Field(default="", max_length=60)
+    actor: str = Field(max_length=limits.AUDIT_REFERENCE)
+    action: str = Field(max_length=limits.AUDIT_REFERENCE, index=True)
+    subject: str = Field(default="", max_length=limits.AUDIT_REFERENCE)
     detail: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64, unique=True)

@@ -17,9 +17,9 @@ from roster.accounts import services
 from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts import vetting
+from roster.imports import cli as imports_cli
 from roster.notify import outbox, transports
 from roster.ops import cli as ops_cli
-from roster.reports import cli as reports_cli
 from roster.requests import offers, reminders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,5 +150,5 @@ def send_mail(loop: bool, interval: float) -> None:
 
 def init_app(app: Flask) -> None:
     ops_cli.register(roster_cli)
-    reports_cli.register(roster_cli)
+    imports_cli.register(roster_cli)
     app.cli.add_command(roster_cli)

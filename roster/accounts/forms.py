@@ -7,6 +7,7 @@ from wtforms import DateField, EmailField, PasswordField, SelectField, StringFie
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from roster import limits
 from roster.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 from roster.forms import RosterForm
 
@@ -27,7 +28,7 @@ CLEARANCE_CHOICES = [
 
 
 class LoginForm(RosterForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=limits.EMAIL)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=MAX_LENGTH)])
 
 
@@ -57,8 +58,10 @@ class ChangePasswordForm(RosterForm):
 
 
 class InviteForm(RosterForm):
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    full_name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=limits.PERSON_NAME)]
+    )
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
     role = SelectField(_l("Role"), choices=ROLE_CHOICES)
     clearance_level = SelectField(
         _l("Clearance (staff only)"), choices=CLEARANCE_CHOICES, validators=[Optional()]

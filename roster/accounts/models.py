@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import attributes
 from sqlmodel import Field, SQLModel
 
+from roster import limits
 from roster.db import UTCDateTime, one_of, utcnow
 
 ROLES = ("expert", "lno", "coordinator", "admin")
@@ -29,8 +30,8 @@ class User(SQLModel, table=True):
     __table_args__ = (one_of("role", ROLES),)
 
     id: int | None = Field(default=None, primary_key=True)
-    email: str = Field(unique=True, max_length=254)
-    full_name: str = Field(max_length=200)
+    email: str = Field(unique=True, max_length=limits.EMAIL)
+    full_name: str = Field(max_length=limits.PERSON_NAME)
     role: str = Field(max_length=20)
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, request
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
-from roster import db, policy
+from roster import db, limits, policy
 from roster.api.core import answer, current_api_user, require, route
 from roster.api.schemas import StrictSchema
 from roster.ops import trail
@@ -14,9 +14,9 @@ REFERENCE = validate.Regexp(r"^([a-z_]+:[A-Za-z0-9_/<>:.\-]+|anonymous|system)$"
 
 
 class AuditQuerySchema(StrictSchema):
-    action = fields.String(validate=validate.Length(max=60))
-    actor = fields.String(validate=[validate.Length(max=60), REFERENCE])
-    subject = fields.String(validate=[validate.Length(max=60), REFERENCE])
+    action = fields.String(validate=validate.Length(max=limits.AUDIT_REFERENCE))
+    actor = fields.String(validate=[validate.Length(max=limits.AUDIT_REFERENCE), REFERENCE])
+    subject = fields.String(validate=[validate.Length(max=limits.AUDIT_REFERENCE), REFERENCE])
     since = fields.Date()
     until = fields.Date()
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=1_000_000))

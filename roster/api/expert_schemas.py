@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, fields, validate
 
+from roster import limits
 from roster.api.schemas import StrictBoolean, StrictSchema, safe_link, within
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS
 from roster.experts.profiles import Loaded
@@ -23,12 +24,12 @@ def country_list() -> fields.List:
 
 
 class AffiliationSchema(StrictSchema):
-    name = fields.String(allow_none=True, validate=validate.Length(max=200))
+    name = fields.String(allow_none=True, validate=validate.Length(max=limits.ORGANISATION_NAME))
     kind = fields.String(required=True, validate=validate.OneOf(AFFILIATION_KINDS))
 
 
 class TopicLevelSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=limits.TOPIC_CODE))
     level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
     years = fields.Integer(load_default=0, strict=True, validate=validate.Range(0, 80))
 
@@ -71,9 +72,9 @@ class WindowSchema(StrictSchema):
 class ExpertInSchema(StrictSchema):
     """What a client may send for a profile. Role, vetting and verification are not here."""
 
-    full_name = fields.String(validate=validate.Length(min=1, max=200))
-    email = fields.Email(validate=validate.Length(max=254))
-    phone = fields.String(allow_none=True, validate=validate.Length(max=40))
+    full_name = fields.String(validate=validate.Length(min=1, max=limits.PERSON_NAME))
+    email = fields.Email(validate=validate.Length(max=limits.EMAIL))
+    phone = fields.String(allow_none=True, validate=validate.Length(max=limits.PHONE))
     gender = fields.String(validate=validate.OneOf(GENDERS))
     nationalities = country_list()
     country_of_residence = fields.String(allow_none=True, validate=validate.Length(equal=2))
@@ -86,14 +87,16 @@ class ExpertInSchema(StrictSchema):
     deployable = StrictBoolean()
     notice_days = fields.Integer(strict=True, validate=validate.Range(0, 365))
     max_concurrent = fields.Integer(strict=True, validate=validate.Range(1, 10))
-    bio = fields.String(validate=validate.Length(max=5000))
+    bio = fields.String(validate=validate.Length(max=limits.BIO))
     links = fields.List(fields.String(validate=safe_link), validate=validate.Length(max=10))
     consent = StrictBoolean()
 
 
 class ExpertCreateSchema(ExpertInSchema):
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
-    email = fields.Email(required=True, validate=validate.Length(max=254))
+    full_name = fields.String(
+        required=True, validate=validate.Length(min=1, max=limits.PERSON_NAME)
+    )
+    email = fields.Email(required=True, validate=validate.Length(max=limits.EMAIL))
 
 
 class ExpertPatchSchema(ExpertInSchema):
@@ -105,7 +108,7 @@ class VettingDecisionSchema(StrictSchema):
         required=True, validate=validate.OneOf(["vetted", "rejected", "suspended", "pending"])
     )
     valid_until = fields.Date(load_default=None, allow_none=True, validate=within(PERSON_DATES))
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = fields.String(load_default="", validate=validate.Length(max=limits.NOTE))
 
 
 class ExpertOutSchema(Schema):

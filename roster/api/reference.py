@@ -8,15 +8,15 @@ from sqlmodel import select
 from roster import db
 from roster.api.core import answer, route
 from roster.api.schemas import ClearanceLevelSchema, TopicSchema
-from roster.reference.models import ClearanceLevel, Topic
+from roster.reference import taxonomy
+from roster.reference.models import ClearanceLevel
 
 
 @route(
     "/topics", "GET", summary="The topic taxonomy", response=TopicSchema(many=True), errors=(401,)
 )
 def list_topics() -> Response:
-    rows = db.session().exec(select(Topic).order_by(Topic.position, Topic.code)).all()
-    return answer(TopicSchema(many=True).dump(rows))
+    return answer(TopicSchema(many=True).dump(taxonomy.topics_in_order(db.session())))
 
 
 @route(

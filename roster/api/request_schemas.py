@@ -5,6 +5,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
+from roster import limits
 from roster.api.schemas import StrictSchema, within
 from roster.inputs import REQUEST_DATES
 from roster.policy import CLEARANCE_RANK
@@ -15,7 +16,7 @@ LEVELS = list(CLEARANCE_RANK)
 
 
 class NeedTopicSchema(StrictSchema):
-    code = fields.String(required=True, validate=validate.Length(min=1, max=40))
+    code = fields.String(required=True, validate=validate.Length(min=1, max=limits.TOPIC_CODE))
     min_level = fields.Integer(required=True, strict=True, validate=validate.Range(1, 4))
 
 
@@ -25,8 +26,8 @@ class NeedLanguageSchema(StrictSchema):
 
 
 class RequestInSchema(StrictSchema):
-    title = fields.String(validate=validate.Length(min=1, max=200))
-    description = fields.String(validate=validate.Length(max=10000))
+    title = fields.String(validate=validate.Length(min=1, max=limits.REQUEST_TITLE))
+    description = fields.String(validate=validate.Length(max=limits.REQUEST_DESCRIPTION))
     kind = fields.String(validate=validate.OneOf(REQUEST_KINDS))
     classification = fields.String(validate=validate.OneOf(LEVELS))
     required_clearance = fields.String(validate=validate.OneOf(LEVELS))
@@ -48,7 +49,7 @@ class RequestInSchema(StrictSchema):
 
 
 class RequestCreateSchema(RequestInSchema):
-    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=limits.REQUEST_TITLE))
     kind = fields.String(required=True, validate=validate.OneOf(REQUEST_KINDS))
     classification = fields.String(required=True, validate=validate.OneOf(LEVELS))
     required_clearance = fields.String(required=True, validate=validate.OneOf(LEVELS))
@@ -113,7 +114,7 @@ class ListQuerySchema(StrictSchema):
 
 
 class NoteSchema(StrictSchema):
-    note = fields.String(load_default="", validate=validate.Length(max=2000))
+    note = fields.String(load_default="", validate=validate.Length(max=limits.NOTE))
 
 
 class CandidateSchema(Schema):
@@ -153,12 +154,14 @@ class OfferSchema(Schema):
 
 
 class DeclineSchema(StrictSchema):
-    reason = fields.String(required=True, validate=validate.Length(min=1, max=500))
+    reason = fields.String(
+        required=True, validate=validate.Length(min=1, max=limits.DECLINE_REASON)
+    )
 
 
 class LogEntryInSchema(StrictSchema):
     kind = fields.String(required=True, validate=validate.OneOf(LOG_KINDS))
-    summary = fields.String(required=True, validate=validate.Length(min=1, max=5000))
+    summary = fields.String(required=True, validate=validate.Length(min=1, max=limits.LOG_SUMMARY))
 
 
 class LogEntrySchema(Schema):

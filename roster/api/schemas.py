@@ -7,6 +7,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
+from roster import limits
 from roster.accounts.models import ROLES
 from roster.inputs import PERSON_DATES, clean_text, date_problem, link_problem
 from roster.policy import CLEARANCE_RANK
@@ -71,7 +72,7 @@ class ErrorSchema(StrictSchema):
 
 
 class TokenRequestSchema(StrictSchema):
-    email = fields.String(required=True, validate=validate.Length(min=1, max=254))
+    email = fields.String(required=True, validate=validate.Length(min=1, max=limits.EMAIL))
     password = fields.String(required=True, validate=validate.Length(min=1, max=1024))
     otp = fields.String(load_default=None, validate=validate.Length(max=16))
 
@@ -107,8 +108,10 @@ class StaffClearanceSchema(StrictSchema):
 
 
 class UserCreateSchema(StrictSchema):
-    email = fields.Email(required=True, validate=validate.Length(max=254))
-    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    email = fields.Email(required=True, validate=validate.Length(max=limits.EMAIL))
+    full_name = fields.String(
+        required=True, validate=validate.Length(min=1, max=limits.PERSON_NAME)
+    )
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     clearance = fields.Nested(StaffClearanceSchema, load_default=None, allow_none=True)
 

@@ -7,6 +7,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
+from roster import limits
 from roster.experts.models import FOCAL_POINT_ROLES
 from roster.forms import RosterForm
 from roster.reference.models import COMMAND_KINDS
@@ -62,7 +63,7 @@ KIND_CHOICES = [SelectChoice(k, COMMAND_KIND_LABELS[k]) for k in COMMAND_KINDS]
 
 
 class CommandEditForm(RosterForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=limits.REFERENCE_NAME)])
     kind = SelectField(_l("Kind"), choices=KIND_CHOICES)
 
 
@@ -71,7 +72,7 @@ class CommandForm(CommandEditForm):
         _l("Code"),
         validators=[
             DataRequired(),
-            Length(max=20),
+            Length(max=limits.COMMAND_CODE),
             Regexp(
                 r"^[A-Za-z0-9][A-Za-z0-9-]*$",
                 message=_l("Use letters, digits and hyphens only."),

@@ -26,7 +26,7 @@ from roster.experts.models import (
     FocalPoint,
 )
 from roster.experts.rules import effective_vetting_status, is_vetted_on
-from roster.reference.models import COMMAND_KINDS, Command, Topic
+from roster.reference.models import COMMAND_KINDS, Command
 
 
 @dataclass(frozen=True)
@@ -70,12 +70,6 @@ class CommandUsage:
     @property
     def in_use(self) -> bool:
         return bool(self.focal_points or self.users)
-
-
-def topic_names(session: Session) -> dict[str, str]:
-    """Topic code -> name, in the taxonomy's display order."""
-    rows = session.exec(select(Topic).order_by(col(Topic.position), col(Topic.code))).all()
-    return {t.code: t.name for t in rows}
 
 
 def _people(session: Session, rows: Iterable[Expert], today: date) -> dict[int, Person]:

@@ -20,6 +20,7 @@ from roster.directory.forms import (
     CommandForm,
     DirectoryFilterForm,
 )
+from roster.reference import taxonomy
 from roster.reference.codes import countries
 from roster.refusals import back_with_message, form_page
 
@@ -58,7 +59,7 @@ def panel() -> str:
         current=current,
         past=past,
         show_past=show_past,
-        **_labels(services.topic_names(session)),
+        **_labels(taxonomy.topic_names(session)),
     )
 
 
@@ -69,7 +70,7 @@ def directory() -> str:
         abort(403)
     session = db.session()
     form = DirectoryFilterForm(request.args)
-    topic_names = services.topic_names(session)
+    topic_names = taxonomy.topic_names(session)
     commands = services.list_commands(session)
     form.set_choices([(c.code, f"{c.code} — {c.name}") for c in commands], topic_names)
     form.validate()

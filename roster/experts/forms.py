@@ -22,6 +22,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from roster import limits
 from roster.forms import DateWithin, LinkLines, PlainForm, RosterForm
 from roster.inputs import PERSON_DATES
 from roster.reference.codes import CEFR_LEVELS, countries, languages
@@ -93,8 +94,10 @@ class LanguageRow(PlainForm):
 
 class ProfileForm(RosterForm):
     version = HiddenField()
-    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=40)])
+    full_name = StringField(
+        _l("Full name"), validators=[DataRequired(), Length(max=limits.PERSON_NAME)]
+    )
+    phone = StringField(_l("Phone"), validators=[Optional(), Length(max=limits.PHONE)])
     gender = SelectField(
         _l("Gender"),
         choices=choices(GENDER_LABELS.items()),
@@ -104,7 +107,9 @@ class ProfileForm(RosterForm):
     country_of_residence = SelectField(
         _l("Country of residence"), choices=country_choices("—"), validators=[Optional()]
     )
-    affiliation_name = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    affiliation_name = StringField(
+        _l("Organisation"), validators=[Optional(), Length(max=limits.ORGANISATION_NAME)]
+    )
     affiliation_kind = SelectField(
         _l("Kind of organisation"), choices=choices(AFFILIATION_LABELS.items())
     )
@@ -127,9 +132,10 @@ class ProfileForm(RosterForm):
         default=1,
         validators=[InputRequired(), NumberRange(min=1, max=10)],
     )
-    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=5000)])
+    bio = TextAreaField(_l("Short biography"), validators=[Optional(), Length(max=limits.BIO)])
     links = TextAreaField(
-        _l("Links (one per line)"), validators=[Optional(), Length(max=5000), LinkLines()]
+        _l("Links (one per line)"),
+        validators=[Optional(), Length(max=limits.LINKS_TEXT), LinkLines()],
     )
     clearance_level = SelectField(
         _l("Clearance level"),
@@ -148,7 +154,7 @@ class ProfileForm(RosterForm):
 
 
 class NewExpertForm(ProfileForm):
-    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
 
 
 class WindowForm(RosterForm):
@@ -177,7 +183,9 @@ class VettingForm(RosterForm):
         validators=[Optional(), DateWithin(PERSON_DATES)],
         description=_l("Default: 24 months from today."),
     )
-    note = TextAreaField(_l("Note (coordinators only)"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(
+        _l("Note (coordinators only)"), validators=[Optional(), Length(max=limits.NOTE)]
+    )
 
 
 class ActionForm(RosterForm):

@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from roster import limits
 from roster.db import UTCDateTime, one_of, utcnow
 from roster.reference.codes import CEFR_LEVELS
 
@@ -40,12 +41,12 @@ class Expert(SQLModel, table=True):
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)
-    full_name: str = Field(max_length=200)
-    email: str | None = Field(default=None, unique=True, max_length=254)
-    phone: str | None = Field(default=None, max_length=40)
+    full_name: str = Field(max_length=limits.PERSON_NAME)
+    email: str | None = Field(default=None, unique=True, max_length=limits.EMAIL)
+    phone: str | None = Field(default=None, max_length=limits.PHONE)
     gender: str = Field(default="undisclosed", max_length=20)
     country_of_residence: str | None = Field(default=None, max_length=2)
-    affiliation_name: str | None = Field(default=None, max_length=200)
+    affiliation_name: str | None = Field(default=None, max_length=limits.ORGANISATION_NAME)
     affiliation_kind: str = Field(default="independent", max_length=20)
     deployable: bool = Field(default=False)
     notice_days: int = Field(default=14)

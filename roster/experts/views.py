@@ -20,16 +20,15 @@ from roster.experts.forms import (
     WindowForm,
 )
 from roster.experts.models import Expert
+from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
-from roster.reference.models import Topic
 from roster.refusals import form_page, onto
 
 bp = Blueprint("experts", __name__)
 
 
 def _topics() -> list[tuple[str, str]]:
-    rows = db.session().exec(select(Topic).order_by(Topic.position, Topic.code)).all()
-    return [(t.code, t.name) for t in rows]
+    return list(taxonomy.topic_names(db.session()).items())
 
 
 def visible_or_404(expert_id: int) -> Expert:

@@ -7,6 +7,7 @@ from wtforms import IntegerField, SelectField, StringField
 from wtforms.fields import DateField
 from wtforms.validators import Length, NumberRange, Optional, Regexp, ValidationError
 
+from roster import limits
 from roster.forms import PlainForm
 from roster.ops.trail import TrailFilter
 
@@ -19,12 +20,12 @@ class AuditFilterForm(PlainForm):
     action = SelectField(_l("Action"), choices=[], validators=[Optional()], validate_choice=False)
     actor = StringField(
         _l("Actor"),
-        validators=[Optional(), Length(max=60), Regexp(REFERENCE)],
+        validators=[Optional(), Length(max=limits.AUDIT_REFERENCE), Regexp(REFERENCE)],
         description=_l("For example user:12, anonymous or system."),
     )
     subject = StringField(
         _l("Subject"),
-        validators=[Optional(), Length(max=60), Regexp(REFERENCE)],
+        validators=[Optional(), Length(max=limits.AUDIT_REFERENCE), Regexp(REFERENCE)],
         description=_l("For example expert:7, user:12 or request:3."),
     )
     since = DateField(_l("From (UTC day)"), validators=[Optional()])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
+from roster import limits
 from roster.db import one_of
 
 TOPIC_AREAS = ("human-security", "wps", "cross-cutting")
@@ -16,8 +17,8 @@ class Topic(SQLModel, table=True):
     __tablename__ = "topic"
     __table_args__ = (one_of("area", TOPIC_AREAS),)
 
-    code: str = Field(primary_key=True, max_length=40)
-    name: str = Field(max_length=120)
+    code: str = Field(primary_key=True, max_length=limits.TOPIC_CODE)
+    name: str = Field(max_length=limits.REFERENCE_NAME)
     area: str = Field(max_length=20)
     position: int = Field(default=0)
 
@@ -39,6 +40,6 @@ class Command(SQLModel, table=True):
     __table_args__ = (one_of("kind", COMMAND_KINDS),)
 
     id: int | None = Field(default=None, primary_key=True)
-    code: str = Field(unique=True, max_length=20)
-    name: str = Field(max_length=120)
+    code: str = Field(unique=True, max_length=limits.COMMAND_CODE)
+    name: str = Field(max_length=limits.REFERENCE_NAME)
     kind: str = Field(max_length=20)

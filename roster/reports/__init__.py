@@ -1,1 +1,1 @@
-"""The coordinator dashboard: coverage gaps, request performance, participation, exports, import."""
+"""The coordinator dashboard: coverage gaps, request performance, participation, exports."""

@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from roster.experts.models import ExpertLanguage, ExpertRegion, ExpertTopic
+from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
-from roster.reference.models import Topic
 from roster.requests.weights import CONFLICT_AFFECTED
 from roster.search.criteria import LanguageNeed, SearchCriteria
 from roster.search.query import Shape, expert, filters, params
@@ -126,12 +126,7 @@ def coverage(session: Session, query: CoverageQuery, *, today: date) -> Coverage
     )
     counts = {(t, c): n for t, c, n in session.execute(by_cell, values).all()}
     topic_totals = dict(session.execute(totals, values).all())
-    topics = [
-        (code, name)
-        for code, name in session.execute(
-            sa.select(Topic.code, Topic.name).order_by(Topic.position, Topic.code)
-        ).all()
-    ]
+    topics = list(taxonomy.topic_names(session).items())
     return Coverage(
         query=query,
         today=today,

@@ -1,4 +1,4 @@
-"""The dashboard's filter form (read from the URL) and the import upload and confirm forms."""
+"""The dashboard's filter form (read from the URL) and the annual report's year."""
 
 from __future__ import annotations
 
@@ -6,17 +6,15 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField, FileRequired
 from wtforms import IntegerField, SelectField
 from wtforms.fields import DateField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 
-from roster.forms import PlainForm, RosterForm
+from roster.forms import PlainForm
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
 from roster.reports.coverage import DEFAULT_LANGUAGE_LEVEL, DEFAULT_TOPIC_LEVEL, CoverageQuery
-from roster.reports.import_read import MAX_BYTES, MAX_ROWS, MiB
 from roster.reports.period import Period
 from roster.reports.watchlist import HORIZONS
 
@@ -87,22 +85,3 @@ class ReportFilterForm(PlainForm):
 
 class AnnualForm(PlainForm):
     year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(2000, 2100)])
-
-
-class ImportForm(RosterForm):
-    file = FileField(
-        _l("Spreadsheet of experts (CSV or XLSX)"),
-        validators=[FileRequired(_l("Choose a file to upload."))],
-        description=_l(
-            "One expert per row. Columns: email and full_name (required), gender, nationalities, "
-            "country_of_residence, affiliation_name, affiliation_kind, categories, topics "
-            "(e.g. crsv:3;poc:2), languages (e.g. en:C2;fr:B2), regions, phone, deployable, bio. "
-            "Separate several values with a semicolon. At most %(mib)s MiB and %(rows)s rows.",
-            mib=MAX_BYTES // MiB,
-            rows=MAX_ROWS,
-        ),
-    )
-
-
-class ConfirmForm(RosterForm):
-    """Only the CSRF token: the rows to import are the server's copy of the upload."""

@@ -20,9 +20,9 @@ from roster.reports.forms import AnnualForm, ReportFilterForm
 from roster.reports.participation import Breakdown
 from roster.reports.performance import BUCKETS, Performance
 from roster.reports.period import Period
-from roster.reports.search_export import export_search
 from roster.reports.tables import Table, pick
 from roster.search.cards import topic_names
+from roster.search.export import export_search
 from roster.search.forms import SearchForm
 
 bp = Blueprint(

@@ -1,62 +1,17 @@
-"""Between the request pages and the services: fill and read the request form, put service errors
-beside their fields, and the names and time figures the pages show."""
+"""Between the request form and the service's plain data: fill a form, read it back, and put the
+service's errors beside their fields."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime, timedelta
 from typing import Any
 
-from flask import abort
-from flask_babel import gettext as _
-from flask_login import current_user
-from sqlmodel import Session, select
-
-from roster import db
-from roster.accounts.models import User
-from roster.errors import DomainError, NotFound
-from roster.experts.models import Expert
-from roster.reference.models import Topic
-from roster.requests import services, settings, workflow
+from roster.errors import DomainError
 from roster.requests.forms import RequestForm
 from roster.requests.models import CrisisRequest
 from roster.requests.services import SCALARS
 
-QUEUE_STATES = frozenset({"submitted", "matching"})
 LANGUAGE_ROWS = 3
-
-
-def visible_or_404(request_id: int) -> CrisisRequest:
-    """The request if the current user may see it; 404 otherwise (never reveal it exists)."""
-    session = db.session()
-    try:
-        return services.get_visible(
-            session, services.viewer_for(session, current_user, db.today()), request_id
-        )
-    except NotFound:
-        abort(404)
-
-
-def topic_names(session: Session) -> dict[str, str]:
-    """Topic code -> name, in the taxonomy's order."""
-    rows = session.exec(select(Topic).order_by(Topic.position, Topic.code)).all()
-    return {t.code: t.name for t in rows}
-
-
-def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
-    wanted = {i for i in ids if i is not None}
-    if not wanted:
-        return {}
-    rows = session.exec(select(User.id, User.full_name).where(User.id.in_(wanted))).all()
-    return dict(rows)
-
-
-def expert_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
-    wanted = set(ids)
-    if not wanted:
-        return {}
-    rows = session.exec(select(Expert.id, Expert.full_name).where(Expert.id.in_(wanted))).all()
-    return dict(rows)
 
 
 def fill(form: RequestForm, request: CrisisRequest, needs: dict[str, Any]) -> None:
@@ -120,42 +75,3 @@ def attach_errors(form: RequestForm, error: DomainError) -> dict[str, list[str]]
         else:
             target.errors = [*target.errors, *messages]
     return groups
-
-
-def _span(delta: timedelta, in_days: bool) -> str:
-    if in_days:
-        return _("%(n)s d", n=round(delta / timedelta(days=1), 1))
-    return _("%(n)s h", n=int(delta / timedelta(hours=1)))
-
-
-def response_age(request: CrisisRequest, now: datetime) -> dict[str, Any] | None:
-    """For a request waiting on coordinators: time used of its response target, and overdue."""
-    if request.state not in QUEUE_STATES or request.submitted_at is None:
-        return None
-    targets = settings.response_targets()
-    target = targets[request.urgency]
-    used = workflow.age_against_target(request.submitted_at, request.urgency, now, targets)
-    in_days = target > timedelta(days=3)
-    return {
-        "text": _(
-            "%(used)s of %(target)s (%(percent)s%%)",
-            used=_span(max(now - request.submitted_at, timedelta(0)), in_days),
-            target=_span(target, in_days),
-            percent=int(used * 100),
-        ),
-        "overdue": workflow.overdue(request.submitted_at, request.urgency, now, targets),
-    }
-
-
-def queue_order(
-    requests: list[CrisisRequest], ages: dict[int, dict[str, Any] | None]
-) -> list[CrisisRequest]:
-    """Overdue first, then the oldest submitted waiting request, then the rest newest first."""
-
-    def key(r: CrisisRequest) -> tuple[int, float]:
-        age = ages.get(r.id)
-        if age is None:
-            return (2, -r.created_at.timestamp())
-        return (0 if age["overdue"] else 1, r.submitted_at.timestamp())
-
-    return sorted(requests, key=key)

@@ -20,6 +20,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from roster import limits
 from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
 from roster.forms import DateWithin, PlainForm, RosterForm
 from roster.inputs import REQUEST_DATES
@@ -113,8 +114,10 @@ class LanguageNeed(PlainForm):
 
 
 class RequestForm(RosterForm):
-    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)])
-    description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=10000)])
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=limits.REQUEST_TITLE)])
+    description = TextAreaField(
+        _l("Description"), validators=[Optional(), Length(max=limits.REQUEST_DESCRIPTION)]
+    )
     kind = SelectField(
         _l("Kind of request"), choices=choices(KIND_LABELS.items()), default="crisis"
     )
@@ -153,12 +156,14 @@ class StateFilterForm(PlainForm):
 class ActionForm(RosterForm):
     """A workflow action with an optional note; also the CSRF-only form of one-button posts."""
 
-    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=2000)])
+    note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.NOTE)])
 
 
 class LogForm(RosterForm):
     kind = SelectField(_l("Kind of entry"), choices=choices(LOG_KIND_LABELS.items()))
-    summary = TextAreaField(_l("Summary"), validators=[DataRequired(), Length(max=5000)])
+    summary = TextAreaField(
+        _l("Summary"), validators=[DataRequired(), Length(max=limits.LOG_SUMMARY)]
+    )
 
 
 class ExpertFeedbackForm(RosterForm):
@@ -167,7 +172,9 @@ class ExpertFeedbackForm(RosterForm):
     rating = SelectField(
         _l("Rating (1 poor, 5 excellent)"), choices=RATINGS, validators=[DataRequired()]
     )
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(
+        _l("Comment"), validators=[Optional(), Length(max=limits.FEEDBACK_COMMENT)]
+    )
 
 
 class RequestFeedbackForm(RosterForm):
@@ -183,7 +190,9 @@ class RequestFeedbackForm(RosterForm):
         choices=RATINGS,
         validators=[DataRequired()],
     )
-    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=2000)])
+    comment = TextAreaField(
+        _l("Comment"), validators=[Optional(), Length(max=limits.FEEDBACK_COMMENT)]
+    )
 
 
 class OffersForm(RosterForm):
@@ -198,4 +207,6 @@ class OffersForm(RosterForm):
 
 
 class DeclineForm(RosterForm):
-    reason = TextAreaField(_l("Reason for declining"), validators=[DataRequired(), Length(max=500)])
+    reason = TextAreaField(
+        _l("Reason for declining"), validators=[DataRequired(), Length(max=limits.DECLINE_REASON)]
+    )

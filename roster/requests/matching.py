@@ -31,7 +31,7 @@ from datetime import date
 import numpy as np
 
 from roster.reference.codes import CEFR_LEVELS
-from roster.requests.candidates import (
+from roster.requests.candidate_facts import (
     GENDERS,
     UNDISCLOSED,
     CandidateFacts,

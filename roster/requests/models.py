@@ -7,6 +7,7 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
+from roster import limits
 from roster.db import UTCDateTime, one_of, utcnow
 from roster.reference.codes import CEFR_LEVELS
 from roster.requests.workflow import ACTIONS, STATES
@@ -35,7 +36,7 @@ class CrisisRequest(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=limits.REQUEST_TITLE)
     description: str = Field(default="", sa_type=sa.Text)
     kind: str = Field(max_length=20)
     classification: str = Field(foreign_key="clearance_level.code", max_length=4)
@@ -115,7 +116,7 @@ class Offer(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    decline_reason: str = Field(default="", max_length=500)
+    decline_reason: str = Field(default="", max_length=limits.DECLINE_REASON)
 
 
 class Assignment(SQLModel, table=True):

@@ -3,7 +3,7 @@ own offers with accept and decline."""
 
 from __future__ import annotations
 
-from datetime import UTC, timedelta
+from datetime import UTC
 from typing import Any
 
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
@@ -16,8 +16,7 @@ from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError
 from roster.refusals import on_refusal
-from roster.requests import form_data, offers, presenters
-from roster.requests.form_data import visible_or_404
+from roster.requests import offers, pages, presenters, settings
 from roster.requests.forms import (
     COMPONENT_LABELS,
     EXCLUSION_LABELS,
@@ -28,9 +27,9 @@ from roster.requests.forms import (
     OffersForm,
 )
 from roster.requests.models import CrisisRequest
+from roster.requests.pages import visible_or_404
 
 bp = Blueprint("offers", __name__)
-REPLY_HOURS = 48
 
 
 def _matchable_or_error(request_id: int) -> CrisisRequest:
@@ -47,7 +46,7 @@ def _candidates_page(
     ranking = offers.candidates(
         session=session, actor=current_user, request=req, today=db.today(), explain=explain
     )
-    names = form_data.expert_names(
+    names = pages.expert_names(
         session,
         [r.expert_id for r in ranking.ranked]
         + [e.expert_id for e in ranking.excluded]
@@ -74,7 +73,7 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
     req = _matchable_or_error(request_id)
     form = OffersForm()
     if not form.is_submitted():
-        form.respond_by.data = (utcnow() + timedelta(hours=REPLY_HOURS)).replace(
+        form.respond_by.data = (utcnow() + settings.REPLY_BY).replace(
             second=0, microsecond=0, tzinfo=None
         )
         return _candidates_page(req, form, warnings=[])

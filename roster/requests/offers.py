@@ -15,7 +15,7 @@ from roster import audit, policy
 from roster.db import lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.requests import facts, mails, settings
+from roster.requests import candidate_loader, mails, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -36,13 +36,13 @@ def candidates(
 ) -> Ranking:
     if not policy.can_match(actor):
         raise Forbidden("Only coordinators see candidates.")
-    pool = facts.candidate_facts(session, today=today, vetted_only=not explain)
+    pool = candidate_loader.candidate_facts(session, today=today, vetted_only=not explain)
     extra = {"weights": weights if weights is not None else settings.matching_weights()}
     return rank(
-        facts.request_spec(session, request),
+        candidate_loader.request_spec(session, request),
         pool,
         today=today,
-        team=facts.team_so_far(session, request),
+        team=candidate_loader.team_so_far(session, request),
         limit=limit,
         explain=explain,
         **extra,
@@ -54,9 +54,11 @@ def hard_rule_failures(
 ) -> dict[int, list[str]]:
     """For each selected expert who would be excluded now: the reason codes."""
     ids = list(dict.fromkeys(expert_ids))
-    pool = facts.candidate_facts(session, today=today, expert_ids=ids, vetted_only=False)
+    pool = candidate_loader.candidate_facts(session, today=today, expert_ids=ids, vetted_only=False)
     found = {f.expert_id for f in pool}
-    ranking = rank(facts.request_spec(session, request), pool, today=today, explain=True, limit=0)
+    ranking = rank(
+        candidate_loader.request_spec(session, request), pool, today=today, explain=True, limit=0
+    )
     failures = {e.expert_id: list(e.reasons) for e in ranking.excluded}
     for missing in set(ids) - found:
         failures[missing] = ["not_vetted"]

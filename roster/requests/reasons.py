@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from roster.requests.candidates import CandidateFacts, RequestSpec, TeamSoFar
+from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoFar
 from roster.requests.weights import CONFLICT_AFFECTED, STATE_AFFILIATIONS
 
 

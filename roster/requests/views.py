@@ -12,10 +12,10 @@ from werkzeug.wrappers import Response
 
 from roster import db, policy
 from roster.db import utcnow
+from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
 from roster.refusals import back_with_message, form_page, onto
-from roster.requests import engagement, form_data, presenters, services, workflow
-from roster.requests.form_data import visible_or_404
+from roster.requests import engagement, form_data, presenters, services, waiting, workflow
 from roster.requests.forms import (
     ACTION_LABELS,
     EXCLUSION_LABELS,
@@ -32,6 +32,7 @@ from roster.requests.forms import (
     StateFilterForm,
 )
 from roster.requests.models import CrisisRequest
+from roster.requests.pages import visible_or_404
 
 bp = Blueprint("requests", __name__)
 PER_PAGE = 50
@@ -60,8 +61,8 @@ def index() -> str:
     ages: dict[int, Any] = {}
     if queue:
         now = utcnow()
-        ages = {r.id: form_data.response_age(r, now) for r in rows}
-        rows = form_data.queue_order(rows, ages)
+        ages = {r.id: waiting.response_age(r, now) for r in rows}
+        rows = waiting.queue_order(rows, ages)
     return render_template(
         "requests/index.html",
         rows=rows,
@@ -93,7 +94,7 @@ def new() -> tuple[str, int] | Response:
     if not policy.can_raise_request(current_user):
         abort(403)
     session = db.session()
-    topics = form_data.topic_names(session)
+    topics = taxonomy.topic_names(session)
     form = RequestForm()
     page = form_page(
         form,
@@ -124,7 +125,7 @@ def edit(request_id: int) -> tuple[str, int] | Response:
         flash(_("Only a draft can be edited."), "error")
         return redirect(url_for("requests.show", request_id=req.id))
     session = db.session()
-    topics = form_data.topic_names(session)
+    topics = taxonomy.topic_names(session)
     form = RequestForm()
     page = form_page(
         form,
@@ -163,10 +164,10 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
         "requests/show.html",
         view=view,
         req=req,
-        topic_names=form_data.topic_names(session),
+        topic_names=taxonomy.topic_names(session),
         countries=countries(),
         languages=languages(),
-        people=form_data.user_names(session, view.named_people()),
+        people=pages.user_names(session, view.named_people()),
         exclusion_labels=EXCLUSION_LABELS,
         log_form=forms.get("log_form") or LogForm(formdata=None),
         expert_forms=expert_forms,

@@ -1,7 +1,7 @@
-"""The one configurable place for matching: score weights, their shape parameters and defaults.
+"""What matching's weights mean: score weights, their shape parameters, their defaults, and the
+sectors and origins of team balance. Pure: no Flask, no database.
 
-The app may override any of them from its config with `MatchingWeights.from_mapping(...)`, e.g.
-`MatchingWeights.from_mapping(app.config.get("MATCHING_WEIGHTS", {}))`. Pure: no Flask, no database.
+A deployment's overrides are read in `settings.matching_weights()`, the one configurable place.
 """
 
 from __future__ import annotations

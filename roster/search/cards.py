@@ -21,7 +21,7 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
-from roster.reference.models import Topic
+from roster.reference import taxonomy
 
 CARD_TOPICS = 3
 CARD_WINDOWS = 3
@@ -37,8 +37,7 @@ def topic_names(session: Session) -> dict[str, str]:
     cached = _topic_cache.get(key)
     now = time.monotonic()
     if cached is None or now - cached[0] > REFERENCE_TTL_SECONDS:
-        rows = session.execute(sa.select(Topic.code, Topic.name).order_by(Topic.position))
-        cached = (now, dict(rows.all()))
+        cached = (now, taxonomy.topic_names(session))
         _topic_cache[key] = cached
     return cached[1]
 

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from roster.experts.rules import available_over, cleared_over, is_vetted_on
-from roster.requests.candidates import (
+from roster.requests.candidate_facts import (
     CandidateFacts,
     CandidatePool,
     Engagement,

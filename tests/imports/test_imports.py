@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from sqlmodel import Session, select
 
 from roster.experts.models import Expert, ExpertLanguage, ExpertTopic
-from roster.reports.models import ImportBatch
+from roster.imports.models import ImportBatch
 from tests.conftest import csrf_token
 
 SAMPLE = Path(__file__).resolve().parents[2] / "seeds" / "sample_import.csv"

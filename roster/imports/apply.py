@@ -25,9 +25,9 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
+from roster.imports.check import ImportFileError, Preview, Row, digest, file_kind, preview
+from roster.imports.models import ImportBatch
 from roster.inputs import clean_text
-from roster.reports.imports import ImportFileError, Preview, Row, digest, file_kind, preview
-from roster.reports.models import ImportBatch
 from roster.search.index import reindex_experts
 
 CHUNK = 500

@@ -1,5 +1,5 @@
 """Bulk import of expert profiles from CSV or XLSX: read the file, check every row, preview.
-Nothing here writes; `import_apply` writes the good rows once the coordinator confirms.
+Nothing here writes; `apply` writes the good rows once the coordinator confirms.
 
 Rows are keyed by email: a row whose email an expert already has is a duplicate and is skipped,
 so importing the same file twice changes nothing the second time."""
@@ -15,11 +15,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
+from roster import limits
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
+from roster.imports.read import ImportFileError, read_lines
 from roster.inputs import clean_text, has_controls
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
-from roster.reports.import_read import ImportFileError, read_lines
 
 COLUMNS = (
     "email",
@@ -43,7 +44,12 @@ SEPARATOR = ";"
 # is cut to SHOWN_VALUE characters. The preview and the problems CSV stay small either way.
 MAX_PROBLEMS = 10
 SHOWN_VALUE = 80
-LIMITS = {"full_name": 200, "phone": 40, "affiliation_name": 200, "bio": 5000}
+LIMITS = {
+    "full_name": limits.PERSON_NAME,
+    "phone": limits.PHONE,
+    "affiliation_name": limits.ORGANISATION_NAME,
+    "bio": limits.BIO,
+}
 TRUE, FALSE = {"yes", "true", "1", "y"}, {"no", "false", "0", "n", ""}
 
 PROBLEMS = {

@@ -4,7 +4,7 @@ A small file can unpack or parse into something huge (an XLSX is a zip: one shar
 400 MB compresses to 400 KB, ten million empty rows to 2 MB). So every bound is checked while
 reading and the reader stops at the first one passed: the upload's size, the members' declared
 and actually unpacked sizes, rows, columns and the length of one cell. Nothing here touches the
-database; `imports` checks the lines it returns."""
+database; `check` checks the lines it returns."""
 
 from __future__ import annotations
 

@@ -1,8 +1,8 @@
 """What matching reads: the facts about a request, its team so far and each candidate expert, and
 `CandidatePool`, the same candidates laid out column by column so a request ranks in milliseconds.
 
-Pure: no Flask, no database. The service builds these from rows; `CandidatePool(facts)` is the one
-slow step (Python over every fact) and can be cached until the roster changes.
+Pure: no Flask, no database. `candidate_loader` builds these from rows; `CandidatePool(facts)` is
+the one slow step (Python over every fact) and can be cached until the roster changes.
 """
 
 from __future__ import annotations

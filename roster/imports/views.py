@@ -23,11 +23,12 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from roster import db, policy
 from roster.errors import DomainError
 from roster.extensions import allow_body
+from roster.imports import apply as import_apply
+from roster.imports.check import COLUMNS, ImportFileError
+from roster.imports.forms import ConfirmForm, ImportForm
+from roster.imports.read import MAX_BYTES, refuse
 from roster.refusals import back_with_message, on_refusal
-from roster.reports import exports, import_apply
-from roster.reports.forms import ConfirmForm, ImportForm
-from roster.reports.import_read import MAX_BYTES, refuse
-from roster.reports.imports import COLUMNS, ImportFileError
+from roster.reports import exports
 from roster.reports.tables import Table
 
 bp = Blueprint("imports", __name__)
@@ -38,7 +39,7 @@ UPLOAD_BODY = MAX_BYTES + 64 * 1024
 
 
 def _upload_page(form: ImportForm, status: int) -> tuple[str, int]:
-    return render_template("reports/import.html", form=form, columns=COLUMNS), status
+    return render_template("imports/upload.html", form=form, columns=COLUMNS), status
 
 
 @bp.errorhandler(RequestEntityTooLarge)
@@ -102,7 +103,7 @@ def show(batch_id: int) -> tuple[str, int]:
     checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
     problems = checked.problem_rows if checked else []
     return render_template(
-        "reports/import_preview.html",
+        "imports/preview.html",
         batch=batch,
         checked=checked,
         problems=problems[:SHOWN_PROBLEMS],

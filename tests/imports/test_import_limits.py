@@ -16,8 +16,10 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
 from roster.experts.models import Expert
-from roster.reports import import_read
-from roster.reports.import_read import (
+from roster.imports import read as import_read
+from roster.imports.check import digest, read_rows
+from roster.imports.models import ImportBatch
+from roster.imports.read import (
     MAX_BYTES,
     MAX_CELL,
     MAX_COLUMNS,
@@ -26,12 +28,10 @@ from roster.reports.import_read import (
     MAX_UNPACKED,
     ImportFileError,
 )
-from roster.reports.imports import digest, read_rows
-from roster.reports.models import ImportBatch
 from tests.conftest import csrf_token
-from tests.reports.hostile import HEADER_ROW, xlsx
-from tests.reports.scale import synthetic_csv
-from tests.reports.test_imports import confirm, expert_count
+from tests.imports.hostile import HEADER_ROW, xlsx
+from tests.imports.scale import synthetic_csv
+from tests.imports.test_imports import confirm, expert_count
 
 MiB = 1024 * 1024
 EXPERTS = "email,full_name,affiliation_name,topics\n"

@@ -7,10 +7,10 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from roster.experts.models import Expert
-from roster.reports.import_apply import apply_rows
-from roster.reports.imports import preview
+from roster.imports.apply import apply_rows
+from roster.imports.check import preview
 from roster.search.models import ExpertSearch
-from tests.reports.scale import synthetic_csv
+from tests.imports.scale import synthetic_csv
 
 
 def test_ten_thousand_rows_import_and_reimport_changes_nothing(app, db_session: Session):

@@ -1,4 +1,5 @@
-"""From the database to the pure ranker's inputs: candidate facts, the request, the team."""
+"""Loading what matching reads from the database: the `candidate_facts` of candidates, the
+request and its team so far."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
-from roster.requests.candidates import (
+from roster.requests.candidate_facts import (
     CandidateFacts,
     Engagement,
     RequestSpec,

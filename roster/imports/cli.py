@@ -9,9 +9,9 @@ import click
 from flask.cli import AppGroup, with_appcontext
 
 from roster import audit, db
-from roster.reports import import_apply
-from roster.reports.import_read import MAX_BYTES, refuse
-from roster.reports.imports import ImportFileError, digest, file_kind, preview
+from roster.imports import apply as import_apply
+from roster.imports.check import ImportFileError, digest, file_kind, preview
+from roster.imports.read import MAX_BYTES, refuse
 
 MAX_LISTED = 50
 

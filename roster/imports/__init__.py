@@ -1,0 +1,1 @@
+"""Bulk import of expert profiles from a spreadsheet: read, check, preview, then confirm."""

@@ -1,0 +1,17 @@
+"""The topic taxonomy as every page, form, report and API answer lists it: in its display order."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+
+from roster.reference.models import Topic
+
+
+def topics_in_order(session: Session) -> list[Topic]:
+    """Every topic, by its position in the taxonomy, then by code."""
+    return list(session.exec(select(Topic).order_by(col(Topic.position), col(Topic.code))).all())
+
+
+def topic_names(session: Session) -> dict[str, str]:
+    """Topic code -> name, in the taxonomy's display order."""
+    return {t.code: t.name for t in topics_in_order(session)}
