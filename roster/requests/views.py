@@ -15,7 +15,7 @@ from roster.db import utcnow
 from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
 from roster.refusals import back_with_message, form_page, onto
-from roster.requests import engagement, form_data, presenters, services, waiting, workflow
+from roster.requests import engagement, form_data, pages, presenters, services, waiting, workflow
 from roster.requests.forms import (
     ACTION_LABELS,
     EXCLUSION_LABELS,
