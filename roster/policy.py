@@ -7,7 +7,7 @@ from typing import Protocol
 
 
 class Actor(Protocol):
-    id: int | None
+    id: int
     role: str
     active: bool
     clearance_level: str | None

@@ -28,7 +28,7 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
     __table_args__ = (one_of("role", ROLES),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     email: str = Field(unique=True, max_length=254)
     full_name: str = Field(max_length=200)
     role: str = Field(max_length=20)
@@ -97,7 +97,7 @@ class Invitation(SQLModel, table=True):
 
     __tablename__ = "invitation"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -112,7 +112,7 @@ class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
     __table_args__ = (one_of("scope", TOKEN_SCOPES),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -127,7 +127,7 @@ class RecoveryCode(SQLModel, table=True):
 
     __tablename__ = "recovery_code"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     code_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
