@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import policy
 from roster.accounts.models import User
@@ -118,6 +118,6 @@ def coordinators_cleared_for(session: Session, request: CrisisRequest, today: da
     read-up in mail either, so only they may hear of it."""
     rank = policy.CLEARANCE_RANK[request.classification]
     coordinators = session.exec(
-        select(User).where(User.role == "coordinator", User.active).order_by(User.id)
+        select(User).where(User.role == "coordinator", User.active).order_by(col(User.id))
     ).all()
     return [u for u in coordinators if (policy.staff_request_rank(u, today) or 0) >= rank]
