@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 
 class Actor(Protocol):
@@ -23,7 +23,7 @@ INVITABLE_BY = {
 }
 
 
-def _is(user: Actor | None, *roles: str) -> bool:
+def _is(user: Actor | None, *roles: str) -> TypeGuard[Actor]:
     return user is not None and getattr(user, "active", False) and user.role in roles
 
 
@@ -46,7 +46,7 @@ def can_manage_users(user: Actor | None) -> bool:
 
 
 def can_deactivate(user: Actor | None, target: Actor) -> bool:
-    return can_manage_users(user) and user.id != target.id
+    return can_manage_users(user) and user is not None and user.id != target.id
 
 
 def can_list_users(user: Actor | None) -> bool:
