@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
+from sqlmodel import col, select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
@@ -30,7 +32,7 @@ bp = Blueprint("experts", __name__)
 
 
 def _topics() -> list[tuple[str, str]]:
-    rows = db.session().exec(select(Topic).order_by(Topic.position, Topic.code)).all()
+    rows = db.session().exec(select(Topic).order_by(col(Topic.position), Topic.code)).all()
     return [(t.code, t.name) for t in rows]
 
 
@@ -73,12 +75,12 @@ def show(expert_id: int) -> str:
     )
     if fields & policy.CONTACT_FIELDS and not policy.is_own_profile(current_user, expert.user_id):
         privacy.record_contact_read(session=session, actor=current_user, expert=expert)
-    history = []
+    history: Sequence[VettingDecision] = []
     if "vetting_history" in fields:
         history = session.exec(
             select(VettingDecision)
-            .where(VettingDecision.expert_id == expert.id)
-            .order_by(VettingDecision.decided_at.desc(), VettingDecision.id.desc())
+            .where(col(VettingDecision.expert_id) == expert.id)
+            .order_by(col(VettingDecision.decided_at).desc(), col(VettingDecision.id).desc())
         ).all()
     return render_template(
         "experts/show.html",
