@@ -10,7 +10,7 @@ from typing import Any
 from flask import abort
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import db
 from roster.accounts.models import User
@@ -39,7 +39,7 @@ def visible_or_404(request_id: int) -> CrisisRequest:
 
 def topic_names(session: Session) -> dict[str, str]:
     """Topic code -> name, in the taxonomy's order."""
-    rows = session.exec(select(Topic).order_by(Topic.position, Topic.code)).all()
+    rows = session.exec(select(Topic).order_by(col(Topic.position), Topic.code)).all()
     return {t.code: t.name for t in rows}
 
 
@@ -47,7 +47,7 @@ def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.exec(select(User.id, User.full_name).where(User.id.in_(wanted))).all()
+    rows = session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all()
     return dict(rows)
 
 
@@ -55,7 +55,7 @@ def expert_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = session.exec(select(Expert.id, Expert.full_name).where(Expert.id.in_(wanted))).all()
+    rows = session.exec(select(Expert.id, Expert.full_name).where(col(Expert.id).in_(wanted))).all()
     return dict(rows)
 
 
