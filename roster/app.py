@@ -48,7 +48,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     proxies = int(app.config["ROSTER_TRUSTED_PROXIES"])
     if proxies:
         # Only then is X-Forwarded-For believed: the address the throttle counts comes from it.
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        # Flask's documented way to wrap the WSGI app; mypy sees a method being replaced.
+        app.wsgi_app = ProxyFix(  # type: ignore[method-assign]
+            app.wsgi_app, x_for=proxies, x_proto=proxies
+        )
 
     logs.install()
     db.init_app(app)

@@ -9,7 +9,7 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Field, Session, SQLModel, select
+from sqlmodel import Field, Session, SQLModel, col, select
 
 from roster import limits
 from roster.db import UTCDateTime, hold_write_lock, lock_for_write, utcnow
@@ -22,7 +22,7 @@ class AuditEvent(SQLModel, table=True):
 
     __tablename__ = "audit_event"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     actor: str = Field(max_length=limits.AUDIT_REFERENCE)
     action: str = Field(max_length=limits.AUDIT_REFERENCE, index=True)
@@ -66,8 +66,12 @@ def record(
         session.execute(sa.text("SELECT pg_advisory_xact_lock(727274)"))
     else:
         hold_write_lock(session)
-    last = session.exec(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)).first()
-    event = AuditEvent(actor=actor, action=action, subject=subject, detail=detail, prev_hash="")
+    last = session.exec(
+        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+    ).first()
+    event = AuditEvent(
+        actor=actor, action=action, subject=subject, detail=detail, prev_hash="", hash=""
+    )
     event.at = event.at.replace(microsecond=0)
     event.prev_hash = last or GENESIS
     event.hash = chain_hash(event.prev_hash, event)
@@ -93,7 +97,7 @@ def record_separately(
 def first_broken(session: Session) -> int | None:
     """The id of the first event whose link in the chain does not hold, or None."""
     prev = GENESIS
-    query = select(AuditEvent).order_by(AuditEvent.id).execution_options(yield_per=1000)
+    query = select(AuditEvent).order_by(col(AuditEvent.id)).execution_options(yield_per=1000)
     events = session.exec(query)
     try:
         for event in events:

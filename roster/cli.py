@@ -137,7 +137,8 @@ def mail_transport(app: Flask) -> outbox.Transport:
 @click.option("--interval", default=10.0, show_default=True, help="Seconds between checks.")
 def send_mail(loop: bool, interval: float) -> None:
     """Deliver the mail waiting in the outbox, with retries and backoff."""
-    app = current_app._get_current_object()  # noqa: SLF001 - the app behind the proxy
+    # The app behind the proxy; flask types the proxy as the app, which lacks this method.
+    app = current_app._get_current_object()  # type: ignore[attr-defined]  # noqa: SLF001
     sender = app.config["ROSTER_MAIL_SENDER"]
     domain = sender.rpartition("@")[2] or "localhost"
     while True:

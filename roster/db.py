@@ -10,6 +10,7 @@ import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
 from sqlmodel import Session, SQLModel
 
 NAMING_CONVENTION = {
@@ -59,6 +60,30 @@ def one_of(column: str, values: Iterable[str], name: str | None = None) -> sa.Ch
     """A check constraint keeping a string column inside a fixed set of values."""
     listed = ", ".join(f"'{v}'" for v in values)
     return sa.CheckConstraint(f"{column} IN ({listed})", name=name or f"{column}_allowed")
+
+
+def table_of(model: type[SQLModel]) -> sa.Table:
+    """The Core table behind a table model, typed (SQLModel leaves `Model.__table__` untyped)."""
+    table = sa.inspect(model).local_table
+    if not isinstance(table, sa.Table):
+        raise TypeError(f"{model.__name__} is not mapped to a single table")
+    return table
+
+
+def affected_rows(result: object) -> int:
+    """How many rows an UPDATE or DELETE run through `session.execute` matched: SQLModel types
+    the result as a plain `Result`, while DML gives a `CursorResult` that counts them."""
+    if not isinstance(result, sa.CursorResult):
+        raise TypeError("not the result of an UPDATE or DELETE")
+    return result.rowcount
+
+
+def _driver_connection(session: Session) -> DBAPIConnection:
+    """The DB-API connection under the session's current connection (pysqlite's, here)."""
+    driver = session.connection().connection.dbapi_connection
+    if driver is None:
+        raise RuntimeError("the session's connection has no live driver connection")
+    return driver
 
 
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
@@ -124,8 +149,7 @@ def lock_for_write(session: Session) -> None:
     caller locks rows with FOR UPDATE instead, and this does nothing."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    driver = session.connection().connection.dbapi_connection
-    if driver.in_transaction:
+    if _driver_connection(session).in_transaction:
         raise RuntimeError("lock_for_write must come before any write in the transaction")
     session.execute(sa.text("BEGIN IMMEDIATE"))
 
@@ -141,10 +165,9 @@ def hold_write_lock(session: Session) -> None:
     slip in between the read and the write."""
     if session.get_bind().dialect.name != "sqlite":
         return
-    connection = session.connection()
-    if not connection.connection.dbapi_connection.in_transaction:
+    if not _driver_connection(session).in_transaction:
         # On the connection, not the session: a session autoflush would write first.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def commit() -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from typing import overload
 from urllib.parse import urlsplit
 
 LINK_SCHEMES = frozenset({"http", "https"})
@@ -40,6 +41,10 @@ def is_safe_link(value: object) -> bool:
     return isinstance(value, str) and link_problem(value) is None
 
 
+@overload
+def clean_text(value: str) -> str: ...
+@overload
+def clean_text(value: object) -> object: ...
 def clean_text(value: object) -> object:
     """Text without C0 controls and DEL (tab, newline and carriage return stay)."""
     if isinstance(value, str):

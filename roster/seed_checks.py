@@ -137,6 +137,14 @@ def as_date(value: Any) -> date | None:
     return date.fromisoformat(str(value))
 
 
+def as_day(value: Any) -> date:
+    """A date the checks above have already found present and well formed."""
+    day = as_date(value)
+    if day is None:
+        raise ValueError("a required date is missing")
+    return day
+
+
 def as_count(value: Any) -> int:
     """A whole number from the YAML, or -1 (always refused) for anything else."""
     return value if isinstance(value, int) and not isinstance(value, bool) else -1

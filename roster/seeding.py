@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from sqlmodel import Session, SQLModel, select
@@ -35,6 +35,7 @@ from roster.search.index import reindex_experts
 from roster.seed_checks import (
     Refs,
     as_date,
+    as_day,
     check_account,
     check_expert,
     check_unique,
@@ -96,14 +97,21 @@ def _entries(name: str, seeds_dir: Path | None) -> list[dict[str, Any]]:
     for row in data:
         code = row.get("code") if isinstance(row, dict) else None
         require(isinstance(code, str) and bool(code), f"{source}: entry without a code: {row!r}")
+        assert isinstance(code, str)
         require(code not in seen, f"{source}: code {code!r} appears twice")
         require(bool(row.get("name")), f"{source} entry {code!r}: missing name")
         seen.add(code)
     return [dict(row) for row in data]
 
 
+_Coded = TypeVar("_Coded", Topic, ClearanceLevel, Command)
+
+
 def _upsert(
-    session: Session, model: type[SQLModel], rows: list[dict[str, Any]], fields: tuple[str, ...]
+    session: Session,
+    model: type[_Coded],
+    rows: list[dict[str, Any]],
+    fields: tuple[str, ...],
 ) -> int:
     existing = {obj.code: obj for obj in session.exec(select(model)).all()}
     added = 0
@@ -281,8 +289,8 @@ def _add_expert(session: Session, raw: Raw, refs: Refs, counts: Counter[str]) ->
         children.append(
             AvailabilityWindow(
                 expert_id=eid,
-                starts_on=as_date(window["from"]),
-                ends_on=as_date(window["to"]),
+                starts_on=as_day(window["from"]),
+                ends_on=as_day(window["to"]),
                 kind=window.get("kind", "unavailable"),
             )
         )
@@ -292,7 +300,7 @@ def _add_expert(session: Session, raw: Raw, refs: Refs, counts: Counter[str]) ->
             CsapMembership(
                 expert_id=eid,
                 cohort=csap["cohort"],
-                term_start=as_date(csap["term_start"]),
+                term_start=as_day(csap["term_start"]),
                 term_end=as_date(csap.get("term_end")),
             )
         )

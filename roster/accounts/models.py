@@ -98,7 +98,7 @@ class Invitation(SQLModel, table=True):
 
     __tablename__ = "invitation"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -113,7 +113,7 @@ class ApiToken(SQLModel, table=True):
     __tablename__ = "api_token"
     __table_args__ = (one_of("scope", TOKEN_SCOPES),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     token_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -128,7 +128,7 @@ class RecoveryCode(SQLModel, table=True):
 
     __tablename__ = "recovery_code"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int = Field(foreign_key="user_account.id", index=True)
     code_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -9,12 +9,12 @@ from datetime import date, timedelta
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit, policy
 from roster.accounts.models import ROLES, STAFF_ROLES, ApiToken, Invitation, User, new_nonce
 from roster.accounts.passwords import hash_password, password_problem, verify_password
-from roster.db import utcnow
+from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from roster.experts.models import Expert
 from roster.notify import outbox
@@ -72,7 +72,7 @@ def mail_invitation(session: Session, user: User, link: str, days: int) -> None:
 def create_user(
     *,
     session: Session,
-    actor: User | None,
+    actor: policy.Actor | None,
     email: str,
     full_name: str,
     role: str,
@@ -153,11 +153,11 @@ def reissue_invitation(
     return NewUser(user=user, invitation_url=link)
 
 
-def invite(*, session: Session, user: User, actor: User | None, days: int) -> str:
+def invite(*, session: Session, user: User, actor: policy.Actor | None, days: int) -> str:
     """A fresh single-use invitation for `user`; earlier unused ones stop working."""
     now = utcnow()
     for old in session.exec(
-        select(Invitation).where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+        select(Invitation).where(Invitation.user_id == user.id, col(Invitation.used_at).is_(None))
     ):
         old.used_at = now
     raw = secrets.token_urlsafe(32)
@@ -198,11 +198,11 @@ def _claim(session: Session, invitation: Invitation) -> None:
     acceptances exactly one wins (the others wait for its row lock, then find it used)."""
     claimed = session.execute(
         sa.update(Invitation)
-        .where(Invitation.id == invitation.id, Invitation.used_at.is_(None))
+        .where(col(Invitation.id) == invitation.id, col(Invitation.used_at).is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if affected_rows(claimed) != 1:
         raise Gone("This invitation link has already been used.")
     session.refresh(invitation)
 
@@ -268,7 +268,7 @@ def set_active(*, session: Session, actor: User, user_id: int, active: bool) -> 
         raise Forbidden("You may not change this account.")
     user.active = active
     # An expert's profile follows their account: out of search and matching at once.
-    session.execute(sa.update(Expert).where(Expert.user_id == user.id).values(active=active))
+    session.execute(sa.update(Expert).where(col(Expert.user_id) == user.id).values(active=active))
     if not active:
         user.session_nonce = new_nonce()
         for token in live_tokens(session, user):
@@ -286,7 +286,7 @@ def set_active(*, session: Session, actor: User, user_id: int, active: bool) -> 
 def live_tokens(session: Session, user: User) -> list[ApiToken]:
     return list(
         session.exec(
-            select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+            select(ApiToken).where(ApiToken.user_id == user.id, col(ApiToken.revoked_at).is_(None))
         )
     )
 

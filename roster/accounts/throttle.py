@@ -66,7 +66,10 @@ class Throttle:
     window: MovingWindowRateLimiter = field(init=False)
 
     def __post_init__(self) -> None:
-        self.storage = storage_from_string(self.storage_uri)
+        storage = storage_from_string(self.storage_uri)
+        if not isinstance(storage, Storage):
+            raise ValueError("the sign-in counters need a synchronous storage, not an async one")
+        self.storage = storage
         self.window = MovingWindowRateLimiter(self.storage)
         self._account: RateLimitItem = parse(self.per_account)
         self._address: RateLimitItem = parse(self.per_address)

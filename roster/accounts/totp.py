@@ -15,11 +15,11 @@ import qrcode.image.svg
 import sqlalchemy as sa
 from markupsafe import Markup, escape
 from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit
 from roster.accounts.models import RecoveryCode, User, new_nonce
-from roster.db import utcnow
+from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, ValidationFailed
 
 ISSUER = "Roster"
@@ -119,13 +119,13 @@ def _claim_step(session: Session, user: User, step: int) -> bool:
     result = session.execute(
         sa.update(User)
         .where(
-            User.id == user.id,
-            sa.or_(User.totp_last_step.is_(None), User.totp_last_step < step),
+            col(User.id) == user.id,
+            sa.or_(col(User.totp_last_step).is_(None), col(User.totp_last_step) < step),
         )
         .values(totp_last_step=step)
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if affected_rows(result) != 1:
         return False
     set_committed_value(user, "totp_last_step", step)
     return True
@@ -171,14 +171,14 @@ def use_recovery_code(*, session: Session, user: User, code: str) -> bool:
     spent = session.execute(
         sa.update(RecoveryCode)
         .where(
-            RecoveryCode.user_id == user.id,
-            RecoveryCode.code_hash == recovery_digest(code),
-            RecoveryCode.used_at.is_(None),
+            col(RecoveryCode.user_id) == user.id,
+            col(RecoveryCode.code_hash) == recovery_digest(code),
+            col(RecoveryCode.used_at).is_(None),
         )
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if spent.rowcount == 0:
+    if affected_rows(spent) == 0:
         return False
     audit.record(
         session, actor=f"user:{user.id}", action="totp.recovery_code", subject=f"user:{user.id}"

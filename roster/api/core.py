@@ -31,7 +31,7 @@ class Operation:
     path: str
     method: str
     summary: str
-    body: type[Schema] | None = None
+    body: Schema | type[Schema] | None = None
     response: Schema | None = None
     status: int = 200
     auth: bool = True
@@ -50,7 +50,7 @@ def route(
     method: str,
     *,
     summary: str,
-    body: type[Schema] | None = None,
+    body: Schema | type[Schema] | None = None,
     response: Schema | None = None,
     status: int = 200,
     auth: bool = True,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
-from sqlmodel import select
+from sqlmodel import col, select
 
 from roster import db
 from roster.api.core import answer, route
@@ -27,5 +27,5 @@ def list_topics() -> Response:
     errors=(401,),
 )
 def list_clearance_levels() -> Response:
-    rows = db.session().exec(select(ClearanceLevel).order_by(ClearanceLevel.rank)).all()
+    rows = db.session().exec(select(ClearanceLevel).order_by(col(ClearanceLevel.rank))).all()
     return answer(ClearanceLevelSchema(many=True).dump(rows))

@@ -64,7 +64,11 @@ class StrictSchema(Schema):
 class ErrorBodySchema(StrictSchema):
     code = fields.String(required=True)
     message = fields.String(required=True)
-    fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()))
+    # The envelope's key is "fields", which shadows Schema.fields (marshmallow keeps the
+    # declared field apart and sets the instance attribute itself).
+    fields = fields.Dict(  # type: ignore[assignment]
+        keys=fields.String(), values=fields.List(fields.String())
+    )
 
 
 class ErrorSchema(StrictSchema):

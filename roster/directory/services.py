@@ -77,12 +77,12 @@ def _people(session: Session, rows: Iterable[Expert], today: date) -> dict[int, 
     ids = [e.id for e in experts if e.id is not None]
     nationalities: dict[int, list[str]] = defaultdict(list)
     if ids:
-        rows = session.exec(
+        found = session.exec(
             select(ExpertNationality)
             .where(col(ExpertNationality.expert_id).in_(ids))
             .order_by(col(ExpertNationality.country_code))
         ).all()
-        for row in rows:
+        for row in found:
             nationalities[row.expert_id].append(row.country_code)
     people: dict[int, Person] = {}
     for e in experts:

@@ -39,7 +39,7 @@ class Expert(SQLModel, table=True):
         sa.CheckConstraint("notice_days >= 0", name="notice_days_not_negative"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     user_id: int | None = Field(default=None, foreign_key="user_account.id", unique=True)
     full_name: str = Field(max_length=limits.PERSON_NAME)
     email: str | None = Field(default=None, unique=True, max_length=limits.EMAIL)
@@ -139,7 +139,7 @@ class VettingDecision(SQLModel, table=True):
         one_of("to_status", VETTING_STATUSES, name="to_status_allowed"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     from_status: str = Field(max_length=20)
     to_status: str = Field(max_length=20)
@@ -158,7 +158,7 @@ class AvailabilityWindow(SQLModel, table=True):
         sa.CheckConstraint("starts_on <= ends_on", name="window_ordered"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     starts_on: date
     ends_on: date
@@ -170,7 +170,7 @@ class CsapMembership(SQLModel, table=True):
 
     __tablename__ = "csap_membership"
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     cohort: int
     term_start: date
@@ -183,7 +183,7 @@ class FocalPoint(SQLModel, table=True):
     __tablename__ = "focal_point"
     __table_args__ = (one_of("role", FOCAL_POINT_ROLES),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     command_id: int = Field(foreign_key="command.id", index=True)
     role: str = Field(max_length=30)

@@ -6,11 +6,11 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from roster import audit, policy
 from roster.accounts.models import ApiToken, Invitation, RecoveryCode, User, new_nonce
-from roster.db import utcnow
+from roster.db import table_of, utcnow
 from roster.errors import Forbidden, ReauthenticationRequired
 from roster.experts.models import (
     AvailabilityWindow,
@@ -60,8 +60,8 @@ def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> d
     subjects = [f"expert:{expert.id}"] + ([f"user:{expert.user_id}"] if expert.user_id else [])
     events = session.exec(
         select(audit.AuditEvent)
-        .where(audit.AuditEvent.subject.in_(subjects))
-        .order_by(audit.AuditEvent.id)
+        .where(col(audit.AuditEvent.subject).in_(subjects))
+        .order_by(col(audit.AuditEvent.id))
     ).all()
     data["audit_trail"] = [
         {"at": e.at.isoformat(), "actor": e.actor, "action": e.action, "subject": e.subject}
@@ -88,11 +88,13 @@ def erase_expert(
         raise ReauthenticationRequired("Sign in again (or ask for a new token) to erase a profile.")
     pseudonym = expert.pseudonym or f"erased-{secrets.token_hex(5)}"
     for model in CHILD_TABLES:
-        session.exec(delete(model).where(model.expert_id == expert.id))
+        session.exec(delete(model).where(table_of(model).c.expert_id == expert.id))
     session.execute(
-        sa.update(VettingDecision).where(VettingDecision.expert_id == expert.id).values(note="")
+        sa.update(VettingDecision)
+        .where(col(VettingDecision.expert_id) == expert.id)
+        .values(note="")
     )
-    for field, value in {
+    blanked: dict[str, object] = {
         "full_name": pseudonym,
         "email": None,
         "phone": None,
@@ -113,26 +115,27 @@ def erase_expert(
         "consent_version": None,
         "last_engaged_on": None,
         "deployable": False,
-    }.items():
+    }
+    for field, value in blanked.items():
         setattr(expert, field, value)
     expert.updated_at = utcnow()
     expert.version += 1
     session.add(expert)
     if expert.user_id is not None:
-        user = session.get(User, expert.user_id)
+        user = session.get_one(User, expert.user_id)
         user.email = f"{pseudonym}@erased.invalid"
         user.full_name = pseudonym
         user.password_hash = None
         user.active = False
         user.totp_secret, user.totp_enabled_at, user.totp_last_step = None, None, None
-        session.exec(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+        session.exec(delete(RecoveryCode).where(col(RecoveryCode.user_id) == user.id))
         user.session_nonce = new_nonce()
         session.execute(
-            sa.update(ApiToken).where(ApiToken.user_id == user.id).values(revoked_at=utcnow())
+            sa.update(ApiToken).where(col(ApiToken.user_id) == user.id).values(revoked_at=utcnow())
         )
         session.execute(
             sa.update(Invitation)
-            .where(Invitation.user_id == user.id, Invitation.used_at.is_(None))
+            .where(col(Invitation.user_id) == user.id, col(Invitation.used_at).is_(None))
             .values(used_at=utcnow())
         )
         session.add(user)
@@ -157,7 +160,7 @@ def set_expert_active(
     expert.version += 1
     session.add(expert)
     if expert.user_id is not None:
-        user = session.get(User, expert.user_id)
+        user = session.get_one(User, expert.user_id)
         user.active = active
         if not active:
             user.session_nonce = new_nonce()

@@ -8,11 +8,11 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, SQLModel, col, delete, select
 
 from roster import audit, policy
 from roster.accounts import services as accounts
-from roster.db import utcnow
+from roster.db import affected_rows, table_of, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts import standing
 from roster.experts.models import (
@@ -66,12 +66,13 @@ def get_expert(session: Session, expert_id: int) -> Expert:
 def load(session: Session, expert: Expert) -> Loaded:
     eid = expert.id
 
-    def rows(model: type, *order: Any) -> list:
-        return list(session.exec(select(model).where(model.expert_id == eid).order_by(*order)))
+    def rows(model: type[SQLModel], *order: Any) -> list:
+        found = select(model).where(table_of(model).c.expert_id == eid).order_by(*order)
+        return list(session.exec(found))
 
     return Loaded(
         expert=expert,
-        topics=rows(ExpertTopic, ExpertTopic.level.desc(), ExpertTopic.topic_code),
+        topics=rows(ExpertTopic, col(ExpertTopic.level).desc(), ExpertTopic.topic_code),
         languages=rows(ExpertLanguage, ExpertLanguage.language_code),
         regions=[r.country_code for r in rows(ExpertRegion, ExpertRegion.country_code)],
         nationalities=[
@@ -234,11 +235,11 @@ def _bump_version(session: Session, expert: Expert, version: int) -> None:
     session.flush()
     result = session.execute(
         sa.update(Expert)
-        .where(Expert.id == expert.id, Expert.version == version)
+        .where(col(Expert.id) == expert.id, col(Expert.version) == version)
         .values(version=version + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if result.rowcount != 1:
+    if affected_rows(result) != 1:
         raise Conflict(
             "Someone else saved this profile after you opened it. "
             "Reload it to see their changes; nothing was saved.",
@@ -271,13 +272,13 @@ def _apply_changes(
         ("categories", ExpertCategory, "category"),
     ):
         if field in data:
-            session.exec(delete(model).where(model.expert_id == expert.id))
+            session.exec(delete(model).where(table_of(model).c.expert_id == expert.id))
             session.add_all(
                 model(expert_id=expert.id, **{column: value})
                 for value in dict.fromkeys(data[field])
             )
     if "languages" in data:
-        session.exec(delete(ExpertLanguage).where(ExpertLanguage.expert_id == expert.id))
+        session.exec(delete(ExpertLanguage).where(col(ExpertLanguage.expert_id) == expert.id))
         seen = {item["code"]: item["level"] for item in data["languages"]}
         session.add_all(
             ExpertLanguage(expert_id=expert.id, language_code=code, level=level)
@@ -308,9 +309,9 @@ def _set_topics(
         for row in session.exec(select(ExpertTopic).where(ExpertTopic.expert_id == expert.id))
     }
     wanted = {item["code"]: item for item in topics}
-    for code, row in existing.items():
+    for code, stale in existing.items():
         if code not in wanted:
-            session.delete(row)
+            session.delete(stale)
     for code, item in wanted.items():
         row = existing.get(code)
         level, years = item["level"], item.get("years") or 0
@@ -344,7 +345,7 @@ def set_availability(
     ]
     if problems:
         raise ValidationFailed("Some windows are not valid.", {"windows": problems})
-    session.exec(delete(AvailabilityWindow).where(AvailabilityWindow.expert_id == expert.id))
+    session.exec(delete(AvailabilityWindow).where(col(AvailabilityWindow.expert_id) == expert.id))
     rows = [
         AvailabilityWindow(
             expert_id=expert.id,

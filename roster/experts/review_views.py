@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask import session as browser_session
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -35,7 +36,7 @@ def _checked_action() -> None:
         abort(400)
 
 
-def _back(expert_id: int) -> Response:
+def _back(expert_id: int) -> ResponseReturnValue:
     return redirect(url_for("experts.show", expert_id=expert_id))
 
 
@@ -54,7 +55,7 @@ def queue() -> str:
     )
 
 
-def _decide(expert_id: int, change: Callable[[], object], done: str) -> Response:
+def _decide(expert_id: int, change: Callable[[], object], done: str) -> ResponseReturnValue:
     """Run one coordinator decision: refused ones flash why (403 stays a 403), then go back."""
     back_with_message(url_for("experts.show", expert_id=expert_id))
     change()
@@ -64,7 +65,7 @@ def _decide(expert_id: int, change: Callable[[], object], done: str) -> Response
 
 @bp.post("/experts/<int:expert_id>/vetting")
 @login_required
-def decide(expert_id: int) -> Response:
+def decide(expert_id: int) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     if not policy.can_vet(current_user):
         abort(403)
@@ -88,7 +89,7 @@ def decide(expert_id: int) -> Response:
 
 @bp.post("/experts/<int:expert_id>/clearance/verify")
 @login_required
-def verify(expert_id: int) -> Response:
+def verify(expert_id: int) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     _checked_action()
     return _decide(
@@ -105,7 +106,7 @@ def verify(expert_id: int) -> Response:
 
 @bp.post("/experts/<int:expert_id>/topics/<code>/confirm")
 @login_required
-def confirm_topic(expert_id: int, code: str) -> Response:
+def confirm_topic(expert_id: int, code: str) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     _checked_action()
     return _decide(
@@ -122,7 +123,7 @@ def confirm_topic(expert_id: int, code: str) -> Response:
 
 @bp.post("/experts/<int:expert_id>/active/<int:active>")
 @login_required
-def set_active(expert_id: int, active: int) -> Response:
+def set_active(expert_id: int, active: int) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     _checked_action()
     privacy.set_expert_active(
@@ -134,7 +135,7 @@ def set_active(expert_id: int, active: int) -> Response:
 
 @bp.get("/experts/<int:expert_id>/export")
 @login_required
-def export(expert_id: int) -> Response:
+def export(expert_id: int) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     data = privacy.export_expert(session=db.session(), actor=current_user, expert=expert)
     return Response(
@@ -144,7 +145,7 @@ def export(expert_id: int) -> Response:
     )
 
 
-def _sign_in_again() -> Response:
+def _sign_in_again() -> ResponseReturnValue:
     """As for a password change: end the stale session and come back here after signing in."""
     logout_user()
     browser_session.clear()
@@ -154,7 +155,7 @@ def _sign_in_again() -> Response:
 
 @bp.route("/experts/<int:expert_id>/erase", methods=["GET", "POST"])
 @login_required
-def erase(expert_id: int) -> str | Response:
+def erase(expert_id: int) -> ResponseReturnValue:
     expert = visible_or_404(expert_id)
     if not policy.can_export_or_erase_expert(current_user, expert_user_id=expert.user_id):
         abort(403)

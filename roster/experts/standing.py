@@ -10,7 +10,8 @@ from sqlmodel import Session
 
 from roster.experts.models import Expert
 
-Listener = Callable[[Session, Expert, date], None]
+# What a listener returns is not used.
+Listener = Callable[[Session, Expert, date], object]
 _listeners: dict[str, Listener] = {}
 
 

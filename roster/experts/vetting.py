@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit, policy
 from roster.db import utcnow
@@ -108,7 +108,9 @@ def _apply(
 def expire_vettings(*, session: Session, today: date) -> int:
     """Mark every vetted expert whose valid-until has passed as expired; returns how many."""
     due = session.exec(
-        select(Expert).where(Expert.vetting_status == "vetted", Expert.vetting_valid_until < today)
+        select(Expert).where(
+            col(Expert.vetting_status) == "vetted", col(Expert.vetting_valid_until) < today
+        )
     ).all()
     for expert in due:
         _apply(
@@ -176,11 +178,13 @@ def vetting_queue(session: Session, today: date) -> list[Expert]:
         .where(
             Expert.active,
             sa.or_(
-                Expert.vetting_status == "pending",
-                sa.and_(Expert.vetting_status == "vetted", Expert.vetting_valid_until <= soon),
+                col(Expert.vetting_status) == "pending",
+                sa.and_(
+                    col(Expert.vetting_status) == "vetted", col(Expert.vetting_valid_until) <= soon
+                ),
             ),
         )
-        .order_by(Expert.created_at, Expert.id)
+        .order_by(col(Expert.created_at), col(Expert.id))
     ).all()
     return list(rows)
 
@@ -192,11 +196,11 @@ def expiring_clearances(session: Session, today: date, days: int = 60) -> list[E
             select(Expert)
             .where(
                 Expert.active,
-                Expert.clearance_level.is_not(None),
-                Expert.clearance_expires_on >= today,
-                Expert.clearance_expires_on <= today + timedelta(days=days),
+                col(Expert.clearance_level).is_not(None),
+                col(Expert.clearance_expires_on) >= today,
+                col(Expert.clearance_expires_on) <= today + timedelta(days=days),
             )
-            .order_by(Expert.clearance_expires_on, Expert.id)
+            .order_by(col(Expert.clearance_expires_on), col(Expert.id))
         ).all()
     )
 
@@ -204,7 +208,7 @@ def expiring_clearances(session: Session, today: date, days: int = 60) -> list[E
 def unverified_items(session: Session, limit: int = 200) -> list[tuple[Expert, list[str]]]:
     """Active experts with an unverified clearance or unconfirmed level-3/4 topics, and which."""
     high_unconfirmed = select(ExpertTopic.expert_id).where(
-        ExpertTopic.level >= 3, ExpertTopic.verified.is_(False)
+        ExpertTopic.level >= 3, col(ExpertTopic.verified).is_(False)
     )
     experts = session.exec(
         select(Expert)
@@ -212,21 +216,22 @@ def unverified_items(session: Session, limit: int = 200) -> list[tuple[Expert, l
             Expert.active,
             sa.or_(
                 sa.and_(
-                    Expert.clearance_level.is_not(None), Expert.clearance_verified_at.is_(None)
+                    col(Expert.clearance_level).is_not(None),
+                    col(Expert.clearance_verified_at).is_(None),
                 ),
-                Expert.id.in_(high_unconfirmed),
+                col(Expert.id).in_(high_unconfirmed),
             ),
         )
-        .order_by(Expert.updated_at, Expert.id)
+        .order_by(col(Expert.updated_at), col(Expert.id))
         .limit(limit)
     ).all()
     topics: dict[int, list[str]] = {}
     for row in session.exec(
         select(ExpertTopic)
         .where(
-            ExpertTopic.expert_id.in_([e.id for e in experts]),
+            col(ExpertTopic.expert_id).in_([e.id for e in experts]),
             ExpertTopic.level >= 3,
-            ExpertTopic.verified.is_(False),
+            col(ExpertTopic.verified).is_(False),
         )
         .order_by(ExpertTopic.topic_code)
     ):

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from roster import audit, policy
-from roster.db import utcnow
+from roster.db import affected_rows, table_of, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound
 from roster.experts.models import (
     Expert,
@@ -107,16 +107,16 @@ def confirm(
     checked = stored_preview(session, batch)
     claimed = session.execute(
         sa.update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.state == "preview")
+        .where(col(ImportBatch.id) == batch.id, col(ImportBatch.state) == "preview")
         .values(state="applied", applied_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    if claimed.rowcount != 1:
+    if affected_rows(claimed) != 1:
         raise Conflict("This import was already confirmed or discarded.")
     outcome = apply_rows(session, checked, progress=progress)
     session.execute(
         sa.update(ImportBatch)
-        .where(ImportBatch.id == batch.id)
+        .where(col(ImportBatch.id) == batch.id)
         .values(imported=outcome.imported)
         .execution_options(synchronize_session=False)
     )
@@ -204,4 +204,4 @@ def _children(session: Session, rows: list[Row], experts: list[Expert]) -> None:
         (ExpertCategory, categories),
     ):
         if values:
-            session.execute(sa.insert(model.__table__), values)
+            session.execute(sa.insert(table_of(model)), values)

@@ -13,7 +13,7 @@ from typing import Any
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import lazy_gettext as _l
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from roster import limits
 from roster.experts.models import AFFILIATION_KINDS, CATEGORIES, GENDERS, Expert
@@ -254,7 +254,7 @@ def _check(raw: dict[str, str], topics: set[str]) -> tuple[dict[str, Any], list[
 
 def check_rows(session: Session, raw_rows: list[dict[str, str]]) -> Preview:
     """Check every row against the reference data, the roster and the rows before it."""
-    topics = set(session.execute(sa.select(Topic.code)).scalars())
+    topics = set(session.execute(sa.select(col(Topic.code))).scalars())
     rows = []
     for i, raw in enumerate(raw_rows):
         data, problems = _check(raw, topics)
@@ -269,7 +269,7 @@ def check_rows(session: Session, raw_rows: list[dict[str, str]]) -> Preview:
         existing.update(
             e.lower()
             for e in session.execute(
-                sa.select(Expert.email).where(sa.func.lower(Expert.email).in_(chunk))
+                sa.select(col(Expert.email)).where(sa.func.lower(Expert.email).in_(chunk))
             ).scalars()
         )
     first_line: dict[str, int] = {}

@@ -20,7 +20,7 @@ class ImportBatch(SQLModel, table=True):
     __tablename__ = "import_batch"
     __table_args__ = (one_of("state", BATCH_STATES), one_of("kind", FILE_KINDS))
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     created_by_id: int = Field(foreign_key="user_account.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     filename: str = Field(max_length=200)

@@ -16,6 +16,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -61,7 +62,7 @@ def _require_import() -> None:
 
 @bp.route("/reports/import", methods=["GET", "POST"])
 @login_required
-def upload() -> Response | tuple[str, int]:
+def upload() -> ResponseReturnValue:
     _require_import()
     form = ImportForm()
     status = 200
@@ -138,7 +139,7 @@ def problems_csv(batch_id: int) -> Response | tuple[str, int]:
 
 @bp.post("/reports/import/<int:batch_id>/confirm")
 @login_required
-def confirm(batch_id: int) -> Response:
+def confirm(batch_id: int) -> ResponseReturnValue:
     _require_import()
     form = ConfirmForm()
     if not form.validate_on_submit():
@@ -160,7 +161,7 @@ def confirm(batch_id: int) -> Response:
 
 @bp.post("/reports/import/<int:batch_id>/discard")
 @login_required
-def discard(batch_id: int) -> Response:
+def discard(batch_id: int) -> ResponseReturnValue:
     _require_import()
     form = ConfirmForm()
     if not form.validate_on_submit():

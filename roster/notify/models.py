@@ -24,7 +24,7 @@ class OutboxMessage(SQLModel, table=True):
         sa.Index("ix_outbox_message_due", "state", "next_attempt_at"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     kind: str = Field(max_length=40)
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=200)

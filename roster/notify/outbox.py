@@ -10,10 +10,10 @@ from email.message import EmailMessage
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
-from sqlmodel import Session, select
-from sqlmodel.sql.expression import Select
+from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 
-from roster.db import lock_for_write, utcnow
+from roster.db import affected_rows, lock_for_write, utcnow
 from roster.notify.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -59,15 +59,17 @@ class DeliveryReport:
     failed: int = 0
 
 
-def _due(now: datetime) -> Select:
+def _due(now: datetime) -> SelectOfScalar[OutboxMessage]:
     return (
         select(OutboxMessage)
         .where(
-            OutboxMessage.state == "pending",
-            OutboxMessage.next_attempt_at <= now,
-            sa.or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until <= now),
+            col(OutboxMessage.state) == "pending",
+            col(OutboxMessage.next_attempt_at) <= now,
+            sa.or_(
+                col(OutboxMessage.claimed_until).is_(None), col(OutboxMessage.claimed_until) <= now
+            ),
         )
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id)
+        .order_by(col(OutboxMessage.next_attempt_at), col(OutboxMessage.id))
         .limit(1)
     )
 
@@ -100,14 +102,14 @@ def _finish(engine: Engine, message: OutboxMessage, **outcome: object) -> bool:
         result = session.execute(
             sa.update(OutboxMessage)
             .where(
-                OutboxMessage.id == message.id,
-                OutboxMessage.state == "pending",
-                OutboxMessage.attempts == message.attempts,
+                col(OutboxMessage.id) == message.id,
+                col(OutboxMessage.state) == "pending",
+                col(OutboxMessage.attempts) == message.attempts,
             )
             .values(claimed_until=None, **outcome)
         )
         session.commit()
-    if result.rowcount != 1:
+    if affected_rows(result) != 1:
         log.warning("outbox message %s: the claim lapsed during the attempt", message.id)
         return False
     return True
@@ -167,11 +169,11 @@ def recent_problems(session: Session, limit: int = 50) -> list[OutboxMessage]:
             select(OutboxMessage)
             .where(
                 sa.or_(
-                    OutboxMessage.state == "failed",
-                    sa.and_(OutboxMessage.state == "pending", OutboxMessage.attempts > 0),
+                    col(OutboxMessage.state) == "failed",
+                    sa.and_(col(OutboxMessage.state) == "pending", col(OutboxMessage.attempts) > 0),
                 )
             )
-            .order_by(OutboxMessage.id.desc())
+            .order_by(col(OutboxMessage.id).desc())
             .limit(limit)
         ).all()
     )
@@ -181,7 +183,7 @@ def oldest_pending(session: Session) -> OutboxMessage | None:
     return session.exec(
         select(OutboxMessage)
         .where(OutboxMessage.state == "pending")
-        .order_by(OutboxMessage.created_at)
+        .order_by(col(OutboxMessage.created_at))
         .limit(1)
     ).first()
 

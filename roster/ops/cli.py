@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
-from sqlmodel import func, select
+from sqlmodel import col, func, select
 
 from roster import audit, db
 from roster.ops import backup as backups
@@ -27,7 +27,7 @@ def verify() -> None:
         )
     count = session.exec(select(func.count()).select_from(audit.AuditEvent)).one()
     head = session.exec(
-        select(audit.AuditEvent.hash).order_by(audit.AuditEvent.id.desc()).limit(1)
+        select(audit.AuditEvent.hash).order_by(col(audit.AuditEvent.id).desc()).limit(1)
     ).first()
     click.echo(f"Audit trail intact: {count} events, head {head or audit.GENESIS}.")
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, func, select
+from sqlmodel import Session, col, func, select
 
 from roster.audit import AuditEvent
 
@@ -37,17 +37,17 @@ def _start_of(day: date) -> datetime:
 
 
 def _conditions(flt: TrailFilter) -> list[sa.ColumnElement[bool]]:
-    conditions = []
+    conditions: list[sa.ColumnElement[bool]] = []
     if flt.action:
-        conditions.append(AuditEvent.action == flt.action)
+        conditions.append(col(AuditEvent.action) == flt.action)
     if flt.actor:
-        conditions.append(AuditEvent.actor == flt.actor)
+        conditions.append(col(AuditEvent.actor) == flt.actor)
     if flt.subject:
-        conditions.append(AuditEvent.subject == flt.subject)
+        conditions.append(col(AuditEvent.subject) == flt.subject)
     if flt.since:
-        conditions.append(AuditEvent.at >= _start_of(flt.since))
+        conditions.append(col(AuditEvent.at) >= _start_of(flt.since))
     if flt.until:
-        conditions.append(AuditEvent.at < _start_of(flt.until + timedelta(days=1)))
+        conditions.append(col(AuditEvent.at) < _start_of(flt.until + timedelta(days=1)))
     return conditions
 
 
@@ -62,7 +62,7 @@ def search(
     events = session.exec(
         select(AuditEvent)
         .where(*conditions)
-        .order_by(AuditEvent.id.desc())
+        .order_by(col(AuditEvent.id).desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()

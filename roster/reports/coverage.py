@@ -9,8 +9,9 @@ from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from roster.db import table_of
 from roster.experts.models import ExpertLanguage, ExpertRegion, ExpertTopic
 from roster.reference import taxonomy
 from roster.reference.codes import countries, languages
@@ -23,9 +24,9 @@ THIN_BELOW = 3  # fewer than three experts: one absence or one refusal leaves a 
 DEFAULT_TOPIC_LEVEL = 2  # practitioner; awareness alone does not cover a topic
 DEFAULT_LANGUAGE_LEVEL = "B2"  # working proficiency
 
-_topic = ExpertTopic.__table__
-_region = ExpertRegion.__table__
-_language = ExpertLanguage.__table__
+_topic = table_of(ExpertTopic)
+_region = table_of(ExpertRegion)
+_language = table_of(ExpertLanguage)
 
 
 @dataclass(frozen=True)
@@ -103,6 +104,7 @@ def coverage(session: Session, query: CoverageQuery, *, today: date) -> Coverage
         "language_levels": list(LanguageNeed("xx", query.language_level).levels()),
     }
     level_ok = _topic.c.level >= sa.bindparam("topic_level", type_=sa.Integer)
+    extra: sa.ColumnElement[bool]
     if query.dimension == "region":
         column, source, extra = _region.c.country_code, _region, sa.true()
     else:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlmodel import Session
 
 from roster import policy
+from roster.accounts.models import User
 from roster.errors import Forbidden
 from roster.reports import coverage as coverage_mod
 from roster.reports import participation as participation_mod
@@ -47,7 +48,7 @@ def watch_report(
 
 
 def requests_report(
-    session: Session, user: policy.Actor | None, *, period: Period, now: datetime
+    session: Session, user: User | None, *, period: Period, now: datetime
 ) -> Performance:
     """Counts only the requests `user` may see (admins: none; no read-up for anyone)."""
     _check(user)
@@ -56,7 +57,7 @@ def requests_report(
 
 
 def participation_report(
-    session: Session, user: policy.Actor | None, *, period: Period, today: date
+    session: Session, user: User | None, *, period: Period, today: date
 ) -> dict[str, Breakdown]:
     _check(user)
     viewer = viewer_for(session, user, today)

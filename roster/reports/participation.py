@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from roster.experts.models import AFFILIATION_KINDS, GENDERS, Expert, ExpertNationality
 from roster.reports.period import Period
@@ -79,31 +79,35 @@ def _breakdown(
 def participation(session: Session, viewer: Viewer, *, period: Period) -> dict[str, Breakdown]:
     """Every breakdown of engagements in `period` that the viewer may count."""
     engaged = (
-        sa.select(Assignment.id.label("assignment_id"), Assignment.request_id, Assignment.expert_id)
-        .join(CrisisRequest, CrisisRequest.id == Assignment.request_id)
+        sa.select(
+            col(Assignment.id).label("assignment_id"),
+            col(Assignment.request_id),
+            col(Assignment.expert_id),
+        )
+        .join(CrisisRequest, col(CrisisRequest.id) == col(Assignment.request_id))
         .where(
             visible_clause(viewer),
-            Assignment.starts_on >= period.start,
-            Assignment.starts_on <= period.end,
+            col(Assignment.starts_on) >= period.start,
+            col(Assignment.starts_on) <= period.end,
         )
         .cte("engaged")
     )
     people = session.execute(
-        sa.select(engaged.c.assignment_id, Expert.gender, Expert.affiliation_kind).join(
-            Expert, Expert.id == engaged.c.expert_id
+        sa.select(engaged.c.assignment_id, col(Expert.gender), col(Expert.affiliation_kind)).join(
+            Expert, col(Expert.id) == engaged.c.expert_id
         )
     ).all()
     total = len(people)
     nationalities: dict[int, list[str]] = {}
     for aid, code in session.execute(
-        sa.select(engaged.c.assignment_id, ExpertNationality.country_code).join(
-            ExpertNationality, ExpertNationality.expert_id == engaged.c.expert_id
+        sa.select(engaged.c.assignment_id, col(ExpertNationality.country_code)).join(
+            ExpertNationality, col(ExpertNationality.expert_id) == engaged.c.expert_id
         )
     ).all():
         nationalities.setdefault(aid, []).append(code)
     topics = Counter(
         session.execute(
-            sa.select(RequestTopic.topic_code).join(
+            sa.select(col(RequestTopic.topic_code)).join(
                 engaged, engaged.c.request_id == RequestTopic.request_id
             )
         ).scalars()

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from roster.reports.period import Period
 from roster.requests.models import OFFER_STATES, CrisisRequest, Offer
@@ -109,20 +109,22 @@ def request_performance(
     visible = visible_clause(viewer)
     report = Performance(period=period)
     rows = session.execute(
-        sa.select(CrisisRequest.state, CrisisRequest.urgency, sa.func.count())
-        .where(visible, CrisisRequest.created_at >= low, CrisisRequest.created_at < high)
+        sa.select(col(CrisisRequest.state), col(CrisisRequest.urgency), sa.func.count())
+        .where(visible, col(CrisisRequest.created_at) >= low, col(CrisisRequest.created_at) < high)
         .group_by(CrisisRequest.state, CrisisRequest.urgency)
     ).all()
     report.by_state = {(s, u): n for s, u, n in rows if s in STATES and u in URGENCIES}
 
     staffed = session.execute(
         sa.select(
-            CrisisRequest.urgency, CrisisRequest.submitted_at, CrisisRequest.staffed_at
+            col(CrisisRequest.urgency),
+            col(CrisisRequest.submitted_at),
+            col(CrisisRequest.staffed_at),
         ).where(
             visible,
-            CrisisRequest.submitted_at >= low,
-            CrisisRequest.submitted_at < high,
-            CrisisRequest.staffed_at.is_not(None),
+            col(CrisisRequest.submitted_at) >= low,
+            col(CrisisRequest.submitted_at) < high,
+            col(CrisisRequest.staffed_at).is_not(None),
         )
     ).all()
     hours: dict[str, list[float]] = {u: [] for u in URGENCIES}
@@ -131,9 +133,9 @@ def request_performance(
     report.staffing = [staffing_time(u, hours[u]) for u in URGENCIES]
 
     offer_rows = session.execute(
-        sa.select(Offer.state, Offer.decline_reason)
-        .join(CrisisRequest, CrisisRequest.id == Offer.request_id)
-        .where(visible, Offer.created_at >= low, Offer.created_at < high)
+        sa.select(col(Offer.state), col(Offer.decline_reason))
+        .join(CrisisRequest, col(CrisisRequest.id) == col(Offer.request_id))
+        .where(visible, col(Offer.created_at) >= low, col(Offer.created_at) < high)
     ).all()
     states = Counter(state for state, _ in offer_rows)
     report.offers = {"sent": len(offer_rows)} | {s: states.get(s, 0) for s in OFFER_STATES}
@@ -151,15 +153,15 @@ def overdue_now(session: Session, viewer: Viewer, *, now: datetime) -> list[Wait
     """Visible requests waiting for staff past their urgency's target, the most overdue first."""
     rows = session.execute(
         sa.select(
-            CrisisRequest.id,
-            CrisisRequest.title,
-            CrisisRequest.urgency,
-            CrisisRequest.state,
-            CrisisRequest.submitted_at,
+            col(CrisisRequest.id),
+            col(CrisisRequest.title),
+            col(CrisisRequest.urgency),
+            col(CrisisRequest.state),
+            col(CrisisRequest.submitted_at),
         ).where(
             visible_clause(viewer),
-            CrisisRequest.state.in_(WAITING_STATES),
-            CrisisRequest.submitted_at.is_not(None),
+            col(CrisisRequest.state).in_(WAITING_STATES),
+            col(CrisisRequest.submitted_at).is_not(None),
         )
     ).all()
     waiting = [

@@ -72,7 +72,8 @@ def _cell_link(cov: Coverage, topic: str, column: str) -> str:
     args = search_args(cov.query, cov.today, topic, column)
     if policy.roster_scope(current_user) == "all":
         args["vetting"] = "vetted"  # the listed experts the cell counts, not the pending ones
-    return url_for("search.search", **args)
+    values: dict[str, Any] = args
+    return url_for("search.search", **values)
 
 
 def coverage_chart(cov: Coverage) -> Markup:

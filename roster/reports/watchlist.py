@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster.experts.models import CsapMembership, Expert
 from roster.experts.vetting import expiring_clearances
@@ -33,12 +33,12 @@ def expiring_vettings(session: Session, today: date, days: int) -> list[Due]:
         select(Expert)
         .where(
             Expert.active,
-            Expert.pseudonym.is_(None),
+            col(Expert.pseudonym).is_(None),
             Expert.vetting_status == "vetted",
-            Expert.vetting_valid_until >= today,
-            Expert.vetting_valid_until <= today + timedelta(days=days),
+            col(Expert.vetting_valid_until) >= today,
+            col(Expert.vetting_valid_until) <= today + timedelta(days=days),
         )
-        .order_by(Expert.vetting_valid_until, Expert.id)
+        .order_by(col(Expert.vetting_valid_until), col(Expert.id))
     ).all()
     return [Due(e.id, e.full_name, e.vetting_valid_until, "vetting") for e in rows]
 
@@ -54,15 +54,20 @@ def clearances_expiring(session: Session, today: date, days: int) -> list[Due]:
 def csap_terms_ending(session: Session, today: date, days: int) -> list[Due]:
     """CSAP members whose current term ends within `days`."""
     rows = session.execute(
-        sa.select(Expert.id, Expert.full_name, CsapMembership.term_end, CsapMembership.cohort)
-        .join(CsapMembership, CsapMembership.expert_id == Expert.id)
-        .where(
-            Expert.active,
-            Expert.pseudonym.is_(None),
-            CsapMembership.term_end >= today,
-            CsapMembership.term_end <= today + timedelta(days=days),
+        sa.select(
+            col(Expert.id),
+            col(Expert.full_name),
+            col(CsapMembership.term_end),
+            col(CsapMembership.cohort),
         )
-        .order_by(CsapMembership.term_end, Expert.id)
+        .join(CsapMembership, col(CsapMembership.expert_id) == col(Expert.id))
+        .where(
+            col(Expert.active),
+            col(Expert.pseudonym).is_(None),
+            col(CsapMembership.term_end) >= today,
+            col(CsapMembership.term_end) <= today + timedelta(days=days),
+        )
+        .order_by(col(CsapMembership.term_end), col(Expert.id))
     ).all()
     return [Due(eid, name, end, str(cohort)) for eid, name, end, cohort in rows]
 
@@ -73,26 +78,30 @@ def dormant(session: Session, today: date) -> list[Due]:
     is a year old (a newcomer is not dormant yet). Longest-idle first."""
     cutoff = today - DORMANT_AFTER
     last_seat = (
-        sa.select(Assignment.expert_id, sa.func.max(Assignment.starts_on).label("seat_on"))
-        .where(Assignment.starts_on <= today)
-        .group_by(Assignment.expert_id)
+        sa.select(
+            col(Assignment.expert_id), sa.func.max(col(Assignment.starts_on)).label("seat_on")
+        )
+        .where(col(Assignment.starts_on) <= today)
+        .group_by(col(Assignment.expert_id))
         .subquery()
     )
     rows = session.execute(
         sa.select(
-            Expert.id,
-            Expert.full_name,
-            Expert.last_engaged_on,
+            col(Expert.id),
+            col(Expert.full_name),
+            col(Expert.last_engaged_on),
             last_seat.c.seat_on,
-            Expert.created_at,
+            col(Expert.created_at),
         )
         .outerjoin(last_seat, last_seat.c.expert_id == Expert.id)
         .where(
-            Expert.active,
-            Expert.pseudonym.is_(None),
-            Expert.vetting_status == "vetted",
-            sa.or_(Expert.vetting_valid_until.is_(None), Expert.vetting_valid_until >= today),
-            sa.or_(Expert.last_engaged_on.is_(None), Expert.last_engaged_on < cutoff),
+            col(Expert.active),
+            col(Expert.pseudonym).is_(None),
+            col(Expert.vetting_status) == "vetted",
+            sa.or_(
+                col(Expert.vetting_valid_until).is_(None), col(Expert.vetting_valid_until) >= today
+            ),
+            sa.or_(col(Expert.last_engaged_on).is_(None), col(Expert.last_engaged_on) < cutoff),
             sa.or_(last_seat.c.seat_on.is_(None), last_seat.c.seat_on < cutoff),
         )
     ).all()

@@ -182,7 +182,7 @@ class CandidatePool:
         )
         self.clearance_rank = np.array(
             [
-                CLEARANCE_RANK.get(c.clearance_level, -1) if c.clearance_verified_at else -1
+                CLEARANCE_RANK.get(c.clearance_level or "", -1) if c.clearance_verified_at else -1
                 for c in f
             ],
             dtype=np.int8,

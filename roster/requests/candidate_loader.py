@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster.experts.models import (
     AvailabilityWindow,
@@ -47,12 +47,12 @@ def candidate_facts(
     session: Session, *, today: date, expert_ids: list[int] | None = None, vetted_only: bool = True
 ) -> list[CandidateFacts]:
     """Facts for active, not-erased experts (only vetted ones unless `vetted_only` is False)."""
-    query = select(Expert).where(Expert.active, Expert.pseudonym.is_(None))
+    query = select(Expert).where(Expert.active, col(Expert.pseudonym).is_(None))
     if vetted_only:
         query = query.where(Expert.vetting_status == "vetted")
     if expert_ids is not None:
-        query = query.where(Expert.id.in_(expert_ids))
-    experts = session.exec(query.order_by(Expert.id)).all()
+        query = query.where(col(Expert.id).in_(expert_ids))
+    experts = session.exec(query.order_by(col(Expert.id))).all()
     ids = [e.id for e in experts]
     if not ids:
         return []
@@ -69,7 +69,7 @@ def candidate_facts(
     year_ago = today - timedelta(days=365)
     seats: dict[int, list[Assignment]] = defaultdict(list)
     for seat in session.exec(
-        select(Assignment).where(Assignment.expert_id.in_(ids), Assignment.ends_on >= year_ago)
+        select(Assignment).where(col(Assignment.expert_id).in_(ids), Assignment.ends_on >= year_ago)
     ):
         seats[seat.expert_id].append(seat)
     facts = []
@@ -114,7 +114,7 @@ def candidate_facts(
 def team_so_far(session: Session, request: CrisisRequest) -> TeamSoFar:
     seated = session.exec(
         select(Expert)
-        .join(Assignment, Assignment.expert_id == Expert.id)
+        .join(Assignment, col(Assignment.expert_id) == col(Expert.id))
         .where(Assignment.request_id == request.id)
     ).all()
     members = []

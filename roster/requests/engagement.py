@@ -3,10 +3,8 @@ two-way feedback once the work is done."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit, policy
 from roster.errors import Conflict, Forbidden, ValidationFailed
@@ -24,7 +22,7 @@ WITHDRAWING = {
 
 
 def take_action(
-    *, session: Session, actor: Any, request: CrisisRequest, action: str, note: str = ""
+    *, session: Session, actor: policy.Actor, request: CrisisRequest, action: str, note: str = ""
 ) -> None:
     """A person's workflow action and what must follow it (offers withdrawn, engagement dates)."""
     apply_action(session=session, actor=actor, request=request, action=action, note=note)
@@ -34,7 +32,7 @@ def take_action(
         session.execute(
             sa.update(Expert)
             .where(
-                Expert.id.in_(
+                col(Expert.id).in_(
                     select(Assignment.expert_id).where(Assignment.request_id == request.id)
                 )
             )
@@ -49,7 +47,7 @@ def is_assigned(session: Session, actor: Any, request: CrisisRequest) -> bool:
     return (
         session.exec(
             select(Assignment.id)
-            .join(Expert, Expert.id == Assignment.expert_id)
+            .join(Expert, col(Expert.id) == col(Assignment.expert_id))
             .where(Assignment.request_id == request.id, Expert.user_id == actor.id)
         ).first()
         is not None
@@ -57,7 +55,7 @@ def is_assigned(session: Session, actor: Any, request: CrisisRequest) -> bool:
 
 
 def add_log_entry(
-    *, session: Session, actor: Any, request: CrisisRequest, kind: str, summary: str
+    *, session: Session, actor: policy.Actor, request: CrisisRequest, kind: str, summary: str
 ) -> EngagementEntry:
     if not policy.can_log_engagement(
         actor, requester_id=request.requested_by_id, assigned=is_assigned(session, actor, request)
@@ -87,7 +85,7 @@ def log_entries(session: Session, request: CrisisRequest) -> list[EngagementEntr
         session.exec(
             select(EngagementEntry)
             .where(EngagementEntry.request_id == request.id)
-            .order_by(EngagementEntry.at, EngagementEntry.id)
+            .order_by(col(EngagementEntry.at), col(EngagementEntry.id))
         )
     )
 
@@ -95,7 +93,7 @@ def log_entries(session: Session, request: CrisisRequest) -> list[EngagementEntr
 def give_feedback(
     *,
     session: Session,
-    actor: Any,
+    actor: policy.Actor,
     request: CrisisRequest,
     expert_id: int | None = None,
     rating: int | None = None,
@@ -123,7 +121,7 @@ def give_feedback(
                 Assignment.request_id == request.id, Assignment.expert_id == expert_id
             )
         ).first()
-        if seated is None or rating is None:
+        if seated is None or expert_id is None or rating is None:
             raise ValidationFailed(
                 "Rate an expert who worked on this request.",
                 {"expert_id": ["Not on this request's team."]},
@@ -171,6 +169,6 @@ def give_feedback(
 def feedback_for(session: Session, request: CrisisRequest) -> list[Feedback]:
     return list(
         session.exec(
-            select(Feedback).where(Feedback.request_id == request.id).order_by(Feedback.at)
+            select(Feedback).where(Feedback.request_id == request.id).order_by(col(Feedback.at))
         )
     )

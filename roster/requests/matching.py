@@ -237,7 +237,8 @@ def component_scores(
 def weighted_total(components: dict[str, np.ndarray], weights: MatchingWeights) -> np.ndarray:
     """The weighted mean of the components: in [0, 1] whatever the (non-negative) weights."""
     by_name = weights.component_weights()
-    return sum(by_name[name] * components[name] for name in COMPONENTS) / sum(by_name.values())
+    weighted = sum(by_name[name] * components[name] for name in COMPONENTS)
+    return np.asarray(weighted / sum(by_name.values()))
 
 
 def _ones(pool: CandidatePool) -> np.ndarray:

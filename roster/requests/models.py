@@ -88,7 +88,7 @@ class RequestEvent(SQLModel, table=True):
     __tablename__ = "request_event"
     __table_args__ = (one_of("action", ("create", *ACTIONS)),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", index=True, ondelete="CASCADE")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     actor_id: int | None = Field(default=None, foreign_key="user_account.id")
@@ -108,7 +108,7 @@ class Offer(SQLModel, table=True):
         sa.Index("ix_offer_expert_state", "expert_id", "state"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", ondelete="CASCADE")
     expert_id: int = Field(foreign_key="expert.id")
     state: str = Field(default="open", max_length=10)
@@ -128,7 +128,7 @@ class Assignment(SQLModel, table=True):
         sa.Index("ix_assignment_expert_window", "expert_id", "starts_on", "ends_on"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", ondelete="CASCADE")
     expert_id: int = Field(foreign_key="expert.id")
     offer_id: int = Field(foreign_key="offer.id")
@@ -144,7 +144,7 @@ class EngagementEntry(SQLModel, table=True):
     __tablename__ = "engagement_entry"
     __table_args__ = (one_of("kind", LOG_KINDS),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", index=True, ondelete="CASCADE")
     author_id: int = Field(foreign_key="user_account.id")
     kind: str = Field(max_length=12)
@@ -169,7 +169,7 @@ class Feedback(SQLModel, table=True):
         ),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", index=True, ondelete="CASCADE")
     expert_id: int = Field(foreign_key="expert.id")
     author_id: int = Field(foreign_key="user_account.id")

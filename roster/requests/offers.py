@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit, policy
-from roster.db import lock_for_write, utcnow
+from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
 from roster.requests import candidate_loader, mails, settings
@@ -27,7 +26,7 @@ FRESH = {"populate_existing": True}
 def candidates(
     *,
     session: Session,
-    actor: Any,
+    actor: policy.Actor,
     request: CrisisRequest,
     today: date,
     explain: bool = False,
@@ -45,7 +44,7 @@ def candidates(
         team=candidate_loader.team_so_far(session, request),
         limit=limit,
         explain=explain,
-        **extra,
+        weights=weights if weights is not None else settings.matching_weights(),
     )
 
 
@@ -68,7 +67,7 @@ def hard_rule_failures(
 def send_offers(
     *,
     session: Session,
-    actor: Any,
+    actor: policy.Actor,
     request: CrisisRequest,
     expert_ids: list[int],
     respond_by: datetime,
@@ -112,7 +111,7 @@ def send_offers(
         )
         session.add(offer)
         offers.append(offer)
-        expert = session.get(Expert, expert_id)
+        expert = session.get_one(Expert, expert_id)
         if expert.email:
             mails.enqueue(
                 session,
@@ -134,14 +133,14 @@ def send_offers(
     return offers
 
 
-def own_expert(session: Session, actor: Any) -> Expert:
+def own_expert(session: Session, actor: policy.Actor) -> Expert:
     expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
     if expert is None or not policy.answers_offers(actor):
         raise Forbidden("Only experts answer offers.")
     return expert
 
 
-def owned_offer(session: Session, actor: Any, offer_id: int) -> Offer:
+def owned_offer(session: Session, actor: policy.Actor, offer_id: int) -> Offer:
     """The actor's own offer: 403 for non-experts, 404 for an offer that is not theirs."""
     expert = own_expert(session, actor)
     offer = session.get(Offer, offer_id)
@@ -150,18 +149,20 @@ def owned_offer(session: Session, actor: Any, offer_id: int) -> Offer:
     return offer
 
 
-def offers_of(session: Session, actor: Any) -> list[Offer]:
+def offers_of(session: Session, actor: policy.Actor) -> list[Offer]:
     expert = own_expert(session, actor)
     return list(
         session.exec(
             select(Offer)
             .where(Offer.expert_id == expert.id)
-            .order_by(Offer.created_at.desc(), Offer.id.desc())
+            .order_by(col(Offer.created_at).desc(), col(Offer.id).desc())
         )
     )
 
 
-def _locked(session: Session, actor: Any, offer_id: int) -> tuple[Offer, CrisisRequest, Expert]:
+def _locked(
+    session: Session, actor: policy.Actor, offer_id: int
+) -> tuple[Offer, CrisisRequest, Expert]:
     """Take the write locks (SQLite: the database; PostgreSQL: the request and expert rows),
     then read the offer, request and expert afresh."""
     lock_for_write(session)
@@ -201,7 +202,7 @@ def require_eligible(session: Session, request: CrisisRequest, expert: Expert, t
 
 
 def accept_offer(
-    *, session: Session, actor: Any, offer_id: int, today: date | None = None
+    *, session: Session, actor: policy.Actor, offer_id: int, today: date | None = None
 ) -> Offer:
     """Take a seat: refused (409) when the offer is not open, the expert fails a hard rule now
     (vetting, verified clearance over the window, availability, capacity, double booking), or no
@@ -220,14 +221,14 @@ def accept_offer(
     taken = session.execute(
         sa.update(CrisisRequest)
         .where(
-            CrisisRequest.id == request.id,
-            CrisisRequest.filled < CrisisRequest.seats,
-            CrisisRequest.state == "matching",
+            col(CrisisRequest.id) == request.id,
+            col(CrisisRequest.filled) < col(CrisisRequest.seats),
+            col(CrisisRequest.state) == "matching",
         )
         .values(filled=CrisisRequest.filled + 1)
         .execution_options(synchronize_session=False)
     )
-    if taken.rowcount != 1:
+    if affected_rows(taken) != 1:
         raise Conflict("Every seat on this request is taken.")
     session.add(
         Assignment(
@@ -265,7 +266,7 @@ def accept_offer(
     return offer
 
 
-def decline_offer(*, session: Session, actor: Any, offer_id: int, reason: str) -> Offer:
+def decline_offer(*, session: Session, actor: policy.Actor, offer_id: int, reason: str) -> Offer:
     offer, request, _expert = _locked(session, actor, offer_id)
     if offer.state != "open":
         raise Conflict(f"This offer is {offer.state}.")
@@ -313,19 +314,19 @@ def expire_offers(*, session: Session, now: datetime | None = None) -> int:
     now = now or utcnow()
     result = session.execute(
         sa.update(Offer)
-        .where(Offer.state == "open", Offer.respond_by < now)
+        .where(col(Offer.state) == "open", col(Offer.respond_by) < now)
         .values(state="expired")
         .execution_options(synchronize_session=False)
     )
-    return result.rowcount
+    return affected_rows(result)
 
 
 def team(session: Session, request: CrisisRequest) -> list[tuple[Assignment, Expert]]:
     return list(
         session.exec(
             select(Assignment, Expert)
-            .join(Expert, Expert.id == Assignment.expert_id)
+            .join(Expert, col(Expert.id) == col(Assignment.expert_id))
             .where(Assignment.request_id == request.id)
-            .order_by(Assignment.created_at)
+            .order_by(col(Assignment.created_at))
         ).all()
     )

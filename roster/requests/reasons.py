@@ -24,9 +24,9 @@ def explain_candidate(
         level = expert.topics.get(code)
         held = f"level {level}" if level else "not listed"
         reasons.append(f"topic {code}: {held} (asked {min_level} or more)")
-    for code, min_level in request.languages.items():
+    for code, asked in request.languages.items():
         spoken = expert.languages.get(code, "not spoken")
-        reasons.append(f"language {code}: {spoken} (asked {min_level} or more)")
+        reasons.append(f"language {code}: {spoken} (asked {asked} or more)")
     for country in sorted(request.regions):
         if country in expert.regions:
             reasons.append(f"knows {country}")

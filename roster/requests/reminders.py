@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit
 from roster.experts.models import Expert
@@ -32,8 +32,8 @@ def remind_offers(*, session: Session, now: datetime, base_url: str) -> int:
     """Mail each expert whose open offer lapses within a day, once per offer."""
     due = session.exec(
         select(Offer, Expert, CrisisRequest)
-        .join(Expert, Expert.id == Offer.expert_id)
-        .join(CrisisRequest, CrisisRequest.id == Offer.request_id)
+        .join(Expert, col(Expert.id) == col(Offer.expert_id))
+        .join(CrisisRequest, col(CrisisRequest.id) == col(Offer.request_id))
         .where(
             Offer.state == "open", Offer.respond_by > now, Offer.respond_by <= now + REMIND_BEFORE
         )
@@ -61,14 +61,16 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
     """Tell the coordinators cleared to read it, once, that a request is past its target."""
     waiting = session.exec(
         select(CrisisRequest).where(
-            CrisisRequest.state.in_(("submitted", "matching")),
-            CrisisRequest.submitted_at.is_not(None),
+            col(CrisisRequest.state).in_(("submitted", "matching")),
+            col(CrisisRequest.submitted_at).is_not(None),
         )
     ).all()
     targets = response_targets()
     sent = 0
     for request in waiting:
         subject = f"request:{request.id}"
+        if request.submitted_at is None:  # the query leaves these out; this tells the types
+            continue
         if not overdue(request.submitted_at, request.urgency, now, targets) or _already(
             session, "request.overdue_notified", subject
         ):

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import audit
 from roster.experts.models import Expert
@@ -45,9 +45,9 @@ def requalify_expert(
     withdrawn = flagged = 0
     for offer, request in session.exec(
         select(Offer, CrisisRequest)
-        .join(CrisisRequest, CrisisRequest.id == Offer.request_id)
+        .join(CrisisRequest, col(CrisisRequest.id) == col(Offer.request_id))
         .where(Offer.expert_id == expert.id, Offer.state == "open")
-        .order_by(Offer.id)
+        .order_by(col(Offer.id))
     ).all():
         reasons = qualification_failures(session, request, [expert.id], today).get(expert.id)
         if reasons:
@@ -63,9 +63,9 @@ def requalify_expert(
             withdrawn += 1
     for request in session.exec(
         select(CrisisRequest)
-        .join(Assignment, Assignment.request_id == CrisisRequest.id)
-        .where(Assignment.expert_id == expert.id, CrisisRequest.state.in_(LIVE_SEAT_STATES))
-        .order_by(CrisisRequest.id)
+        .join(Assignment, col(Assignment.request_id) == col(CrisisRequest.id))
+        .where(Assignment.expert_id == expert.id, col(CrisisRequest.state).in_(LIVE_SEAT_STATES))
+        .order_by(col(CrisisRequest.id))
     ).all():
         reasons = qualification_failures(session, request, [expert.id], today).get(expert.id)
         if reasons:

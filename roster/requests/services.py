@@ -7,9 +7,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, delete, select
+from sqlmodel import Session, col, delete, select
 
 from roster import audit, policy
+from roster.accounts.models import User
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
@@ -46,7 +47,7 @@ class Viewer:
     """What decides which requests a user sees: their own rank today and, for an expert,
     their profile."""
 
-    user: Any
+    user: User | None
     rank: int | None
     expert_id: int | None = None
 
@@ -71,19 +72,19 @@ def visible_clause(viewer: Viewer) -> sa.ColumnElement[bool]:
     user = viewer.user
     if viewer.rank is None:
         return sa.false()
-    readable = CrisisRequest.classification.in_(_allowed_codes(viewer.rank))
+    readable = col(CrisisRequest.classification).in_(_allowed_codes(viewer.rank))
     if policy.can_match(user):
         return readable
     if policy.reads_by_command(user):
         mine = CrisisRequest.requested_by_id == user.id
         if user.command_id is not None:
-            mine = sa.or_(mine, CrisisRequest.command_id == user.command_id)
+            mine = sa.or_(mine, col(CrisisRequest.command_id) == user.command_id)
         return sa.and_(readable, mine)
     if viewer.expert_id is not None:
         offered = select(Offer.request_id).where(Offer.expert_id == viewer.expert_id)
         seated = select(Assignment.request_id).where(Assignment.expert_id == viewer.expert_id)
         return sa.and_(
-            readable, sa.or_(CrisisRequest.id.in_(offered), CrisisRequest.id.in_(seated))
+            readable, sa.or_(col(CrisisRequest.id).in_(offered), col(CrisisRequest.id).in_(seated))
         )
     return sa.false()
 
@@ -93,12 +94,12 @@ def visible_requests(
 ) -> tuple[list[CrisisRequest], int]:
     where = [visible_clause(viewer)]
     if state:
-        where.append(CrisisRequest.state == state)
+        where.append(col(CrisisRequest.state) == state)
     total = session.exec(select(sa.func.count()).select_from(CrisisRequest).where(*where)).one()
     rows = session.exec(
         select(CrisisRequest)
         .where(*where)
-        .order_by(CrisisRequest.created_at.desc(), CrisisRequest.id.desc())
+        .order_by(col(CrisisRequest.created_at).desc(), col(CrisisRequest.id).desc())
         .offset((page - 1) * per_page)
         .limit(per_page)
     ).all()
@@ -116,7 +117,7 @@ def get_visible(session: Session, viewer: Viewer, request_id: int) -> CrisisRequ
 
 
 def _check(
-    session: Session, data: dict[str, Any], actor: Any, today: date, rank: int | None
+    session: Session, data: dict[str, Any], actor: policy.Actor, today: date, rank: int | None
 ) -> None:
     errors: dict[str, list[str]] = {}
 
@@ -155,7 +156,7 @@ def _check(
 
 
 def create_request(
-    *, session: Session, actor: Any, data: dict[str, Any], today: date
+    *, session: Session, actor: User, data: dict[str, Any], today: date
 ) -> CrisisRequest:
     if not policy.can_raise_request(actor):
         raise Forbidden("Only liaison officers and coordinators raise requests.")
@@ -188,7 +189,12 @@ def create_request(
 
 
 def update_request(
-    *, session: Session, actor: Any, request: CrisisRequest, data: dict[str, Any], today: date
+    *,
+    session: Session,
+    actor: policy.Actor,
+    request: CrisisRequest,
+    data: dict[str, Any],
+    today: date,
 ) -> CrisisRequest:
     if not policy.can_edit_request(actor, requester_id=request.requested_by_id):
         raise Forbidden("You may not edit this request.")
@@ -209,28 +215,30 @@ def update_request(
 
 def _replace_needs(session: Session, request: CrisisRequest, data: dict[str, Any]) -> None:
     if "topics" in data:
-        session.exec(delete(RequestTopic).where(RequestTopic.request_id == request.id))
+        session.exec(delete(RequestTopic).where(col(RequestTopic.request_id) == request.id))
         wanted = {t["code"]: t["min_level"] for t in data["topics"]}
         session.add_all(
             RequestTopic(request_id=request.id, topic_code=c, min_level=lv)
             for c, lv in wanted.items()
         )
     if "languages" in data:
-        session.exec(delete(RequestLanguage).where(RequestLanguage.request_id == request.id))
+        session.exec(delete(RequestLanguage).where(col(RequestLanguage.request_id) == request.id))
         wanted = {lang["code"]: lang["min_level"] for lang in data["languages"]}
         session.add_all(
             RequestLanguage(request_id=request.id, language_code=c, min_level=lv)
             for c, lv in wanted.items()
         )
     if "regions" in data:
-        session.exec(delete(RequestRegion).where(RequestRegion.request_id == request.id))
+        session.exec(delete(RequestRegion).where(col(RequestRegion.request_id) == request.id))
         session.add_all(
             RequestRegion(request_id=request.id, country_code=c)
             for c in dict.fromkeys(data["regions"])
         )
 
 
-def check_action(*, actor: Any, request: CrisisRequest, action: str) -> workflow.Transition:
+def check_action(
+    *, actor: policy.Actor | None, request: CrisisRequest, action: str
+) -> workflow.Transition:
     """The move `action` would make now, or NotFound, Forbidden or Conflict; callers ask this
     before reading a body, so who may act is decided first. `actor` None is the system."""
     role = "system" if actor is None else policy.request_workflow_role(actor)
@@ -246,7 +254,12 @@ def check_action(*, actor: Any, request: CrisisRequest, action: str) -> workflow
 
 
 def apply_action(
-    *, session: Session, actor: Any, request: CrisisRequest, action: str, note: str = ""
+    *,
+    session: Session,
+    actor: policy.Actor | None,
+    request: CrisisRequest,
+    action: str,
+    note: str = "",
 ) -> RequestEvent:
     """The one place a request's state changes: check the table and the policy, write history.
     `actor` None is the system (the offer service)."""
@@ -316,19 +329,19 @@ def history(session: Session, request: CrisisRequest) -> list[RequestEvent]:
         session.exec(
             select(RequestEvent)
             .where(RequestEvent.request_id == request.id)
-            .order_by(RequestEvent.at, RequestEvent.id)
+            .order_by(col(RequestEvent.at), col(RequestEvent.id))
         )
     )
 
 
-def contact_shared(session: Session, user: Any, expert_id: int) -> bool:
+def contact_shared(session: Session, user: policy.Actor | None, expert_id: int) -> bool:
     """Whether this LNO needs the expert's contact details: the expert accepted a seat on one
     of the LNO's own requests."""
     if not policy.may_get_shared_contact(user):
         return False
     seat = session.exec(
         select(Assignment.id)
-        .join(CrisisRequest, CrisisRequest.id == Assignment.request_id)
+        .join(CrisisRequest, col(CrisisRequest.id) == col(Assignment.request_id))
         .where(Assignment.expert_id == expert_id, CrisisRequest.requested_by_id == user.id)
     ).first()
     return seat is not None

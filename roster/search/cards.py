@@ -9,9 +9,10 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from roster import policy
+from roster.db import table_of
 from roster.experts.models import (
     AvailabilityWindow,
     Expert,
@@ -27,13 +28,13 @@ CARD_TOPICS = 3
 CARD_WINDOWS = 3
 REFERENCE_TTL_SECONDS = 300.0
 
-_expert = Expert.__table__
+_expert = table_of(Expert)
 _topic_cache: dict[str, tuple[float, dict[str, str]]] = {}
 
 
 def topic_names(session: Session) -> dict[str, str]:
     """Topic code -> name, cached per database for a few minutes (reference data rarely changes)."""
-    key = str(session.get_bind().url)
+    key = str(session.get_bind().engine.url)
     cached = _topic_cache.get(key)
     now = time.monotonic()
     if cached is None or now - cached[0] > REFERENCE_TTL_SECONDS:
@@ -42,20 +43,27 @@ def topic_names(session: Session) -> dict[str, str]:
     return cached[1]
 
 
-_IDS = sa.bindparam("ids", expanding=True)
+_IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)
 _TODAY = sa.bindparam("today", type_=sa.Date)
 
 # The card statements are built once: only the ids and the day change, as parameters, so each
 # search skips building and (thanks to the compiled cache) compiling them again.
 _CARD_EXPERTS = sa.select(_expert).where(_expert.c.id.in_(_IDS))
 _CARD_TOPICS = (
-    sa.select(ExpertTopic.expert_id, ExpertTopic.topic_code, ExpertTopic.level, ExpertTopic.years)
-    .where(ExpertTopic.expert_id.in_(_IDS))
-    .order_by(ExpertTopic.level.desc(), ExpertTopic.years.desc(), ExpertTopic.topic_code)
+    sa.select(
+        col(ExpertTopic.expert_id),
+        col(ExpertTopic.topic_code),
+        col(ExpertTopic.level),
+        col(ExpertTopic.years),
+    )
+    .where(col(ExpertTopic.expert_id).in_(_IDS))
+    .order_by(col(ExpertTopic.level).desc(), col(ExpertTopic.years).desc(), ExpertTopic.topic_code)
 )
 _CARD_LANGUAGES = (
-    sa.select(ExpertLanguage.expert_id, ExpertLanguage.language_code, ExpertLanguage.level)
-    .where(ExpertLanguage.expert_id.in_(_IDS))
+    sa.select(
+        col(ExpertLanguage.expert_id), col(ExpertLanguage.language_code), col(ExpertLanguage.level)
+    )
+    .where(col(ExpertLanguage.expert_id).in_(_IDS))
     .order_by(ExpertLanguage.language_code)
 )
 _CARD_CODES = sa.union_all(
@@ -64,21 +72,21 @@ _CARD_CODES = sa.union_all(
             t.c.expert_id.in_(_IDS)
         )
         for kind, t, column in (
-            ("regions", ExpertRegion.__table__, "country_code"),
-            ("nationalities", ExpertNationality.__table__, "country_code"),
-            ("categories", ExpertCategory.__table__, "category"),
+            ("regions", table_of(ExpertRegion), "country_code"),
+            ("nationalities", table_of(ExpertNationality), "country_code"),
+            ("categories", table_of(ExpertCategory), "category"),
         )
     )
 )
 _CARD_WINDOWS = (
     sa.select(
-        AvailabilityWindow.expert_id,
-        AvailabilityWindow.starts_on,
-        AvailabilityWindow.ends_on,
-        AvailabilityWindow.kind,
+        col(AvailabilityWindow.expert_id),
+        col(AvailabilityWindow.starts_on),
+        col(AvailabilityWindow.ends_on),
+        col(AvailabilityWindow.kind),
     )
-    .where(AvailabilityWindow.expert_id.in_(_IDS), AvailabilityWindow.ends_on >= _TODAY)
-    .order_by(AvailabilityWindow.starts_on)
+    .where(col(AvailabilityWindow.expert_id).in_(_IDS), AvailabilityWindow.ends_on >= _TODAY)
+    .order_by(col(AvailabilityWindow.starts_on))
 )
 
 

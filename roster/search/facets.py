@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from roster.db import table_of
 from roster.experts.models import (
     ExpertCategory,
     ExpertLanguage,
@@ -15,10 +16,10 @@ from roster.experts.models import (
 FACET_NAMES = ("topic", "language", "region", "category", "clearance")
 
 _FACET_COLUMNS = (
-    ("topic", ExpertTopic.__table__.c.topic_code),
-    ("language", ExpertLanguage.__table__.c.language_code),
-    ("region", ExpertRegion.__table__.c.country_code),
-    ("category", ExpertCategory.__table__.c.category),
+    ("topic", table_of(ExpertTopic).c.topic_code),
+    ("language", table_of(ExpertLanguage).c.language_code),
+    ("region", table_of(ExpertRegion).c.country_code),
+    ("category", table_of(ExpertCategory).c.category),
 )
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.sql.elements import ColumnElement
 
+from roster.db import table_of
 from roster.search.models import FTS_TABLE, TSVECTOR_COLUMN, ExpertSearch
 
 # Column weights: a word in the name counts most, then affiliation and topics, then the bio.
@@ -15,7 +17,7 @@ from roster.search.models import FTS_TABLE, TSVECTOR_COLUMN, ExpertSearch
 BM25_WEIGHTS = (10.0, 4.0, 4.0, 1.0)
 
 _fts = sa.table(FTS_TABLE, sa.column("rowid", sa.Integer))
-_search = ExpertSearch.__table__
+_search = table_of(ExpertSearch)
 
 
 @dataclass(frozen=True)
@@ -42,7 +44,7 @@ def tsquery_text(terms: tuple[str, ...]) -> str:
 def text_match(dialect: str, expert_id: ColumnElement[int]) -> TextMatch:
     """The match on the given engine; the words arrive as :fts_query or :ts_query."""
     if dialect == "sqlite":
-        fts = sa.literal_column(FTS_TABLE)
+        fts: sa.ColumnClause[Any] = sa.literal_column(FTS_TABLE)
         return TextMatch(
             join_target=_fts,
             on=_fts.c.rowid == expert_id,
@@ -50,7 +52,7 @@ def text_match(dialect: str, expert_id: ColumnElement[int]) -> TextMatch:
             relevance=-sa.func.bm25(fts, *BM25_WEIGHTS),
         )
     if dialect == "postgresql":
-        document = sa.literal_column(f"{_search.name}.{TSVECTOR_COLUMN}")
+        document: sa.ColumnClause[Any] = sa.literal_column(f"{_search.name}.{TSVECTOR_COLUMN}")
         query = sa.func.to_tsquery(
             sa.literal_column("'simple'::regconfig"),
             sa.cast(sa.bindparam("ts_query", type_=sa.String), sa.Text),

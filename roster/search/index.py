@@ -12,8 +12,9 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
-from sqlmodel import Session
+from sqlmodel import Session, col
 
+from roster.db import table_of
 from roster.experts.models import Expert, ExpertTopic
 from roster.reference.models import Topic
 from roster.search.criteria import fold
@@ -21,8 +22,8 @@ from roster.search.models import ExpertSearch
 
 BATCH = 2000
 
-_expert = Expert.__table__
-_search = ExpertSearch.__table__
+_expert = table_of(Expert)
+_search = table_of(ExpertSearch)
 
 
 def _batches(ids: list[int], size: int = BATCH) -> Iterator[list[int]]:
@@ -42,10 +43,10 @@ def documents(session: Session, expert_ids: list[int]) -> list[dict[str, object]
     ).all()
     topic_words: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
-        sa.select(ExpertTopic.expert_id, Topic.code, Topic.name)
-        .join(Topic, Topic.code == ExpertTopic.topic_code)
-        .where(ExpertTopic.expert_id.in_(expert_ids))
-        .order_by(ExpertTopic.expert_id, Topic.position, Topic.code)
+        sa.select(col(ExpertTopic.expert_id), col(Topic.code), col(Topic.name))
+        .join(Topic, col(Topic.code) == col(ExpertTopic.topic_code))
+        .where(col(ExpertTopic.expert_id).in_(expert_ids))
+        .order_by(col(ExpertTopic.expert_id), col(Topic.position), Topic.code)
     ).all()
     for expert_id, code, name in rows:
         topic_words[expert_id].append(f"{name} {code}")

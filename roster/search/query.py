@@ -6,6 +6,7 @@ requested page and the facet counts are read from it and returned together (see 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -16,6 +17,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session
 
 from roster.accounts.models import User
+from roster.db import table_of
 from roster.experts.models import (
     AvailabilityWindow,
     Expert,
@@ -31,12 +33,12 @@ from roster.search.facets import FACET_NAMES, facet_selects
 from roster.search.fulltext import binary_order, fts5_query, next_day, text_match, tsquery_text
 from roster.search.models import ExpertSearch
 
-expert = Expert.__table__
-topic_t = ExpertTopic.__table__
-language_t = ExpertLanguage.__table__
-window_t = AvailabilityWindow.__table__
-search_t = ExpertSearch.__table__
-user_t = User.__table__
+expert = table_of(Expert)
+topic_t = table_of(ExpertTopic)
+language_t = table_of(ExpertLanguage)
+window_t = table_of(AvailabilityWindow)
+search_t = table_of(ExpertSearch)
+user_t = table_of(User)
 
 
 @dataclass
@@ -244,7 +246,7 @@ def filters(shape: Shape) -> list[ColumnElement[bool]]:
         (shape.categories, ExpertCategory, "categories", "category"),
     ):
         if wanted:
-            table = model.__table__
+            table = table_of(model)
             conds.append(_has(table, table.c[column].in_(_p(name, expanding=True))))
     if shape.clearance:
         conds.append(verified_clearance(_p("clearance_codes", expanding=True)))
@@ -282,7 +284,7 @@ def hits_cte(shape: Shape) -> sa.CTE:
     return stmt.where(*conds).cte("hits").prefix_with("MATERIALIZED")
 
 
-def ordering(hits: sa.CTE, sort: str, dialect: str) -> list:
+def ordering(hits: sa.FromClause, sort: str, dialect: str) -> list:
     name = (binary_order(dialect, hits.c.sort_name), hits.c.id)
     if sort == "relevance":
         return [hits.c.relevance.desc(), *name]
@@ -343,7 +345,7 @@ def run_search(
     return split_rows(session.execute(stmt, params(criteria, today=today)).all())
 
 
-def split_rows(rows: list) -> SearchResult:
+def split_rows(rows: Sequence[Any]) -> SearchResult:
     """Split the rows of `search_statement` into page, total and facets."""
     page: list[tuple[int, int, float]] = []
     total = 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Blueprint, Flask, abort, render_template, request, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
@@ -20,7 +22,8 @@ def page_url(args: MultiDict, **changes: object) -> str:
     merged = MultiDict(args)
     for key, value in changes.items():
         merged.setlist(key, [] if value is None else [str(value)])
-    return url_for("search.search", **merged.to_dict(flat=False))
+    values: dict[str, Any] = merged.to_dict(flat=False)
+    return url_for("search.search", **values)
 
 
 @bp.get("/search")

@@ -65,7 +65,9 @@ def render_error(status: int, message: str | None = None) -> tuple[str, int]:
 
 def _handle_http_error(exc: HTTPException) -> Response:
     if request.path.startswith("/api/"):
-        answer = envelope(exc.code or 500, exc.name.lower().replace(" ", "_"), exc.description)
+        code = exc.name.lower().replace(" ", "_")
+        # The contract's message is a string; every werkzeug error has a description.
+        answer = envelope(exc.code or 500, code, exc.description or exc.name)
     else:
         answer = make_response(render_error(exc.code or 500))
     if isinstance(exc, MethodNotAllowed) and exc.valid_methods:

@@ -28,6 +28,8 @@ def secure(response: Response, *, https: bool) -> Response:
         headers.setdefault("Retry-After", "900")
     if https:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if response.mimetype.startswith("text/") and "charset" not in headers.get("Content-Type", ""):
+    if (response.mimetype or "").startswith("text/") and "charset" not in headers.get(
+        "Content-Type", ""
+    ):
         response.content_type = f"{response.mimetype}; charset=utf-8"
     return response
