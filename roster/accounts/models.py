@@ -29,7 +29,7 @@ class User(SQLModel, table=True):
     __tablename__ = "user_account"
     __table_args__ = (one_of("role", ROLES),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     email: str = Field(unique=True, max_length=limits.EMAIL)
     full_name: str = Field(max_length=limits.PERSON_NAME)
     role: str = Field(max_length=20)

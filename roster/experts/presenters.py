@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import policy
 from roster.errors import NotFound
@@ -71,7 +71,7 @@ def present_expert(session: Session, viewer: Any, expert: Expert, today: date) -
             session.exec(
                 select(VettingDecision)
                 .where(VettingDecision.expert_id == expert.id)
-                .order_by(VettingDecision.decided_at.desc(), VettingDecision.id.desc())
+                .order_by(col(VettingDecision.decided_at).desc(), col(VettingDecision.id).desc())
             )
         )
     owner = expert.user_id

@@ -21,7 +21,7 @@ def can_manage_users(user: Actor | None) -> bool:
 
 
 def can_deactivate(user: Actor | None, target: Actor) -> bool:
-    return can_manage_users(user) and user.id != target.id
+    return can_manage_users(user) and user is not None and user.id != target.id
 
 
 def can_list_users(user: Actor | None) -> bool:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Protocol
+from typing import Protocol, TypeGuard
 
 
 class Actor(Protocol):
-    id: int | None
+    id: int
     role: str
     active: bool
     clearance_level: str | None
@@ -17,7 +17,7 @@ class Actor(Protocol):
 CLEARANCE_RANK = {"NU": 0, "NR": 1, "NC": 2, "NS": 3, "CTS": 4}
 
 
-def acts_as(user: Actor | None, *roles: str) -> bool:
+def acts_as(user: Actor | None, *roles: str) -> TypeGuard[Actor]:
     """The one role test: an active user holding one of `roles`."""
     return user is not None and getattr(user, "active", False) and user.role in roles
 

@@ -40,7 +40,7 @@ def can_view_request(
         return False
     if acts_as(user, "coordinator"):
         return True
-    if reads_by_command(user):
+    if reads_by_command(user) and user is not None:
         return user.id == requester_id or (command_id is not None and command_id == user_command_id)
     return acts_as(user, "expert") and involved
 

@@ -39,7 +39,7 @@ class Command(SQLModel, table=True):
     __tablename__ = "command"
     __table_args__ = (one_of("kind", COMMAND_KINDS),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     code: str = Field(unique=True, max_length=limits.COMMAND_CODE)
     name: str = Field(max_length=limits.REFERENCE_NAME)
     kind: str = Field(max_length=20)

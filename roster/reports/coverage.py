@@ -9,7 +9,7 @@ from datetime import date
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session
 
 from roster.db import table_of
 from roster.experts.models import ExpertLanguage, ExpertRegion, ExpertTopic

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from roster.reports.coverage import Coverage
 from roster.reports.participation import SUPPRESS_BELOW, Breakdown
 from roster.reports.performance import BUCKETS, Performance
-from roster.reports.tables import Table
+from roster.reports.tables import Table, Value
 from roster.reports.watchlist import Due
 
 URGENCY_LABELS = {
@@ -73,8 +73,11 @@ def coverage_tables(report: Coverage) -> list[Table]:
         ),
         headers=[_("Topic"), _("All"), *(code for code, _name in report.columns)],
         rows=[
-            [name, report.topic_totals.get(code, 0)]
-            + [report.count(code, column) for column, _name in report.columns]
+            [
+                name,
+                report.topic_totals.get(code, 0),
+                *(report.count(code, column) for column, _name in report.columns),
+            ]
             for code, name in report.topics
         ],
     )
@@ -112,7 +115,9 @@ def watch_tables(lists: dict[str, list[Due]], days: int) -> list[Table]:
     tables = []
     for key, (caption, when) in specs.items():
         headers = [_("Expert"), when] + ([detail[key]] if detail[key] else [])
-        rows = [[d.full_name, d.on] + ([d.what] if detail[key] else []) for d in lists.get(key, [])]
+        rows: list[list[Value]] = [
+            [d.full_name, d.on, *([d.what] if detail[key] else [])] for d in lists.get(key, [])
+        ]
         tables.append(Table(key=key, caption=caption, headers=headers, rows=rows))
     return tables
 
@@ -125,9 +130,11 @@ def performance_tables(report: Performance) -> list[Table]:
         caption=_("Requests by state and urgency"),
         headers=[_("State"), *(str(URGENCY_LABELS[u]) for u in urgencies), _("Total")],
         rows=[
-            [str(STATE_LABELS[s])]
-            + [report.by_state.get((s, u), 0) for u in urgencies]
-            + [report.state_total(s)]
+            [
+                str(STATE_LABELS[s]),
+                *(report.by_state.get((s, u), 0) for u in urgencies),
+                report.state_total(s),
+            ]
             for s in states
         ],
     )

@@ -21,6 +21,7 @@ from roster.requests.weights import STATE_AFFILIATIONS
 GENDERS: tuple[str, ...] = ("woman", "man", "non-binary", "self-described", "undisclosed")
 UNDISCLOSED = GENDERS.index("undisclosed")
 MODES = ("remote", "deployed")
+Mode = Literal["remote", "deployed"]
 FAR_FUTURE = date.max.toordinal()  # "never expires"
 LONG_AGO = date.min.toordinal()  # "never engaged"
 
@@ -85,7 +86,7 @@ class RequestSpec:
     topics: Mapping[str, int] = field(default_factory=dict)
     languages: Mapping[str, str] = field(default_factory=dict)
     regions: frozenset[str] = frozenset()
-    mode: Literal["remote", "deployed"] = "remote"
+    mode: Mode = "remote"
     seats: int = 1
 
     def __post_init__(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
+from typing import TypeVar, cast
 
 from sqlmodel import Session, col, select
 
@@ -19,6 +20,7 @@ from roster.experts.models import (
 from roster.requests.candidate_facts import (
     CandidateFacts,
     Engagement,
+    Mode,
     RequestSpec,
     TeamMember,
     TeamSoFar,
@@ -26,6 +28,11 @@ from roster.requests.candidate_facts import (
 )
 from roster.requests.models import Assignment, CrisisRequest
 from roster.requests.services import needs
+
+# The rows kept per expert: each table holds one expert's topics, languages, regions and so on.
+_Row = TypeVar(
+    "_Row", ExpertTopic, ExpertLanguage, ExpertRegion, ExpertNationality, AvailabilityWindow
+)
 
 
 def request_spec(session: Session, request: CrisisRequest) -> RequestSpec:
@@ -38,7 +45,8 @@ def request_spec(session: Session, request: CrisisRequest) -> RequestSpec:
         topics={t["code"]: t["min_level"] for t in wanted["topics"]},
         languages={lang["code"]: lang["min_level"] for lang in wanted["languages"]},
         regions=frozenset(wanted["regions"]),
-        mode=request.mode,
+        # A str column held to MODES by its check constraint; RequestSpec checks it again.
+        mode=cast(Mode, request.mode),
         seats=request.seats,
     )
 
@@ -57,9 +65,9 @@ def candidate_facts(
     if not ids:
         return []
 
-    def grouped(model: type) -> dict[int, list]:
-        out: dict[int, list] = defaultdict(list)
-        for row in session.exec(select(model).where(model.expert_id.in_(ids))):
+    def grouped(model: type[_Row]) -> dict[int, list[_Row]]:
+        out: dict[int, list[_Row]] = defaultdict(list)
+        for row in session.exec(select(model).where(col(model.expert_id).in_(ids))):
             out[row.expert_id].append(row)
         return out
 

@@ -41,8 +41,8 @@ def take_action(
         )
 
 
-def is_assigned(session: Session, actor: Any, request: CrisisRequest) -> bool:
-    if not policy.answers_offers(actor):
+def is_assigned(session: Session, actor: policy.Actor | None, request: CrisisRequest) -> bool:
+    if actor is None or not policy.answers_offers(actor):
         return False
     return (
         session.exec(

@@ -118,6 +118,8 @@ def coordinators_cleared_for(session: Session, request: CrisisRequest, today: da
     read-up in mail either, so only they may hear of it."""
     rank = policy.CLEARANCE_RANK[request.classification]
     coordinators = session.exec(
-        select(User).where(User.role.in_(policy.STAFFING_ROLES), User.active).order_by(User.id)
+        select(User)
+        .where(col(User.role).in_(policy.STAFFING_ROLES), User.active)
+        .order_by(col(User.id))
     ).all()
     return [u for u in coordinators if (policy.staff_request_rank(u, today) or 0) >= rank]

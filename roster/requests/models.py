@@ -35,7 +35,7 @@ class CrisisRequest(SQLModel, table=True):
         sa.CheckConstraint("starts_on <= ends_on", name="window_ordered"),
     )
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     title: str = Field(max_length=limits.REQUEST_TITLE)
     description: str = Field(default="", sa_type=sa.Text)
     kind: str = Field(max_length=20)

@@ -36,7 +36,6 @@ def candidates(
     if not policy.can_match(actor):
         raise Forbidden("Only coordinators see candidates.")
     pool = candidate_loader.candidate_facts(session, today=today, vetted_only=not explain)
-    extra = {"weights": weights if weights is not None else settings.matching_weights()}
     return rank(
         candidate_loader.request_spec(session, request),
         pool,

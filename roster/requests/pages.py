@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from flask import abort
 from flask_login import current_user
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from roster import db
 from roster.accounts.models import User
@@ -32,7 +32,7 @@ def user_names(session: Session, ids: Iterable[int | None]) -> dict[int, str]:
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
-    rows = session.exec(select(User.id, User.full_name).where(User.id.in_(wanted))).all()
+    rows = session.exec(select(User.id, User.full_name).where(col(User.id).in_(wanted))).all()
     return dict(rows)
 
 
@@ -40,5 +40,5 @@ def expert_names(session: Session, ids: Iterable[int]) -> dict[int, str]:
     wanted = set(ids)
     if not wanted:
         return {}
-    rows = session.exec(select(Expert.id, Expert.full_name).where(Expert.id.in_(wanted))).all()
+    rows = session.exec(select(Expert.id, Expert.full_name).where(col(Expert.id).in_(wanted))).all()
     return dict(rows)

@@ -75,8 +75,8 @@ def visible_clause(viewer: Viewer) -> sa.ColumnElement[bool]:
     readable = col(CrisisRequest.classification).in_(_allowed_codes(viewer.rank))
     if policy.can_match(user):
         return readable
-    if policy.reads_by_command(user):
-        mine = CrisisRequest.requested_by_id == user.id
+    if user is not None and policy.reads_by_command(user):
+        mine = col(CrisisRequest.requested_by_id) == user.id
         if user.command_id is not None:
             mine = sa.or_(mine, col(CrisisRequest.command_id) == user.command_id)
         return sa.and_(readable, mine)
@@ -337,7 +337,7 @@ def history(session: Session, request: CrisisRequest) -> list[RequestEvent]:
 def contact_shared(session: Session, user: policy.Actor | None, expert_id: int) -> bool:
     """Whether this LNO needs the expert's contact details: the expert accepted a seat on one
     of the LNO's own requests."""
-    if not policy.may_get_shared_contact(user):
+    if user is None or not policy.may_get_shared_contact(user):
         return False
     seat = session.exec(
         select(Assignment.id)

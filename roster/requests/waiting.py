@@ -48,6 +48,7 @@ def queue_order(
         age = ages.get(r.id)
         if age is None:
             return (2, -r.created_at.timestamp())
+        assert r.submitted_at is not None  # response_age gives an age only once submitted
         return (0 if age["overdue"] else 1, r.submitted_at.timestamp())
 
     return sorted(requests, key=key)
