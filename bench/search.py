@@ -125,7 +125,7 @@ def captured_sql(engine: sa.Engine, run: Callable[[], object]) -> list[tuple[str
     """The statements (with parameters) one run sends to the database."""
     seen: list[tuple[str, object]] = []
 
-    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:  # noqa: ANN001
+    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
         seen.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", grab)
@@ -184,7 +184,7 @@ def http_timings(url: str, token: str, repeat: int) -> dict[str, list[float]]:
     try:
         for _ in range(100):
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)  # noqa: S310
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
                 break
             except OSError:
                 time.sleep(0.1)

@@ -39,7 +39,7 @@ def run_migrations_online() -> None:
     engine.dispose()
 
 
-def _run(connection) -> None:  # noqa: ANN001 - a SQLAlchemy Connection
+def _run(connection) -> None:
     context.configure(
         connection=connection,
         target_metadata=target_metadata,

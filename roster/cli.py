@@ -138,7 +138,7 @@ def mail_transport(app: Flask) -> outbox.Transport:
 def send_mail(loop: bool, interval: float) -> None:
     """Deliver the mail waiting in the outbox, with retries and backoff."""
     # The app behind the proxy; flask types the proxy as the app, which lacks this method.
-    app = current_app._get_current_object()  # type: ignore[attr-defined]  # noqa: SLF001
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
     sender = app.config["ROSTER_MAIL_SENDER"]
     domain = sender.rpartition("@")[2] or "localhost"
     while True:

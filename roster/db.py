@@ -89,7 +89,7 @@ def _driver_connection(session: Session) -> DBAPIConnection:
 SQLITE_SYNCHRONOUS = ("OFF", "NORMAL", "FULL", "EXTRA")
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # noqa: ANN001 - DB-API objects
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
     # FULL: a committed write survives a crash of the process or the machine. Tests may lower
     # it (ROSTER_SQLITE_SYNCHRONOUS) where durability is not what they check.
     synchronous = os.environ.get("ROSTER_SQLITE_SYNCHRONOUS", "FULL").upper()

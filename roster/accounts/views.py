@@ -137,7 +137,7 @@ def two_factor() -> str | tuple[str, int] | Response:
     stale = _require_fresh_login()
     if stale is not None:
         return stale
-    user = current_user._get_current_object()  # noqa: SLF001 - the User behind the proxy
+    user = current_user._get_current_object()
     if user.two_factor_enabled:
         return render_template("accounts/two_factor.html", user=user, confirm=ConfirmForm())
     form = EnrolForm()
@@ -173,7 +173,7 @@ def two_factor_off() -> Response:
         return stale
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    user = current_user._get_current_object()  # noqa: SLF001 - the User behind the proxy
+    user = current_user._get_current_object()
     totp.disable(session=db.session(), user=user)
     sessions.renew_after_change(user)
     flash(_("Two-factor authentication is off."), "info")
@@ -186,7 +186,7 @@ def logout() -> Response:
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
-    sessions.end(db.session(), current_user._get_current_object())  # noqa: SLF001
+    sessions.end(db.session(), current_user._get_current_object())
     flash(_("You are signed out."), "info")
     response = redirect(url_for("accounts.login"))
     response.headers["Clear-Site-Data"] = '"cache", "storage"'
@@ -236,7 +236,7 @@ def change_password() -> tuple[str, int] | Response:
             current=form.current_password.data,
             new=form.new_password.data,
         )
-        sessions.renew_after_change(current_user._get_current_object())  # noqa: SLF001
+        sessions.renew_after_change(current_user._get_current_object())
         flash(_("Your password was changed. Other sessions were signed out."), "info")
         return redirect(url_for("web.home"))
     return page.again()

@@ -90,7 +90,7 @@ def route(
     return decorate
 
 
-def current_api_user():  # noqa: ANN201 - returns roster.accounts.models.User
+def current_api_user():
     return g.api_user
 
 

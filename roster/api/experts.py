@@ -69,7 +69,7 @@ def create_expert() -> Response:
     response=ExpertOutSchema(),
     errors=(401, 404),
 )
-def get_expert(id: int) -> Response:  # noqa: A002 - the path parameter's name
+def get_expert(id: int) -> Response:
     return expert_answer(visible_expert(id))
 
 
@@ -81,7 +81,7 @@ def get_expert(id: int) -> Response:  # noqa: A002 - the path parameter's name
     response=ExpertOutSchema(),
     errors=ERRORS,
 )
-def patch_expert(id: int) -> Response:  # noqa: A002
+def patch_expert(id: int) -> Response:
     expert = visible_expert(id)
     require(policy.can_edit_expert(current_api_user(), expert_user_id=expert.user_id))
     data = load_body(ExpertPatchSchema())
@@ -105,7 +105,7 @@ def patch_expert(id: int) -> Response:  # noqa: A002
     response=ExpertOutSchema(),
     errors=ERRORS,
 )
-def decide_vetting(id: int) -> Response:  # noqa: A002
+def decide_vetting(id: int) -> Response:
     expert = visible_expert(id)
     require(policy.can_vet(current_api_user()), "Only coordinators decide on vetting.")
     data = load_body(VettingDecisionSchema())
@@ -128,7 +128,7 @@ def decide_vetting(id: int) -> Response:  # noqa: A002
     response=ExpertOutSchema(),
     errors=(401, 403, 404, 409),
 )
-def verify_clearance(id: int) -> Response:  # noqa: A002
+def verify_clearance(id: int) -> Response:
     expert = visible_expert(id)
     vetting.verify_clearance(
         session=db.session(), actor=current_api_user(), expert=expert, today=db.today()
@@ -144,7 +144,7 @@ def verify_clearance(id: int) -> Response:  # noqa: A002
     response=WindowSchema(many=True),
     errors=ERRORS,
 )
-def put_availability(id: int) -> Response:  # noqa: A002
+def put_availability(id: int) -> Response:
     expert = visible_expert(id)
     require(policy.can_edit_expert(current_api_user(), expert_user_id=expert.user_id))
     windows = load_body(WindowSchema(many=True))
@@ -167,7 +167,7 @@ def put_availability(id: int) -> Response:  # noqa: A002
     summary="Everything held about the expert",
     errors=(401, 403, 404),
 )
-def export_expert(id: int) -> Response:  # noqa: A002
+def export_expert(id: int) -> Response:
     expert = visible_expert(id)
     data = privacy.export_expert(session=db.session(), actor=current_api_user(), expert=expert)
     response = answer(data)
@@ -187,7 +187,7 @@ def export_expert(id: int) -> Response:  # noqa: A002
     response=OkSchema(),
     errors=(401, 403, 404),
 )
-def erase_expert(id: int) -> Response:  # noqa: A002
+def erase_expert(id: int) -> Response:
     expert = visible_expert(id)
     privacy.erase_expert(
         session=db.session(),

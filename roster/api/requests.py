@@ -100,7 +100,7 @@ def list_requests() -> Response:
 @route(
     "/requests/{id}", "GET", summary="One request", response=RequestOutSchema(), errors=(401, 404)
 )
-def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
+def get_request(id: int) -> Response:
     view = presenters.view_request(db.session(), current_api_user(), id, db.today())
     body = RequestOutSchema().dump(view.document)
     if policy.can_match(current_api_user()):
@@ -118,7 +118,7 @@ def get_request(id: int) -> Response:  # noqa: A002 - the path parameter's name
     response=RequestOutSchema(),
     errors=ERRORS,
 )
-def patch_request(id: int) -> Response:  # noqa: A002
+def patch_request(id: int) -> Response:
     found = visible(id)
     require(policy.can_edit_request(current_api_user(), requester_id=found.requested_by_id))
     data = load_body(RequestInSchema())
@@ -136,7 +136,7 @@ def patch_request(id: int) -> Response:  # noqa: A002
     response=RequestOutSchema(),
     errors=ERRORS,
 )
-def act(id: int, action: str) -> Response:  # noqa: A002
+def act(id: int, action: str) -> Response:
     found = visible(id)
     services.check_action(actor=current_api_user(), request=found, action=action)
     data = load_body(NoteSchema())
@@ -158,7 +158,7 @@ def act(id: int, action: str) -> Response:  # noqa: A002
     query=CandidatesQuerySchema,
     errors=(401, 403, 404, 422),
 )
-def list_candidates(id: int) -> Response:  # noqa: A002
+def list_candidates(id: int) -> Response:
     query = load_query(CandidatesQuerySchema())
     found = visible(id)
     explain = query.get("explain") == "excluded"
@@ -211,7 +211,7 @@ def list_candidates(id: int) -> Response:  # noqa: A002
     status=201,
     errors=ERRORS,
 )
-def create_offers(id: int) -> Response:  # noqa: A002
+def create_offers(id: int) -> Response:
     found = visible(id)
     require(policy.can_match(current_api_user()), "Only coordinators send offers.")
     data = load_body(OfferCreateSchema())
@@ -246,7 +246,7 @@ def my_offers() -> Response:
     response=OfferSchema(),
     errors=(401, 403, 404, 409),
 )
-def accept(id: int) -> Response:  # noqa: A002
+def accept(id: int) -> Response:
     offer = offers.accept_offer(
         session=db.session(), actor=current_api_user(), offer_id=id, today=db.today()
     )
@@ -261,7 +261,7 @@ def accept(id: int) -> Response:  # noqa: A002
     response=OfferSchema(),
     errors=ERRORS,
 )
-def decline(id: int) -> Response:  # noqa: A002
+def decline(id: int) -> Response:
     offers.owned_offer(db.session(), current_api_user(), id)
     data = load_body(DeclineSchema())
     offer = offers.decline_offer(
@@ -279,7 +279,7 @@ def decline(id: int) -> Response:  # noqa: A002
     status=201,
     errors=ERRORS,
 )
-def log_entry(id: int) -> Response:  # noqa: A002
+def log_entry(id: int) -> Response:
     found = visible(id)
     user = current_api_user()
     require(
@@ -307,7 +307,7 @@ def log_entry(id: int) -> Response:  # noqa: A002
     response=LogEntrySchema(many=True),
     errors=(401, 403, 404),
 )
-def read_log(id: int) -> Response:  # noqa: A002
+def read_log(id: int) -> Response:
     view = presenters.view_request(db.session(), current_api_user(), id, db.today())
     require(view.can_read_log, "Only the team reads the engagement log.")
     return answer(LogEntrySchema(many=True).dump(view.log))
@@ -322,7 +322,7 @@ def read_log(id: int) -> Response:  # noqa: A002
     status=201,
     errors=ERRORS,
 )
-def feedback(id: int) -> Response:  # noqa: A002
+def feedback(id: int) -> Response:
     found = visible(id)
     user = current_api_user()
     require(

@@ -17,7 +17,7 @@ from roster.reference.models import TOPIC_AREAS
 class StrictBoolean(fields.Boolean):
     """Only JSON true and false; 0, 1 and "yes" are refused."""
 
-    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
+    def _deserialize(self, value, attr, data, **kwargs):
         if type(value) is not bool:
             raise self.make_error("invalid")
         return value

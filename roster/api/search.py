@@ -27,7 +27,7 @@ class _Parsed(fields.String):
 
     parser: Any = None
 
-    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
+    def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
         try:
             return type(self).parser(text)
@@ -46,7 +46,7 @@ class LanguageParam(_Parsed):
 class QueryBoolean(fields.Field):
     """`true` or `false` in a query string; anything else is refused."""
 
-    def _deserialize(self, value, attr, data, **kwargs):  # noqa: ANN001, ANN202
+    def _deserialize(self, value, attr, data, **kwargs):
         if value in ("true", "false"):
             return value == "true"
         raise ValidationError("Must be true or false.")

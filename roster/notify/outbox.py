@@ -125,7 +125,7 @@ def _attempt(
 ) -> None:
     try:
         transport(mail)
-    except Exception as exc:  # noqa: BLE001 - any transport failure is retried
+    except Exception as exc:
         error = f"{type(exc).__name__}: {exc}"[:500]
         if message.attempts >= MAX_ATTEMPTS:
             if _finish(engine, message, state="failed", last_error=error):

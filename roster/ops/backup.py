@@ -53,7 +53,7 @@ def pg_tool(name: str) -> str:
 
 
 def _run(args: list[str]) -> None:
-    done = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603
+    done = subprocess.run(args, capture_output=True, text=True, check=False)  # noqa: S603 - fixed argument list, no shell
     if done.returncode != 0:
         raise BackupError(f"{Path(args[0]).name} failed: {done.stderr.strip()[-2000:]}")
 

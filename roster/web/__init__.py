@@ -95,7 +95,7 @@ def init_app(app: Flask) -> None:
     login_manager.session_protection = "basic"
 
     @login_manager.user_loader
-    def _load_user(session_id: str):  # noqa: ANN202 - Flask-Login callback
+    def _load_user(session_id: str):
         return load_session_user(db.session(), session_id)
 
     app.register_blueprint(bp)
