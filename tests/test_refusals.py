@@ -57,6 +57,7 @@ WRITE_THEN_REFUSE = [
 )
 def test_a_refused_form_rolls_back_what_was_written_before_the_refusal(
     app,
+    auth,
     db_session,
     make_user,
     make_expert,
@@ -69,7 +70,7 @@ def test_a_refused_form_rolls_back_what_was_written_before_the_refusal(
     message,
     typed,
 ):
-    world = build(db_session, make_user, make_expert)
+    world = build(db_session, make_user, make_expert, auth)
     client, _headers = world.client(app, role)
     monkeypatch.setattr(*patch)
     response = client.post(page, data={**data, "csrf_token": csrf_token(client, page)})
@@ -177,9 +178,9 @@ REFUSED_FORMS = [
 
 @pytest.mark.parametrize(("role", "page", "form", "status", "message", "typed"), REFUSED_FORMS)
 def test_a_refused_form_answers_its_status_with_the_message_and_the_typed_values(
-    app, db_session, make_user, make_expert, role, page, form, status, message, typed
+    app, auth, db_session, make_user, make_expert, role, page, form, status, message, typed
 ):
-    world = build(db_session, make_user, make_expert)
+    world = build(db_session, make_user, make_expert, auth)
     client, _headers = world.client(app, role)
     path = page.format(**world.ids)
     opened = client.get(path)
@@ -198,9 +199,9 @@ def test_a_refused_form_answers_its_status_with_the_message_and_the_typed_values
     [(NotFound("No such thing."), 404), (Forbidden("Not for you."), 403)],
 )
 def test_a_refusal_on_a_page_is_its_status_page(
-    app, db_session, make_user, make_expert, monkeypatch, refusal, status
+    app, auth, db_session, make_user, make_expert, monkeypatch, refusal, status
 ):
-    world = build(db_session, make_user, make_expert)
+    world = build(db_session, make_user, make_expert, auth)
     client, _headers = world.client(app, "lno")
 
     def refuse(_session):  # noqa: ANN001, ANN202
@@ -224,8 +225,8 @@ def test_a_refusal_on_a_page_is_its_status_page(
     ],
 )
 def test_service_refusals_on_real_pages_keep_their_status(
-    app, db_session, make_user, make_expert, role, page, status
+    app, auth, db_session, make_user, make_expert, role, page, status
 ):
-    world = build(db_session, make_user, make_expert)
+    world = build(db_session, make_user, make_expert, auth)
     client, _headers = world.client(app, role)
     assert client.get(page.format(**world.ids)).status_code == status

@@ -25,3 +25,12 @@ def test_an_expert_signs_in_with_its_account(auth, client, make_expert):
     me = client.get("/api/v1/me", headers=auth.bearer(expert)).get_json()
     assert me["email"] == expert.email
     assert auth.page(expert).user.id == expert.user_id
+
+
+def test_bearer_new_issues_another_working_token(auth, client, make_user):
+    lno = make_user("lno", clearance="NS")
+    first = auth.bearer(lno)
+    second = auth.bearer(lno, new=True)
+    assert second != first and auth.bearer(lno) == second
+    for headers in (first, second):
+        assert client.get("/api/v1/me", headers=headers).get_json()["email"] == lno.email

@@ -9,22 +9,20 @@ from sqlmodel import select
 
 from roster.accounts.models import ApiToken
 from roster.db import utcnow
-from tests.conftest import csrf_token, login
-from tests.experts.test_experts_api import own_token
+from tests.support.auth import csrf_token
 
 
-def signed_in(app, email, *, minutes_ago: int = 0):  # noqa: ANN001, ANN201
-    browser = app.test_client()
-    login(browser, email)
-    if minutes_ago:
-        with browser.session_transaction() as cookie:
-            cookie["auth_at"] = float(cookie["auth_at"]) - minutes_ago * 60
+def signed_in_ago(auth, who, minutes: int):  # noqa: ANN001, ANN201
+    """A client signed in as `who`, its session's sign-in moved `minutes` into the past."""
+    browser = auth.page(who)
+    with browser.session_transaction() as cookie:
+        cookie["auth_at"] = float(cookie["auth_at"]) - minutes * 60
     return browser
 
 
-def test_a_stale_session_is_sent_to_sign_in_again(app, db_session, make_expert):
+def test_a_stale_session_is_sent_to_sign_in_again(auth, db_session, make_expert):
     expert = make_expert(full_name="Still Here")
-    browser = signed_in(app, expert.email)
+    browser = auth.page(expert)
     token = csrf_token(browser, f"/experts/{expert.id}/erase")
     with browser.session_transaction() as cookie:
         cookie["auth_at"] = float(cookie["auth_at"]) - 60 * 60
@@ -36,19 +34,19 @@ def test_a_stale_session_is_sent_to_sign_in_again(app, db_session, make_expert):
     assert expert.full_name == "Still Here"
 
 
-def test_a_stale_session_cannot_open_the_erase_page(app, make_user, make_expert):
+def test_a_stale_session_cannot_open_the_erase_page(auth, make_user, make_expert):
     expert = make_expert()
     admin = make_user("admin")
-    browser = signed_in(app, admin.email, minutes_ago=60)
+    browser = signed_in_ago(auth, admin, minutes=60)
     response = browser.get(f"/experts/{expert.id}/erase")
     assert response.status_code == 302
     assert "/login" in response.headers["Location"]
 
 
-def test_a_fresh_admin_session_erases(app, db_session, make_user, make_expert):
+def test_a_fresh_admin_session_erases(auth, db_session, make_user, make_expert):
     expert = make_expert(full_name="Gone Person")
     admin = make_user("admin")
-    browser = signed_in(app, admin.email, minutes_ago=5)
+    browser = signed_in_ago(auth, admin, minutes=5)
     token = csrf_token(browser, f"/experts/{expert.id}/erase")
     assert (
         browser.post(f"/experts/{expert.id}/erase", data={"csrf_token": token}).status_code == 302
@@ -57,9 +55,9 @@ def test_a_fresh_admin_session_erases(app, db_session, make_user, make_expert):
     assert expert.full_name != "Gone Person"
 
 
-def test_a_stale_token_is_refused_and_a_fresh_one_erases(client, db_session, make_expert):
+def test_a_stale_token_is_refused_and_a_fresh_one_erases(auth, client, db_session, make_expert):
     expert = make_expert(full_name="Token Person")
-    headers = own_token(client, expert)
+    headers = auth.bearer(expert)
     stored = db_session.exec(select(ApiToken)).one()
     stored.created_at = utcnow() - timedelta(hours=1)
     db_session.add(stored)
@@ -69,7 +67,7 @@ def test_a_stale_token_is_refused_and_a_fresh_one_erases(client, db_session, mak
     assert stale.get_json()["error"]["code"] == "reauthentication_required"
     db_session.refresh(expert)
     assert expert.full_name == "Token Person"
-    fresh = client.delete(f"/api/v1/experts/{expert.id}", headers=own_token(client, expert))
+    fresh = client.delete(f"/api/v1/experts/{expert.id}", headers=auth.bearer(expert, new=True))
     assert fresh.status_code == 200
     db_session.refresh(expert)
     assert expert.full_name != "Token Person"

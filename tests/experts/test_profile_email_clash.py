@@ -10,20 +10,19 @@ from roster.accounts.models import User
 from roster.errors import Conflict
 from roster.experts import profiles
 from roster.experts.models import Expert
-from tests.conftest import login
-from tests.experts.test_experts_api import NEW_EXPERT, auth
+from tests.experts.test_experts_api import NEW_EXPERT
 from tests.experts.test_profile_pages import form_fields
 
 
 def test_api_answers_409_on_the_email_of_an_accountless_profile(
-    client, db_session, make_user, make_expert
+    auth, client, db_session, make_user, make_expert
 ):
     existing = make_expert(with_user=False)
     coordinator = make_user("coordinator")
     response = client.post(
         "/api/v1/experts",
         json={**NEW_EXPERT, "email": existing.email.upper()},
-        headers=auth(client, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 409, response.get_json()
     error = response.get_json()["error"]
@@ -33,11 +32,10 @@ def test_api_answers_409_on_the_email_of_an_accountless_profile(
     assert len(db_session.exec(select(Expert)).all()) == 1
 
 
-def test_page_shows_the_clash_beside_the_email_and_keeps_the_form(app, make_user, make_expert):
+def test_page_shows_the_clash_beside_the_email_and_keeps_the_form(auth, make_user, make_expert):
     existing = make_expert(with_user=False)
     coordinator = make_user("coordinator")
-    browser = app.test_client()
-    login(browser, coordinator.email)
+    browser = auth.page(coordinator)
     data = form_fields(browser.get("/experts/new").get_data(as_text=True))
     data.update(
         {

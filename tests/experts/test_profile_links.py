@@ -5,23 +5,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import login
-from tests.experts.test_experts_api import own_token
 from tests.experts.test_profile_pages import form_fields
 
 HOSTILE = ["javascript:alert(document.cookie)", "data:text/html;base64,PHNjcmlwdD4=", "ftp://x.org"]
 
 
-def signed_in(app, email):  # noqa: ANN001, ANN201
-    browser = app.test_client()
-    login(browser, email)
-    return browser
-
-
 @pytest.mark.parametrize("link", HOSTILE)
-def test_the_edit_form_refuses_links_that_are_not_http(app, db_session, make_expert, link):
+def test_the_edit_form_refuses_links_that_are_not_http(auth, db_session, make_expert, link):
     expert = make_expert()
-    browser = signed_in(app, expert.email)
+    browser = auth.page(expert)
     data = form_fields(browser.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data["links"] = f"https://example.org/me\n{link}"
     response = browser.post(f"/experts/{expert.id}/edit", data=data)
@@ -31,9 +23,9 @@ def test_the_edit_form_refuses_links_that_are_not_http(app, db_session, make_exp
     assert not expert.links
 
 
-def test_the_edit_form_keeps_http_links(app, db_session, make_expert):
+def test_the_edit_form_keeps_http_links(auth, db_session, make_expert):
     expert = make_expert()
-    browser = signed_in(app, expert.email)
+    browser = auth.page(expert)
     data = form_fields(browser.get(f"/experts/{expert.id}/edit").get_data(as_text=True))
     data["links"] = "https://example.org/me\nhttp://example.net/cv"
     assert browser.post(f"/experts/{expert.id}/edit", data=data).status_code == 302
@@ -42,9 +34,9 @@ def test_the_edit_form_keeps_http_links(app, db_session, make_expert):
 
 
 @pytest.mark.parametrize("link", HOSTILE)
-def test_the_api_refuses_the_same_links(client, make_expert, link):
+def test_the_api_refuses_the_same_links(auth, client, make_expert, link):
     expert = make_expert()
-    headers = own_token(client, expert)
+    headers = auth.bearer(expert)
     version = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()["version"]
     response = client.patch(
         f"/api/v1/experts/{expert.id}",
@@ -55,10 +47,10 @@ def test_the_api_refuses_the_same_links(client, make_expert, link):
     assert "links.0" in response.get_json()["error"]["fields"]
 
 
-def test_a_stored_bad_link_is_not_rendered_as_an_href(app, make_user, make_expert):
+def test_a_stored_bad_link_is_not_rendered_as_an_href(auth, make_user, make_expert):
     expert = make_expert(links=["javascript:alert(1)", "https://example.org/ok"])
     coordinator = make_user("coordinator")
-    page = signed_in(app, coordinator.email).get(f"/experts/{expert.id}").get_data(as_text=True)
+    page = auth.page(coordinator).get(f"/experts/{expert.id}").get_data(as_text=True)
     assert 'href="javascript:' not in page
     assert "javascript:alert(1)" in page
     assert 'href="https://example.org/ok"' in page

@@ -28,10 +28,10 @@ from roster.imports.read import (
     MAX_UNPACKED,
     ImportFileError,
 )
-from tests.conftest import csrf_token
 from tests.imports.hostile import HEADER_ROW, xlsx
 from tests.imports.scale import synthetic_csv
 from tests.imports.test_imports import confirm, expert_count
+from tests.support.auth import csrf_token
 
 MiB = 1024 * 1024
 EXPERTS = "email,full_name,affiliation_name,topics\n"
@@ -58,8 +58,8 @@ def refusal(response) -> str:  # noqa: ANN001
     return match.group(1)
 
 
-def test_one_upload_limit_for_the_page_text_the_check_and_the_request_body(app, signed_in):
-    coordinator = signed_in("coordinator")
+def test_one_upload_limit_for_the_page_text_the_check_and_the_request_body(app, auth, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     assert "At most 16 MiB and 20000 rows" in coordinator.get("/reports/import").get_data(
         as_text=True
     )
@@ -75,14 +75,16 @@ def test_one_upload_limit_for_the_page_text_the_check_and_the_request_body(app, 
 
 
 def test_an_xlsx_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(
-    app, signed_in, monkeypatch
+    app, auth, make_user, monkeypatch
 ):
     loads: list[object] = []
     monkeypatch.setattr(import_read, "load_workbook", lambda *a, **kw: loads.append(a))
     # One shared string of 64 MiB: about 70 KB on disk.
     bomb = xlsx([HEADER_ROW], shared=("A" * MiB for _ in range(MAX_UNPACKED // MiB + 16)))
     assert len(bomb) < 400_000
-    message = refusal(upload(signed_in("coordinator"), bomb, "bomb.xlsx"))
+    message = refusal(
+        upload(auth.page(make_user("coordinator", clearance="NS")), bomb, "bomb.xlsx")
+    )
     assert "unpacks to more than 48 MiB" in message
     assert loads == []
 
@@ -120,12 +122,16 @@ def test_an_xlsx_that_lies_about_its_sizes_is_refused_without_unpacking_it(app, 
     assert sum(pulled.values()) <= MAX_UNPACKED
 
 
-def test_a_sheet_of_half_a_million_rows_stops_being_read_at_the_cap(app, signed_in, monkeypatch):
+def test_a_sheet_of_half_a_million_rows_stops_being_read_at_the_cap(
+    app, auth, make_user, monkeypatch
+):
     rows = 500_000
     sheet = xlsx([HEADER_ROW, *("<row><c><v>1</v></c></row>" for _ in range(rows))])
     assert len(sheet) < 200_000
     pulled = pulled_from_members(monkeypatch)
-    message = refusal(upload(signed_in("coordinator"), sheet, "rows.xlsx"))
+    message = refusal(
+        upload(auth.page(make_user("coordinator", clearance="NS")), sheet, "rows.xlsx")
+    )
     assert f"At most {MAX_ROWS} rows" in message
     # The reader stopped just past the cap: it never unpacked the rest of the sheet.
     assert pulled["xl/worksheets/sheet1.xml"] < 40 * (MAX_LINES + 2) + 128 * 1024
@@ -180,21 +186,21 @@ def test_a_csv_of_half_a_million_lines_stops_being_read_at_the_cap(app, monkeypa
 
 
 @pytest.mark.parametrize("length", [MAX_CELL + 1, 131_073], ids=["over-cell-limit", "over-csv"])
-def test_a_csv_cell_past_the_cell_limit_is_refused_with_its_line(app, signed_in, length: int):
+def test_a_csv_cell_past_the_cell_limit_is_refused_with_its_line(app, auth, make_user, length: int):
     content = f"{EXPERTS}a@example.org,A,,\nb@example.org,{'b' * length},,\n".encode()
-    message = refusal(upload(signed_in("coordinator"), content))
+    message = refusal(upload(auth.page(make_user("coordinator", clearance="NS")), content))
     assert f"Line 3: a cell is longer than {MAX_CELL} characters." in message
 
 
 def test_control_characters_are_refused_in_the_preview_and_never_stored(
-    app, db_session: Session, signed_in
+    app, db_session: Session, auth, make_user
 ):
     content = (
         EXPERTS + "nul@example.org,Nul\x00Name,,\n"
         "bell@example.org,Bell,Org\x07,\n"
         "fine@example.org,Fine,Org\tTabbed,\n"
     ).encode()
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, content).headers["Location"]
     html = coordinator.get(batch_url).get_data(as_text=True)
     assert "full_name contains a control character" in html
@@ -207,11 +213,13 @@ def test_control_characters_are_refused_in_the_preview_and_never_stored(
     assert [tuple(n) for n in names] == [("Fine", "Org\tTabbed")]
 
 
-def test_the_preview_and_the_problems_csv_stay_small_for_a_row_full_of_problems(app, signed_in):
+def test_the_preview_and_the_problems_csv_stay_small_for_a_row_full_of_problems(
+    app, auth, make_user
+):
     topics = ";".join(f"t{i}:2" for i in range(900))
     email = "x" * 5000
     content = f"{EXPERTS}{email},Many,,{topics}\n".encode()
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, content).headers["Location"]
     html = coordinator.get(batch_url).get_data(as_text=True)
     assert html.count("Unknown topic") <= 10
@@ -223,9 +231,9 @@ def test_the_preview_and_the_problems_csv_stay_small_for_a_row_full_of_problems(
 
 
 def test_a_stored_upload_that_no_longer_reads_is_refused_politely(
-    app, db_session: Session, signed_in
+    app, db_session: Session, auth, make_user
 ):
-    coordinator = signed_in("coordinator")
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     batch_url = upload(coordinator, (EXPERTS + "a@example.org,A,,\n").encode()).headers["Location"]
     too_long = f"{EXPERTS}a@example.org,{'a' * (MAX_CELL + 1)},,\n".encode()
     db_session.execute(sa.update(ImportBatch).values(content=too_long, sha256=digest(too_long)))
@@ -263,8 +271,8 @@ def test_the_command_line_refuses_the_same_files_with_the_same_messages(
     assert expert_count(db_session) == 0
 
 
-def test_only_the_upload_accepts_the_larger_body(app, signed_in):
-    coordinator = signed_in("coordinator")
+def test_only_the_upload_accepts_the_larger_body(app, auth, make_user):
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
     body = b"x" * (3 * MiB)
     assert coordinator.post("/login", data=body, content_type="text/plain").status_code == 413
     discard = "/reports/import/1/discard"

@@ -8,12 +8,11 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from roster.accounts.models import User
 from roster.db import today
 from roster.experts.models import AvailabilityWindow, Expert
 from roster.requests.models import Assignment, CrisisRequest, Offer
-from tests.conftest import csrf_token, login
-from tests.requests.helpers import bearer_for, make_offer, make_request
+from tests.support.auth import csrf_token
+from tests.support.factories import make_offer, make_request
 
 
 def secret_offer(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
@@ -25,9 +24,8 @@ def secret_offer(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
     return coordinator, found, expert, offer
 
 
-def accept(client, db_session, expert, offer):  # noqa: ANN001, ANN201
-    user = db_session.get(User, expert.user_id)
-    return client.post(f"/api/v1/offers/{offer.id}/accept", headers=bearer_for(db_session, user))
+def accept(auth, client, expert, offer):  # noqa: ANN001, ANN201
+    return client.post(f"/api/v1/offers/{offer.id}/accept", headers=auth.bearer(expert))
 
 
 def assert_seat_untaken(db_session, found: CrisisRequest) -> None:
@@ -38,11 +36,10 @@ def assert_seat_untaken(db_session, found: CrisisRequest) -> None:
 
 
 def test_accept_after_lowering_own_clearance_is_409_clearance_too_low(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     _coordinator, found, expert, offer = secret_offer(db_session, make_user, make_expert)
-    user = db_session.get(User, expert.user_id)
-    headers = bearer_for(db_session, user)
+    headers = auth.bearer(expert)
     version = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()["version"]
     lowered = client.patch(
         f"/api/v1/experts/{expert.id}",
@@ -62,16 +59,16 @@ def test_accept_after_lowering_own_clearance_is_409_clearance_too_low(
 
 
 def test_accept_after_vetting_suspended_is_409_not_vetted(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     coordinator, found, expert, offer = secret_offer(db_session, make_user, make_expert)
     suspended = client.post(
         f"/api/v1/experts/{expert.id}/vetting",
         json={"status": "suspended", "note": "Under review."},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert suspended.status_code == 200, suspended.get_json()
-    response = accept(client, db_session, expert, offer)
+    response = accept(auth, client, expert, offer)
     assert response.status_code == 409, response.get_json()
     error = response.get_json()["error"]
     assert error["code"] == "not_eligible" and error["fields"]["reasons"] == ["not_vetted"]
@@ -79,7 +76,7 @@ def test_accept_after_vetting_suspended_is_409_not_vetted(
 
 
 def test_accept_rechecks_rules_that_lapse_without_any_edit(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     """Vetting that ran out yesterday (before expire-vettings ran) and an unavailable window
     declared after the offer: the offer is still open, and accept still refuses."""
@@ -91,7 +88,7 @@ def test_accept_rechecks_rules_that_lapse_without_any_edit(
         AvailabilityWindow(expert_id=expert.id, starts_on=found.starts_on, ends_on=found.starts_on)
     )
     db_session.commit()
-    response = accept(client, db_session, expert, offer)
+    response = accept(auth, client, expert, offer)
     assert response.status_code == 409, response.get_json()
     assert response.get_json()["error"]["fields"]["reasons"] == ["not_vetted", "unavailable"]
     db_session.expire_all()
@@ -99,22 +96,23 @@ def test_accept_rechecks_rules_that_lapse_without_any_edit(
     assert_seat_untaken(db_session, found)
 
 
-def test_accept_while_qualified_still_takes_the_seat(client, make_user, make_expert, db_session):
+def test_accept_while_qualified_still_takes_the_seat(
+    auth, client, make_user, make_expert, db_session
+):
     _coordinator, found, expert, offer = secret_offer(db_session, make_user, make_expert)
-    response = accept(client, db_session, expert, offer)
+    response = accept(auth, client, expert, offer)
     assert response.status_code == 200, response.get_json()
     db_session.expire_all()
     assert db_session.get(CrisisRequest, found.id).state == "staffed"
 
 
-def test_page_accept_shows_the_refusal_as_a_message(app, make_user, make_expert, db_session):
+def test_page_accept_shows_the_refusal_as_a_message(auth, make_user, make_expert, db_session):
     _coordinator, found, expert, offer = secret_offer(db_session, make_user, make_expert)
     stored = db_session.get(Expert, expert.id)
     stored.vetting_status = "suspended"
     db_session.add(stored)
     db_session.commit()
-    client = app.test_client()
-    login(client, expert.email)
+    client = auth.page(expert)
     token = csrf_token(client, "/offers")
     response = client.post(f"/offers/{offer.id}/accept", data={"csrf_token": token})
     assert response.status_code == 409

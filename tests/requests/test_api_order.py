@@ -3,46 +3,42 @@ the body would not validate (as on every other API route)."""
 
 from __future__ import annotations
 
-from tests.requests.helpers import bearer_for, make_request
+from tests.support.factories import make_request, seat
 
 BAD_NOTE = {"note": "x" * 5000, "surprise": True}
 BAD_FEEDBACK = {"rating": 99, "surprise": True}
 
 
 def test_an_expert_taking_an_action_with_a_bad_body_is_403(
-    client, db_session, make_user, make_expert
+    auth, client, db_session, make_user, make_expert
 ):
-    from tests.requests.helpers import seat
-
     lno = make_user("lno", clearance="NS")
     req = make_request(db_session, lno, state="staffed")
     expert = make_expert(clearance="NS")
     seat(db_session, req, expert)
-    from roster.accounts.models import User
-
-    headers = bearer_for(db_session, db_session.get(User, expert.user_id))
+    headers = auth.bearer(expert)
     response = client.post(
         f"/api/v1/requests/{req.id}/actions/start", json=BAD_NOTE, headers=headers
     )
     assert response.status_code == 403, response.get_json()
 
 
-def test_an_lno_of_the_command_rating_with_a_bad_body_is_403(client, db_session, make_user):
+def test_an_lno_of_the_command_rating_with_a_bad_body_is_403(auth, client, db_session, make_user):
     lno = make_user("lno", clearance="NS")
     req = make_request(db_session, lno, state="completed")
     stranger = make_user("coordinator", clearance="NS")
     response = client.post(
         f"/api/v1/requests/{req.id}/feedback",
         json=BAD_FEEDBACK,
-        headers=bearer_for(db_session, stranger),
+        headers=auth.bearer(stranger),
     )
     assert response.status_code == 403, response.get_json()
 
 
-def test_an_allowed_actor_still_gets_422_for_a_bad_body(client, db_session, make_user):
+def test_an_allowed_actor_still_gets_422_for_a_bad_body(auth, client, db_session, make_user):
     lno = make_user("lno", clearance="NS")
     req = make_request(db_session, lno, state="draft")
-    headers = bearer_for(db_session, lno)
+    headers = auth.bearer(lno)
     response = client.post(
         f"/api/v1/requests/{req.id}/actions/submit", json=BAD_NOTE, headers=headers
     )

@@ -8,14 +8,12 @@ from datetime import timedelta
 
 from sqlmodel import select
 
-from roster.accounts.models import User
 from roster.audit import AuditEvent
 from roster.db import today
 from roster.experts.models import Expert
 from roster.notify.models import OutboxMessage
 from roster.requests.models import CrisisRequest, Offer
-from tests.conftest import login
-from tests.requests.helpers import bearer_for, make_offer, make_request, seat
+from tests.support.factories import make_offer, make_request, seat
 
 
 def mails_of(db_session, kind: str) -> list[OutboxMessage]:  # noqa: ANN001
@@ -23,24 +21,24 @@ def mails_of(db_session, kind: str) -> list[OutboxMessage]:  # noqa: ANN001
     return list(db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).all())
 
 
-def suspend(client, db_session, coordinator, expert) -> None:  # noqa: ANN001
+def suspend(auth, client, coordinator, expert) -> None:  # noqa: ANN001
     response = client.post(
         f"/api/v1/experts/{expert.id}/vetting",
         json={"status": "suspended", "note": "Under review."},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 200, response.get_json()
 
 
 def test_lowering_own_clearance_withdraws_the_offers_it_no_longer_reaches(
-    client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     coordinator = make_user("coordinator", clearance="NS")
     secret = make_request(db_session, coordinator, classification="NS", required="NS")
     plain = make_request(db_session, coordinator, classification="NU", required="NU")
     expert = make_expert(clearance="NS")
     lost, kept = make_offer(db_session, secret, expert), make_offer(db_session, plain, expert)
-    headers = bearer_for(db_session, db_session.get(User, expert.user_id))
+    headers = auth.bearer(expert)
     version = client.get(f"/api/v1/experts/{expert.id}", headers=headers).get_json()["version"]
     response = client.patch(
         f"/api/v1/experts/{expert.id}",
@@ -63,7 +61,7 @@ def test_lowering_own_clearance_withdraws_the_offers_it_no_longer_reaches(
 
 
 def test_suspended_vetting_withdraws_open_offers_and_flags_the_seat(
-    app, client, make_user, make_expert, db_session
+    auth, client, make_user, make_expert, db_session
 ):
     coordinator = make_user("coordinator", clearance="NS")
     low_coordinator = make_user("coordinator", clearance="NR")
@@ -73,24 +71,23 @@ def test_suspended_vetting_withdraws_open_offers_and_flags_the_seat(
     expert = make_expert(clearance="NS")
     seat(db_session, staffed, expert)
     offer = make_offer(db_session, other, expert)
-    staff = bearer_for(db_session, coordinator)
+    staff = auth.bearer(coordinator)
     before = client.get(f"/api/v1/requests/{staffed.id}", headers=staff).get_json()
     assert before["seat_warnings"] == []
 
-    suspend(client, db_session, coordinator, expert)
+    suspend(auth, client, coordinator, expert)
 
     db_session.expire_all()
     assert db_session.get(Offer, offer.id).state == "withdrawn"
     assert db_session.get(CrisisRequest, staffed.id).state == "staffed"  # the seat stays
     body = client.get(f"/api/v1/requests/{staffed.id}", headers=staff).get_json()
     assert body["seat_warnings"] == [{"expert_id": expert.id, "reasons": ["not_vetted"]}]
-    by_lno = client.get(f"/api/v1/requests/{staffed.id}", headers=bearer_for(db_session, lno))
+    by_lno = client.get(f"/api/v1/requests/{staffed.id}", headers=auth.bearer(lno))
     assert "seat_warnings" not in by_lno.get_json()
     flagged = mails_of(db_session, "seat_flagged")
     assert [m.to_address for m in flagged] == [coordinator.email]
     assert low_coordinator.email not in {m.to_address for m in flagged}
-    page = app.test_client()
-    login(page, coordinator.email)
+    page = auth.page(coordinator)
     html = page.get(f"/requests/{staffed.id}").get_data(as_text=True)
     assert "No longer qualifies:" in html and "not vetted, or vetting expired" in html
 

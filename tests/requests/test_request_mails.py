@@ -13,7 +13,7 @@ from roster.db import utcnow
 from roster.experts.models import Expert
 from roster.notify.models import OutboxMessage
 from roster.notify.outbox import as_email
-from tests.requests.helpers import bearer_for, make_offer, make_request, seat
+from tests.support.factories import make_offer, make_request, seat
 
 TITLE = "Operation Nightjar"
 DESCRIPTION = "Pre-positioned stocks near Gao"
@@ -34,7 +34,7 @@ def _request(db_session, coordinator, classification, **kwargs):  # noqa: ANN001
 
 
 def _offer(ctx, classification):  # noqa: ANN001, ANN202
-    app, client, db_session, make_user, make_expert = ctx
+    app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification)
     response = client.post(
@@ -43,13 +43,13 @@ def _offer(ctx, classification):  # noqa: ANN001, ANN202
             "expert_ids": [make_expert(clearance="NS").id],
             "respond_by": (utcnow() + timedelta(hours=48)).isoformat(),
         },
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 201, response.get_json()
 
 
 def _reminder(ctx, classification):  # noqa: ANN001, ANN202
-    app, _client, db_session, make_user, make_expert = ctx
+    app, _client, db_session, make_user, make_expert, _auth = ctx
     found = _request(db_session, make_user("coordinator", clearance="NS"), classification)
     make_offer(db_session, found, make_expert(clearance="NS"), hours=5)
     result = app.test_cli_runner().invoke(args=["roster", "send-reminders"])
@@ -57,20 +57,20 @@ def _reminder(ctx, classification):  # noqa: ANN001, ANN202
 
 
 def _withdrawal(ctx, classification):  # noqa: ANN001, ANN202
-    _app, client, db_session, make_user, make_expert = ctx
+    _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification)
     make_offer(db_session, found, make_expert(clearance="NS"))
     response = client.post(
         f"/api/v1/requests/{found.id}/actions/cancel",
         json={"note": "No longer needed."},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 200, response.get_json()
 
 
 def _overdue(ctx, classification):  # noqa: ANN001, ANN202
-    app, _client, db_session, make_user, _make_expert = ctx
+    app, _client, db_session, make_user, _make_expert, _auth = ctx
     found = _request(
         db_session,
         make_user("coordinator", clearance="NS"),
@@ -87,28 +87,28 @@ def _overdue(ctx, classification):  # noqa: ANN001, ANN202
 
 def _requalify_withdrawal(ctx, classification):  # noqa: ANN001, ANN202
     """An open offer withdrawn because the expert's vetting was suspended."""
-    _app, client, db_session, make_user, make_expert = ctx
+    _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification)
     expert = make_expert(clearance="NS")
     make_offer(db_session, found, expert)
-    _suspend(client, db_session, coordinator, expert)
+    _suspend(auth, client, coordinator, expert)
 
 
 def _seat_flagged(ctx, classification):  # noqa: ANN001, ANN202
-    _app, client, db_session, make_user, make_expert = ctx
+    _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification, state="staffed")
     expert = make_expert(clearance="NS")
     seat(db_session, found, expert)
-    _suspend(client, db_session, coordinator, expert)
+    _suspend(auth, client, coordinator, expert)
 
 
-def _suspend(client, db_session, coordinator, expert: Expert) -> None:  # noqa: ANN001
+def _suspend(auth, client, coordinator, expert: Expert) -> None:  # noqa: ANN001
     response = client.post(
         f"/api/v1/experts/{expert.id}/vetting",
         json={"status": "suspended", "note": "Under review."},
-        headers=bearer_for(db_session, coordinator),
+        headers=auth.bearer(coordinator),
     )
     assert response.status_code == 200, response.get_json()
 
@@ -136,8 +136,8 @@ def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:  #
 
 
 @pytest.fixture
-def ctx(app, client, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
-    return app, client, db_session, make_user, make_expert
+def ctx(app, client, db_session, make_user, make_expert, auth):  # noqa: ANN001, ANN201
+    return app, client, db_session, make_user, make_expert, auth
 
 
 @pytest.mark.parametrize("producer", sorted(PRODUCERS))

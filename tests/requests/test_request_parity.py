@@ -7,8 +7,7 @@ import pytest
 
 from roster.accounts.models import User
 from roster.requests.models import EngagementEntry, RequestEvent
-from tests.conftest import login
-from tests.requests.helpers import bearer_for, make_offer, make_request, seat
+from tests.support.factories import make_offer, make_request, seat
 
 REQUESTER = "Lena Requesterova"
 TEAMMATE = "Tomas Teammatesson"
@@ -41,9 +40,8 @@ def engagement(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
     return req
 
 
-def expert_page(app, expert, req):  # noqa: ANN001, ANN201
-    browser = app.test_client()
-    login(browser, expert.email)
+def expert_page(auth, expert, req):  # noqa: ANN001, ANN201
+    browser = auth.page(expert)
     return browser.get(f"/requests/{req.id}")
 
 
@@ -55,19 +53,19 @@ def assert_withheld(page: str, *, log_allowed: bool) -> None:
 
 
 def test_expert_with_a_declined_offer_sees_only_the_api_fields(
-    app, client, db_session, make_expert, engagement
+    auth, client, db_session, make_expert, engagement
 ):
     expert = make_expert(clearance="NS")
     offer = make_offer(db_session, engagement, expert)
     offer.state = "declined"
     db_session.add(offer)
     db_session.commit()
-    headers = bearer_for(db_session, db_session.get(User, expert.user_id))
+    headers = auth.bearer(expert)
     api = client.get(f"/api/v1/requests/{engagement.id}", headers=headers).get_json()
     assert "requested_by" not in api and "seats" not in api and "history" not in api
     log = client.get(f"/api/v1/requests/{engagement.id}/engagement-log", headers=headers)
     assert log.status_code == 403
-    page = expert_page(app, expert, engagement)
+    page = expert_page(auth, expert, engagement)
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert engagement.title in text
@@ -75,25 +73,24 @@ def test_expert_with_a_declined_offer_sees_only_the_api_fields(
 
 
 def test_expert_with_a_seat_reads_the_log_but_not_the_staff_fields(
-    app, db_session, make_expert, engagement
+    auth, db_session, make_expert, engagement
 ):
     expert = make_expert(clearance="NS")
     seat(db_session, engagement, expert)
-    text = expert_page(app, expert, engagement).get_data(as_text=True)
+    text = expert_page(auth, expert, engagement).get_data(as_text=True)
     assert engagement.title in text
     assert_withheld(text, log_allowed=True)
 
 
-def test_expert_without_an_offer_sees_nothing(app, make_expert, engagement):
-    page = expert_page(app, make_expert(clearance="NS"), engagement)
+def test_expert_without_an_offer_sees_nothing(auth, make_expert, engagement):
+    page = expert_page(auth, make_expert(clearance="NS"), engagement)
     assert page.status_code == 404
     assert_withheld(page.get_data(as_text=True), log_allowed=False)
 
 
-def test_the_requester_still_sees_everything(app, db_session, engagement):
+def test_the_requester_still_sees_everything(auth, db_session, engagement):
     lno = db_session.get(User, engagement.requested_by_id)
-    browser = app.test_client()
-    login(browser, lno.email)
+    browser = auth.page(lno)
     text = browser.get(f"/requests/{engagement.id}").get_data(as_text=True)
     for value in (REQUESTER, TEAMMATE, HISTORY_NOTE, LOG_SUMMARY, "Experts needed", ">NC<"):
         assert value in text, value

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from roster.accounts.models import User
-from tests.conftest import login
-from tests.requests.helpers import bearer_for, make_request, seat
+from tests.support.factories import make_request, seat
 
 RATED = "Rated By Coordinator"
 
@@ -21,19 +19,17 @@ def completed(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
     return req, coordinator, expert
 
 
-def test_the_coordinator_who_raised_a_request_gets_the_rating_form(app, completed):
+def test_the_coordinator_who_raised_a_request_gets_the_rating_form(auth, completed):
     req, coordinator, expert = completed
-    browser = app.test_client()
-    login(browser, coordinator.email)
+    browser = auth.page(coordinator)
     page = browser.get(f"/requests/{req.id}").get_data(as_text=True)
     assert f'action="/requests/{req.id}/feedback/experts/{expert.id}"' in page
     assert f"Your rating of {RATED}" in page
 
 
-def test_the_coordinators_rating_from_the_page_is_recorded(app, db_session, completed):
+def test_the_coordinators_rating_from_the_page_is_recorded(auth, db_session, completed):
     req, coordinator, expert = completed
-    browser = app.test_client()
-    login(browser, coordinator.email)
+    browser = auth.page(coordinator)
     page = browser.get(f"/requests/{req.id}").get_data(as_text=True)
     token = page.split(f'id="expert-{expert.id}-csrf_token"', 1)[1].split('value="', 1)[1]
     prefix = f"expert-{expert.id}"
@@ -46,18 +42,17 @@ def test_the_coordinators_rating_from_the_page_is_recorded(app, db_session, comp
     assert f'action="/requests/{req.id}/feedback/experts/{expert.id}"' not in done
 
 
-def test_another_coordinator_gets_no_rating_form(app, make_user, completed):
+def test_another_coordinator_gets_no_rating_form(auth, make_user, completed):
     req, _coordinator, expert = completed
     other = make_user("coordinator", clearance="NS")
-    browser = app.test_client()
-    login(browser, other.email)
+    browser = auth.page(other)
     page = browser.get(f"/requests/{req.id}").get_data(as_text=True)
     assert f"/feedback/experts/{expert.id}" not in page
 
 
-def test_page_and_api_agree_on_the_rating_right(app, client, db_session, completed):
+def test_page_and_api_agree_on_the_rating_right(auth, client, db_session, completed):
     req, coordinator, expert = completed
-    headers = bearer_for(db_session, db_session.get(User, coordinator.id))
+    headers = auth.bearer(coordinator)
     answer = client.post(
         f"/api/v1/requests/{req.id}/feedback",
         json={"expert_id": expert.id, "rating": 5},

@@ -40,14 +40,10 @@ def own_name(world, role: str) -> set[str]:  # noqa: ANN001
 
 
 @pytest.fixture
-def world(app, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
-    built = build(db_session, make_user, make_expert)
+def world(auth, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+    built = build(db_session, make_user, make_expert, auth)
     built.users["everything"] = make_user("coordinator", clearance="CTS")
-    from roster.accounts.services import issue_token
-
-    raw, _ = issue_token(session=db_session, user=built.users["everything"], hours=1)
-    db_session.commit()
-    built.headers["everything"] = {"Authorization": f"Bearer {raw}"}
+    built.headers["everything"] = auth.bearer(built.users["everything"])
     return built
 
 

@@ -76,7 +76,8 @@ def api_token(client: FlaskClient, email: str, password: str = PASSWORD) -> str:
 
 class Auth:
     """`auth.page(user)`: a client signed in through /login and /login/code;
-    `auth.bearer(user)`: headers with a token from the service POST /api/v1/tokens uses.
+    `auth.bearer(user)`: headers with a token from the service POST /api/v1/tokens uses, one per
+    user unless `new=True` asks for another (as signing in again would).
     Either takes a User or an Expert with an account (then its account signs in)."""
 
     def __init__(self, app: Flask, session: Session) -> None:
@@ -101,9 +102,9 @@ class Auth:
         client.user = user
         return client
 
-    def bearer(self, who: User | Expert) -> dict[str, str]:
+    def bearer(self, who: User | Expert, *, new: bool = False) -> dict[str, str]:
         user = self.account(who)
-        if user.id not in self._headers:
+        if new or user.id not in self._headers:
             hours = self.app.config["ROSTER_TOKEN_HOURS"]
             raw, _token = issue_token(session=self.session, user=user, hours=hours)
             self.session.commit()
