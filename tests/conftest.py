@@ -70,7 +70,7 @@ def pg_server() -> Iterator[str | None]:
         return
     try:
         url = cluster.start()
-    except Exception:  # noqa: BLE001 - any failure here means no PostgreSQL leg
+    except Exception:
         cluster.stop()
         yield None
         return
@@ -78,7 +78,7 @@ def pg_server() -> Iterator[str | None]:
     cluster.stop()
 
 
-def new_database(engine_name: str, pg_server: str | None, tmp_path_factory) -> tuple[str, Callable]:  # noqa: ANN001
+def new_database(engine_name: str, pg_server: str | None, tmp_path_factory) -> tuple[str, Callable]:
     """A fresh empty database URL and a function that drops it."""
     if engine_name == "sqlite":
         path = tmp_path_factory.mktemp("db") / "roster.db"
@@ -94,7 +94,7 @@ def new_database(engine_name: str, pg_server: str | None, tmp_path_factory) -> t
 
 
 @pytest.fixture(scope="session", params=ENGINES)
-def database_url(request, pg_server, tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def database_url(request, pg_server, tmp_path_factory) -> Iterator[str]:
     """A migrated database per engine, shared by the tests of one worker and emptied after each."""
     url, drop = new_database(request.param, pg_server, tmp_path_factory)
     command.upgrade(alembic_config(url), "head")
@@ -127,7 +127,7 @@ def empty_tables(engine: sa.Engine) -> None:
 
 
 @pytest.fixture
-def app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:  # noqa: ANN001
+def app(database_url, tmp_path, monkeypatch) -> Iterator[Flask]:
     monkeypatch.setenv("ROSTER_INSTANCE_PATH", str(tmp_path / "instance"))
     application = create_app(
         {"TESTING": True, "SECRET_KEY": "test-secret", "ROSTER_DATABASE_URL": database_url}

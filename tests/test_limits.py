@@ -66,18 +66,18 @@ SCHEMAS = [
 
 
 @pytest.mark.parametrize(("model", "name", "limit"), COLUMNS)
-def test_the_column_holds_the_limit(model, name: str, limit: int) -> None:  # noqa: ANN001
+def test_the_column_holds_the_limit(model, name: str, limit: int) -> None:
     assert model.__table__.c[name].type.length == limit
 
 
 @pytest.mark.parametrize(("form", "name", "limit"), FORMS)
-def test_the_form_refuses_past_the_limit(form, name: str, limit: int) -> None:  # noqa: ANN001
+def test_the_form_refuses_past_the_limit(form, name: str, limit: int) -> None:
     validators = getattr(form, name).kwargs["validators"]
     assert [v.max for v in validators if isinstance(v, Length)] == [limit]
 
 
 @pytest.mark.parametrize(("schema", "name", "limit"), SCHEMAS)
-def test_the_schema_refuses_past_the_limit(schema, name: str, limit: int) -> None:  # noqa: ANN001
+def test_the_schema_refuses_past_the_limit(schema, name: str, limit: int) -> None:
     field = schema().fields[name]
     assert [v.max for v in field.validators if hasattr(v, "max")] == [limit]
 

@@ -17,13 +17,13 @@ from tests.experts.test_profile_pages import form_fields
 from tests.security.world import build
 
 
-def _command_then_refuse(*, session, **_kwargs):  # noqa: ANN001, ANN003, ANN202
+def _command_then_refuse(*, session, **_kwargs):
     session.add(Command(code="GHOST", name="Written before the refusal", kind="centre"))
     session.flush()
     raise Conflict("Taken meanwhile.", {"code": ["Taken meanwhile."]})
 
 
-def _user_then_refuse(*, session, **_kwargs):  # noqa: ANN001, ANN003, ANN202
+def _user_then_refuse(*, session, **_kwargs):
     session.add(User(email="ghost@roster.example", full_name="Ghost", role="expert"))
     session.flush()
     raise ValidationFailed("Not this name.", {"full_name": ["Not this name."]})
@@ -204,7 +204,7 @@ def test_a_refusal_on_a_page_is_its_status_page(
     world = build(db_session, make_user, make_expert, auth)
     client, _headers = world.client(app, "lno")
 
-    def refuse(_session):  # noqa: ANN001, ANN202
+    def refuse(_session):
         raise refusal
 
     monkeypatch.setattr("roster.web.home_stats", refuse)

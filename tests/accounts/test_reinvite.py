@@ -21,7 +21,7 @@ def token_of(url: str) -> str:
 
 
 @pytest.fixture
-def invited(make_user, db_session):  # noqa: ANN001, ANN201
+def invited(make_user, db_session):
     """An account whose only invitation has expired, as after a missed deadline."""
     user = make_user("lno", password="")
     db_session.add(
@@ -31,13 +31,13 @@ def invited(make_user, db_session):  # noqa: ANN001, ANN201
     return user
 
 
-def reissue(client, user_id: int, role: str, make_user):  # noqa: ANN001, ANN201
+def reissue(client, user_id: int, role: str, make_user):
     actor = make_user(role)
     bearer = {"Authorization": f"Bearer {api_token(client, actor.email)}"}
     return client.post(f"/api/v1/users/{user_id}/invitation", headers=bearer)
 
 
-def accept(client, url: str):  # noqa: ANN001, ANN201
+def accept(client, url: str):
     return client.post(
         f"/api/v1/invitations/{token_of(url)}/accept", json={"password": NEW_PASSWORD}
     )

@@ -132,7 +132,7 @@ def redis_prefix() -> str:
     probe = throttle.Throttle(REDIS_URL)
     try:
         reachable = probe.reachable()
-    except Exception:  # noqa: BLE001 - any failure means no Redis here
+    except Exception:
         reachable = False
     if not reachable:
         skip_or_fail(f"Redis is not reachable at {REDIS_URL} (set ROSTER_TEST_REDIS_URL)")

@@ -33,7 +33,7 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> Iterator[str]:  # noqa: ANN001
+def database_url(tmp_path_factory) -> Iterator[str]:
     """Journeys run on SQLite only (the engines are compared by the other tests); the `app`
     fixture still empties the database after each journey."""
     url, drop = new_database("sqlite", None, tmp_path_factory)
@@ -55,7 +55,7 @@ def live_server(app: Flask) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201 - a Playwright Browser
+def browser():
     if not CHROMIUM.exists():
         skip_or_fail("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
     from playwright.sync_api import sync_playwright
@@ -69,10 +69,10 @@ def browser():  # noqa: ANN201 - a Playwright Browser
 
 
 @pytest.fixture
-def new_page(browser, live_server):  # noqa: ANN001, ANN201 - Playwright pages, one context each
+def new_page(browser, live_server):
     contexts = []
 
-    def open_page():  # noqa: ANN202
+    def open_page():
         context = browser.new_context(base_url=live_server)
         contexts.append(context)
         return context.new_page()
@@ -83,11 +83,11 @@ def new_page(browser, live_server):  # noqa: ANN001, ANN201 - Playwright pages, 
 
 
 @pytest.fixture
-def page(new_page):  # noqa: ANN001, ANN201 - a Playwright Page
+def page(new_page):
     return new_page()
 
 
-def assert_accessible(page) -> None:  # noqa: ANN001
+def assert_accessible(page) -> None:
     """axe-core finds no serious or critical violation on the page as it is now."""
     from axe_playwright_python.sync_playwright import Axe
 
@@ -105,7 +105,7 @@ def sign_in(app: Flask, auth: Auth) -> Callable[..., None]:
     """`sign_in(page, user_or_expert)`: through the sign-in form, and the code step where the
     role has it."""
 
-    def sign_in(page, who: User | Expert, password: str = PASSWORD) -> None:  # noqa: ANN001
+    def sign_in(page, who: User | Expert, password: str = PASSWORD) -> None:
         user = auth.account(who)
         page.goto("/login")
         assert_accessible(page)

@@ -12,7 +12,7 @@ from roster.db import utcnow
 from tests.support.auth import csrf_token
 
 
-def signed_in_ago(auth, who, minutes: int):  # noqa: ANN001, ANN201
+def signed_in_ago(auth, who, minutes: int):
     """A client signed in as `who`, its session's sign-in moved `minutes` into the past."""
     browser = auth.page(who)
     with browser.session_transaction() as cookie:

@@ -37,7 +37,7 @@ MiB = 1024 * 1024
 EXPERTS = "email,full_name,affiliation_name,topics\n"
 
 
-def upload(client, content: bytes, name: str = "experts.csv"):  # noqa: ANN001, ANN201
+def upload(client, content: bytes, name: str = "experts.csv"):
     """Post a file to the import page, the body built in memory (the test client would spool a
     large one to a temporary file it never closes)."""
     token = csrf_token(client, "/reports/import")
@@ -48,7 +48,7 @@ def upload(client, content: bytes, name: str = "experts.csv"):  # noqa: ANN001, 
     )
 
 
-def refusal(response) -> str:  # noqa: ANN001
+def refusal(response) -> str:
     """The message shown beside the file field of a refused upload."""
     html = response.get_data(as_text=True)
     assert response.status_code in (413, 422), html[:300]
@@ -94,7 +94,7 @@ def pulled_from_members(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     pulled: dict[str, int] = {}
     original = zipfile.ZipExtFile.read
 
-    def counting(self, n=-1):  # noqa: ANN001, ANN202
+    def counting(self, n=-1):
         data = original(self, n)
         pulled[self.name] = pulled.get(self.name, 0) + len(data)
         return data
@@ -174,7 +174,7 @@ def test_a_csv_of_half_a_million_lines_stops_being_read_at_the_cap(app, monkeypa
     pulled = []
     original = csv.reader
 
-    def counting(*args, **kw):  # noqa: ANN002, ANN003, ANN202
+    def counting(*args, **kw):
         for row in original(*args, **kw):
             pulled.append(row)
             yield row

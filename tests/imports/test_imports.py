@@ -35,7 +35,7 @@ def expert_count(session: Session) -> int:
     return session.execute(sa.select(sa.func.count()).select_from(Expert)).scalar_one()
 
 
-def upload(client, content: bytes, name: str = "experts.csv"):  # noqa: ANN001, ANN201
+def upload(client, content: bytes, name: str = "experts.csv"):
     token = csrf_token(client, "/reports/import")
     return client.post(
         "/reports/import",
@@ -44,7 +44,7 @@ def upload(client, content: bytes, name: str = "experts.csv"):  # noqa: ANN001, 
     )
 
 
-def confirm(client, batch_url: str):  # noqa: ANN001, ANN201
+def confirm(client, batch_url: str):
     token = csrf_token(client, batch_url)
     return client.post(f"{batch_url}/confirm", data={"csrf_token": token})
 

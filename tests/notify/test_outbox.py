@@ -24,7 +24,7 @@ class Recorder:
         self.received: list[str] = []
         self.failing = False
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+    async def handle_DATA(self, server, session, envelope):
         if self.failing:
             return "451 4.3.0 Try again later"
         self.received.append(envelope.content.decode("utf-8", "replace"))

@@ -14,11 +14,11 @@ from roster.experts import privacy
 from tests.ops.tamper import around_the_guard
 
 
-def _engine(app):  # noqa: ANN001, ANN202
+def _engine(app):
     return app.extensions["roster.engine"]
 
 
-def _events(db_session, **where) -> list[audit.AuditEvent]:  # noqa: ANN001
+def _events(db_session, **where) -> list[audit.AuditEvent]:
     db_session.expire_all()
     query = select(audit.AuditEvent).order_by(audit.AuditEvent.id)
     for name, value in where.items():
@@ -26,14 +26,14 @@ def _events(db_session, **where) -> list[audit.AuditEvent]:  # noqa: ANN001
     return list(db_session.exec(query))
 
 
-def _five_events(app) -> list[int]:  # noqa: ANN001
+def _five_events(app) -> list[int]:
     for n in range(5):
         audit.record_separately(_engine(app), actor="system", action="test.step", step=n)
     with _engine(app).connect() as conn:
         return list(conn.execute(sa.select(audit.AuditEvent.id).order_by("id")).scalars())
 
 
-def _verify(app):  # noqa: ANN001, ANN202
+def _verify(app):
     return app.test_cli_runner().invoke(args=["roster", "audit", "verify"])
 
 
@@ -79,7 +79,7 @@ def test_concurrent_writers_keep_one_chain(app, db_session):
                 audit.record_separately(
                     _engine(app), actor="system", action="test.race", worker=worker, n=n
                 )
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(w,)) for w in range(4)]

@@ -10,7 +10,7 @@ from roster.accounts import services
 from roster.ops.backup import table_checksums
 
 
-def _cli(app, *args: str, input: str | None = None):  # noqa: ANN001, ANN202, A002
+def _cli(app, *args: str, input: str | None = None):
     return app.test_cli_runner().invoke(args=["roster", *args], input=input)
 
 

@@ -59,7 +59,7 @@ class Browser:
         self.jar = CookieJar()
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
-    def call(self, path: str, data: bytes | None = None, headers: dict | None = None):  # noqa: ANN201
+    def call(self, path: str, data: bytes | None = None, headers: dict | None = None):
         request = urllib.request.Request(self.base + path, data=data, headers=headers or {})
         try:
             with self.opener.open(request, timeout=10) as response:
@@ -69,7 +69,7 @@ class Browser:
             exc.close()
             return exc.code, body
 
-    def form(self, path: str, fields: dict[str, str]):  # noqa: ANN201
+    def form(self, path: str, fields: dict[str, str]):
         _status, html = self.call(path)
         match = CSRF_RE.search(html)
         token = match.group(1) or match.group(2)
@@ -78,7 +78,7 @@ class Browser:
 
 
 @pytest.fixture
-def served(app):  # noqa: ANN001, ANN201
+def served(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -133,7 +133,7 @@ def test_password_code_token_and_cookie_never_reach_a_log(app, served, make_user
         assert not re.search(rf"(?<![0-9A-Za-z]){re.escape(secret)}(?![0-9A-Za-z])", logged)
 
 
-def token_routes(app) -> list[str]:  # noqa: ANN001
+def token_routes(app) -> list[str]:
     """Every URL rule with a variable that holds a secret token (named token or *_token)."""
     return [
         rule.rule
@@ -177,7 +177,7 @@ def test_invitation_links_stay_out_of_the_access_log(auth, served, make_user, ca
     assert token not in caplog.text
 
 
-def users_api_invitation(auth, admin) -> str:  # noqa: ANN001
+def users_api_invitation(auth, admin) -> str:
     """An invitation link for a new expert, created by `admin` over the API."""
     answer = auth.app.test_client().post(
         "/api/v1/users",

@@ -7,6 +7,6 @@ from types import SimpleNamespace
 ROLES = ("expert", "lno", "coordinator", "admin")
 
 
-def user(role: str, *, id: int = 1, active: bool = True, **extra: object) -> SimpleNamespace:  # noqa: A002 - mirrors the model
+def user(role: str, *, id: int = 1, active: bool = True, **extra: object) -> SimpleNamespace:
     values = {"clearance_level": None, "clearance_expires_on": None, "command_id": None, **extra}
     return SimpleNamespace(id=id, role=role, active=active, **values)

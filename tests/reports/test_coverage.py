@@ -13,7 +13,7 @@ from tests.search.conftest import search
 from tests.support.factories import TODAY, cleared
 
 
-def _build(roster) -> None:  # noqa: ANN001
+def _build(roster) -> None:
     roster("Ada", topics={"crsv": 3, "poc": 2}, regions=["UA", "SY"], languages={"fr": "C1"},
            **cleared("NS"))  # fmt: skip
     roster("Ben", topics={"crsv": 2}, regions=["UA"], languages={"fr": "B1"}, **cleared("NR"))

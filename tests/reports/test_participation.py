@@ -56,7 +56,7 @@ def test_no_hidden_count_can_be_worked_out_from_what_is_shown(counts):
         assert r.count is None or r.count == 0 or r.count >= SUPPRESS_BELOW
 
 
-def _engage(session: Session, request, expert) -> None:  # noqa: ANN001
+def _engage(session: Session, request, expert) -> None:
     offer = Offer(
         request_id=request.id, expert_id=expert.id, state="accepted", respond_by=request.created_at
     )

@@ -19,7 +19,7 @@ NOW = utcnow()
 PERIOD = Period.year_to(TODAY)
 
 
-def staffed(session: Session, lno, urgency: str, hours: float, **kw) -> CrisisRequest:  # noqa: ANN001, ANN003
+def staffed(session: Session, lno, urgency: str, hours: float, **kw) -> CrisisRequest:
     req = make_request(session, lno, state="staffed", urgency=urgency, **kw)
     req.submitted_at = NOW - timedelta(days=3)
     req.staffed_at = req.submitted_at + timedelta(hours=hours)

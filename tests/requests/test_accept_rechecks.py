@@ -15,7 +15,7 @@ from tests.support.auth import csrf_token
 from tests.support.factories import make_offer, make_request
 
 
-def secret_offer(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+def secret_offer(db_session, make_user, make_expert):
     """An NS request in matching, and an open offer to an NS-verified, vetted expert."""
     coordinator = make_user("coordinator", clearance="NS")
     found = make_request(db_session, coordinator, classification="NS", required="NS")
@@ -24,7 +24,7 @@ def secret_offer(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
     return coordinator, found, expert, offer
 
 
-def accept(auth, client, expert, offer):  # noqa: ANN001, ANN201
+def accept(auth, client, expert, offer):
     return client.post(f"/api/v1/offers/{offer.id}/accept", headers=auth.bearer(expert))
 
 

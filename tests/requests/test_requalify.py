@@ -16,12 +16,12 @@ from roster.requests.models import CrisisRequest, Offer
 from tests.support.factories import make_offer, make_request, seat
 
 
-def mails_of(db_session, kind: str) -> list[OutboxMessage]:  # noqa: ANN001
+def mails_of(db_session, kind: str) -> list[OutboxMessage]:
     db_session.expire_all()
     return list(db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).all())
 
 
-def suspend(auth, client, coordinator, expert) -> None:  # noqa: ANN001
+def suspend(auth, client, coordinator, expert) -> None:
     response = client.post(
         f"/api/v1/experts/{expert.id}/vetting",
         json={"status": "suspended", "note": "Under review."},

@@ -19,7 +19,7 @@ TITLE = "Operation Nightjar"
 DESCRIPTION = "Pre-positioned stocks near Gao"
 
 
-def _request(db_session, coordinator, classification, **kwargs):  # noqa: ANN001, ANN202
+def _request(db_session, coordinator, classification, **kwargs):
     found = make_request(
         db_session,
         coordinator,
@@ -33,7 +33,7 @@ def _request(db_session, coordinator, classification, **kwargs):  # noqa: ANN001
     return found
 
 
-def _offer(ctx, classification):  # noqa: ANN001, ANN202
+def _offer(ctx, classification):
     app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification)
@@ -48,7 +48,7 @@ def _offer(ctx, classification):  # noqa: ANN001, ANN202
     assert response.status_code == 201, response.get_json()
 
 
-def _reminder(ctx, classification):  # noqa: ANN001, ANN202
+def _reminder(ctx, classification):
     app, _client, db_session, make_user, make_expert, _auth = ctx
     found = _request(db_session, make_user("coordinator", clearance="NS"), classification)
     make_offer(db_session, found, make_expert(clearance="NS"), hours=5)
@@ -56,7 +56,7 @@ def _reminder(ctx, classification):  # noqa: ANN001, ANN202
     assert "1 offer reminder(s)" in result.output, result.output
 
 
-def _withdrawal(ctx, classification):  # noqa: ANN001, ANN202
+def _withdrawal(ctx, classification):
     _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification)
@@ -69,7 +69,7 @@ def _withdrawal(ctx, classification):  # noqa: ANN001, ANN202
     assert response.status_code == 200, response.get_json()
 
 
-def _overdue(ctx, classification):  # noqa: ANN001, ANN202
+def _overdue(ctx, classification):
     app, _client, db_session, make_user, _make_expert, _auth = ctx
     found = _request(
         db_session,
@@ -85,7 +85,7 @@ def _overdue(ctx, classification):  # noqa: ANN001, ANN202
     assert "1 overdue request(s) notified" in result.output, result.output
 
 
-def _requalify_withdrawal(ctx, classification):  # noqa: ANN001, ANN202
+def _requalify_withdrawal(ctx, classification):
     """An open offer withdrawn because the expert's vetting was suspended."""
     _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
@@ -95,7 +95,7 @@ def _requalify_withdrawal(ctx, classification):  # noqa: ANN001, ANN202
     _suspend(auth, client, coordinator, expert)
 
 
-def _seat_flagged(ctx, classification):  # noqa: ANN001, ANN202
+def _seat_flagged(ctx, classification):
     _app, client, db_session, make_user, make_expert, auth = ctx
     coordinator = make_user("coordinator", clearance="NS")
     found = _request(db_session, coordinator, classification, state="staffed")
@@ -104,7 +104,7 @@ def _seat_flagged(ctx, classification):  # noqa: ANN001, ANN202
     _suspend(auth, client, coordinator, expert)
 
 
-def _suspend(auth, client, coordinator, expert: Expert) -> None:  # noqa: ANN001
+def _suspend(auth, client, coordinator, expert: Expert) -> None:
     response = client.post(
         f"/api/v1/experts/{expert.id}/vetting",
         json={"status": "suspended", "note": "Under review."},
@@ -125,7 +125,7 @@ KIND_OF = {"requalify-withdrawal": "withdrawal"}
 NAMES_THE_TITLE = {"offer", "reminder", "withdrawal", "requalify-withdrawal", "seat_flagged"}
 
 
-def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:  # noqa: ANN001
+def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:
     PRODUCERS[producer](ctx, classification)
     db_session = ctx[2]
     db_session.expire_all()
@@ -136,7 +136,7 @@ def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:  #
 
 
 @pytest.fixture
-def ctx(app, client, db_session, make_user, make_expert, auth):  # noqa: ANN001, ANN201
+def ctx(app, client, db_session, make_user, make_expert, auth):
     return app, client, db_session, make_user, make_expert, auth
 
 

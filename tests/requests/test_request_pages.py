@@ -50,10 +50,10 @@ def request_data(**overrides: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def raise_request(db_session):  # noqa: ANN001, ANN201
+def raise_request(db_session):
     """Raise a request as `actor` and take it through `actions` (a factory, committed)."""
 
-    def make(actor, *actions: str, **overrides: Any) -> CrisisRequest:  # noqa: ANN001
+    def make(actor, *actions: str, **overrides: Any) -> CrisisRequest:
         req = services.create_request(
             session=db_session, actor=actor, data=request_data(**overrides), today=today()
         )
@@ -66,7 +66,7 @@ def raise_request(db_session):  # noqa: ANN001, ANN201
     return make
 
 
-def offer_to(db_session, coordinator, req, *experts) -> list[Offer]:  # noqa: ANN001
+def offer_to(db_session, coordinator, req, *experts) -> list[Offer]:
     sent = offers.send_offers(
         session=db_session,
         actor=coordinator,

@@ -16,7 +16,7 @@ LOG_SUMMARY = "Briefed the commander on referral pathways"
 
 
 @pytest.fixture
-def engagement(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+def engagement(db_session, make_user, make_expert):
     """An active request with a seated teammate, a noted history and a log entry."""
     lno = make_user("lno", clearance="NS")
     lno.full_name = REQUESTER
@@ -40,7 +40,7 @@ def engagement(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
     return req
 
 
-def expert_page(auth, expert, req):  # noqa: ANN001, ANN201
+def expert_page(auth, expert, req):
     browser = auth.page(expert)
     return browser.get(f"/requests/{req.id}")
 

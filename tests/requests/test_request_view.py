@@ -10,7 +10,7 @@ RATED = "Rated By Coordinator"
 
 
 @pytest.fixture
-def completed(db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+def completed(db_session, make_user, make_expert):
     """A completed request raised by a coordinator, with one seated expert."""
     coordinator = make_user("coordinator", clearance="NS")
     req = make_request(db_session, coordinator, state="completed")

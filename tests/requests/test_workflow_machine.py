@@ -64,7 +64,7 @@ def test_workflow_state_machine(app, make_user, make_expert, db_session):
                 session.commit()
                 self.request_id = request.id
 
-        def _do(self, change) -> None:  # noqa: ANN001
+        def _do(self, change) -> None:
             with Session(engine, expire_on_commit=False) as session:
                 request = session.get(CrisisRequest, self.request_id)
                 try:

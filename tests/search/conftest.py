@@ -19,18 +19,18 @@ def make_expert(db_session: Session) -> Callable[..., Expert]:
 
 
 @pytest.fixture
-def lno(make_user) -> User:  # noqa: ANN001
+def lno(make_user) -> User:
     """A cleared LNO to search as."""
     return make_user("lno", clearance="NS")
 
 
 @pytest.fixture
-def coordinator(make_user) -> User:  # noqa: ANN001
+def coordinator(make_user) -> User:
     """A cleared coordinator to search as."""
     return make_user("coordinator", clearance="NS")
 
 
-def search(client, headers: dict[str, str], query: str = "", status: int = 200) -> dict:  # noqa: ANN001
+def search(client, headers: dict[str, str], query: str = "", status: int = 200) -> dict:
     response = client.get(f"/api/v1/experts?{query}", headers=headers)
     assert response.status_code == status, response.get_json()
     return response.get_json()

@@ -113,7 +113,7 @@ CASES = [
 ]
 
 
-def _run_on(engine_name: str, pg_server, tmp_path_factory) -> list:  # noqa: ANN001
+def _run_on(engine_name: str, pg_server, tmp_path_factory) -> list:
     url, drop = new_database(engine_name, pg_server, tmp_path_factory)
     try:
         command.upgrade(alembic_config(url), "head")

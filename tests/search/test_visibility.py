@@ -9,7 +9,7 @@ from tests.search.conftest import names, search
 from tests.support.factories import TODAY
 
 
-def _hidden_roster(make_expert, db_session, make_user):  # noqa: ANN001, ANN202
+def _hidden_roster(make_expert, db_session, make_user):
     make_expert("Listed", topics={"crsv": 3}, regions=["UA"], bio="mediation")
     make_expert("Pending", vetting_status="pending", topics={"crsv": 3}, bio="mediation")
     make_expert("Suspended", vetting_status="suspended", topics={"crsv": 3}, bio="mediation")

@@ -39,7 +39,7 @@ def test_fuzz_the_api_for_every_role(auth, app, db_session, make_user, make_expe
     failures: list[str] = []
     count = 0
 
-    def runner(operation, role: str):  # noqa: ANN001, ANN202
+    def runner(operation, role: str):
         headers = world.headers[role]
 
         @settings(
@@ -51,13 +51,13 @@ def test_fuzz_the_api_for_every_role(auth, app, db_session, make_user, make_expe
             suppress_health_check=list(HealthCheck),
         )
         @given(case=operation.as_strategy())
-        def run(case) -> None:  # noqa: ANN001
+        def run(case) -> None:
             nonlocal count
             count += 1
             response = case.call(headers=headers)
             try:
                 case.validate_response(response, checks=CHECKS)
-            except (Exception, BaseExceptionGroup) as exc:  # noqa: BLE001 - collect all
+            except (Exception, BaseExceptionGroup) as exc:
                 failures.append(
                     f"{role} {case.method} {case.formatted_path}: "
                     f"{type(exc).__name__}: {str(exc)[:300]}"

@@ -154,7 +154,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
 }
 
 
-def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:  # noqa: ANN001
+def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
     args: dict[str, object] = {}
     for name in rule.arguments:
         if name in ("expert_id",) or (name == "id" and "/experts/" in rule.rule):
@@ -184,7 +184,7 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:  # n
     return args
 
 
-def routes(app) -> list[tuple[str, str, object]]:  # noqa: ANN001
+def routes(app) -> list[tuple[str, str, object]]:
     found = []
     for rule in app.url_map.iter_rules():
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
@@ -192,7 +192,7 @@ def routes(app) -> list[tuple[str, str, object]]:  # noqa: ANN001
     return found
 
 
-def classify(response, api: bool) -> str:  # noqa: ANN001
+def classify(response, api: bool) -> str:
     status = response.status_code
     if status >= 500:
         return f"5xx({status})"
@@ -224,7 +224,7 @@ DESTRUCTIVE = {
 
 
 @pytest.fixture
-def new_world(auth, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+def new_world(auth, db_session, make_user, make_expert):
     return lambda: build(db_session, make_user, make_expert, auth)
 
 

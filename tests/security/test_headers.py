@@ -13,7 +13,7 @@ BASE = {
 }
 
 
-def check_common(response) -> None:  # noqa: ANN001
+def check_common(response) -> None:
     for name, value in BASE.items():
         assert response.headers.get(name) == value, name
     csp = response.headers["Content-Security-Policy"]

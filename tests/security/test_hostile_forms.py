@@ -47,7 +47,7 @@ def field_names(html: str) -> set[str]:
     return names - {"csrf_token"}
 
 
-def answered_with_a_message(response) -> bool:  # noqa: ANN001
+def answered_with_a_message(response) -> bool:
     if response.status_code in (302, 303):
         return True
     html = response.get_data(as_text=True)

@@ -28,33 +28,33 @@ def strings(value: Any) -> set[str]:
     return {value} if isinstance(value, str) and len(value) >= 8 else set()
 
 
-def names(db_session, document: dict[str, Any]) -> set[str]:  # noqa: ANN001
+def names(db_session, document: dict[str, Any]) -> set[str]:
     """The API names people by id; the page by name. The full object's people, by name."""
     ids = {document.get("requested_by")} | {h.get("actor") for h in document.get("history", [])}
     rows = db_session.exec(select(User.full_name).where(User.id.in_(ids - {None}))).all()
     return set(rows)
 
 
-def own_name(world, role: str) -> set[str]:  # noqa: ANN001
+def own_name(world, role: str) -> set[str]:
     return set() if role == "anonymous" else {world.users[role].full_name}
 
 
 @pytest.fixture
-def world(auth, db_session, make_user, make_expert):  # noqa: ANN001, ANN201
+def world(auth, db_session, make_user, make_expert):
     built = build(db_session, make_user, make_expert, auth)
     built.users["everything"] = make_user("coordinator", clearance="CTS")
     built.headers["everything"] = auth.bearer(built.users["everything"])
     return built
 
 
-def status_of(response) -> int:  # noqa: ANN001
+def status_of(response) -> int:
     """A page's sign-in redirect counts as the API's 401."""
     if response.status_code == 302 and "/login" in response.headers.get("Location", ""):
         return 401
     return response.status_code
 
 
-def check(page, api_status: int, withheld: set[str], where: str) -> list[str]:  # noqa: ANN001
+def check(page, api_status: int, withheld: set[str], where: str) -> list[str]:
     """`withheld` never holds the viewer's own name: every page's header shows it."""
     problems = []
     if api_status in (401, 403, 404) and status_of(page) != api_status:

@@ -26,7 +26,7 @@ class World:
     auth: Auth
     ids: dict[str, int] = field(default_factory=dict)
 
-    def client(self, app, role: str) -> tuple[FlaskClient, dict[str, str]]:  # noqa: ANN001
+    def client(self, app, role: str) -> tuple[FlaskClient, dict[str, str]]:
         """A browser client signed in as `role`, and bearer headers for the API."""
         if role == "anonymous":
             return app.test_client(), {}
@@ -35,7 +35,7 @@ class World:
     headers: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def build(session: Session, make_user, make_expert, auth: Auth) -> World:  # noqa: ANN001
+def build(session: Session, make_user, make_expert, auth: Auth) -> World:
     commands = session.exec(select(Command).order_by(Command.id)).all()
     c1, c2 = commands[0].id, commands[1].id
     users = {

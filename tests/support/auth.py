@@ -50,7 +50,7 @@ def next_otp(app: Flask, email: str) -> str | None:
         return totp.code_at_step(user.totp_secret, step)
 
 
-def login(client: FlaskClient, email: str, password: str = PASSWORD):  # noqa: ANN201
+def login(client: FlaskClient, email: str, password: str = PASSWORD):
     """Sign in through the pages, entering the second-factor code when asked; the last answer."""
     token = csrf_token(client)
     response = client.post(

@@ -79,7 +79,7 @@ def make_user(db_session: Session) -> Callable[..., User]:
 
 
 @pytest.fixture
-def make_expert(db_session: Session, make_user) -> Callable[..., Expert]:  # noqa: ANN001
+def make_expert(db_session: Session, make_user) -> Callable[..., Expert]:
     """Create an expert (vetted, with an account by default) and its child rows."""
     counter = iter(range(1, 10_000))
 
@@ -132,7 +132,7 @@ def make_expert(db_session: Session, make_user) -> Callable[..., Expert]:  # noq
     return make
 
 
-def add_expert(session: Session, name: str, **kw) -> Expert:  # noqa: ANN003
+def add_expert(session: Session, name: str, **kw) -> Expert:
     """One indexed expert without an account; keyword `topics={"crsv": 3}`,
     `languages={"fr": "B2"}`, `regions=[...]`, `windows=[(from, to, kind)]`, `categories=[...]`,
     and any Expert column."""
@@ -159,7 +159,7 @@ def add_expert(session: Session, name: str, **kw) -> Expert:  # noqa: ANN003
     return expert
 
 
-def cleared(level: str, **kw) -> dict:  # noqa: ANN003
+def cleared(level: str, **kw) -> dict:
     """Keyword arguments for a verified clearance of `level` that outlasts the tests."""
     return {
         "clearance_level": level,
@@ -174,7 +174,7 @@ def cleared(level: str, **kw) -> dict:  # noqa: ANN003
 def roster(db_session: Session) -> Callable[..., Expert]:
     """`roster(name, nationalities=[...], windows=[...], **add_expert keywords)`."""
 
-    def make(name: str, **kw) -> Expert:  # noqa: ANN003
+    def make(name: str, **kw) -> Expert:
         nationalities = kw.pop("nationalities", [])
         expert = add_expert(db_session, name, **kw)
         for code in nationalities:
@@ -189,7 +189,7 @@ def roster(db_session: Session) -> Callable[..., Expert]:
 def add_member(db_session: Session) -> Callable[..., CsapMembership]:
     """A term on the CSAP panel for `expert`."""
 
-    def add(expert: Expert, *, cohort: int = 2023, start: date, end: date | None = None):  # noqa: ANN202
+    def add(expert: Expert, *, cohort: int = 2023, start: date, end: date | None = None):
         membership = CsapMembership(
             expert_id=expert.id, cohort=cohort, term_start=start, term_end=end
         )
@@ -209,7 +209,7 @@ def command(session: Session, code: str) -> Command:
 def add_focal_point(db_session: Session) -> Callable[..., FocalPoint]:
     """`expert` holds a focal-point role in the command `code`."""
 
-    def add(expert: Expert, code: str, role: str = "gfp", topics: tuple[str, ...] = ()):  # noqa: ANN202
+    def add(expert: Expert, code: str, role: str = "gfp", topics: tuple[str, ...] = ()):
         fp = FocalPoint(
             expert_id=expert.id,
             command_id=command(db_session, code).id,
@@ -228,7 +228,7 @@ def make_request(
     requester,
     *,
     state: str = "matching",
-    seats: int = 1,  # noqa: ANN001
+    seats: int = 1,
     classification: str = "NU",
     required: str = "NR",
     starts_on: date = START,
@@ -262,7 +262,7 @@ def make_request(
     return request
 
 
-def make_offer(session: Session, request: CrisisRequest, expert, *, hours: int = 48) -> Offer:  # noqa: ANN001
+def make_offer(session: Session, request: CrisisRequest, expert, *, hours: int = 48) -> Offer:
     offer = Offer(
         request_id=request.id, expert_id=expert.id, respond_by=utcnow() + timedelta(hours=hours)
     )
@@ -271,7 +271,7 @@ def make_offer(session: Session, request: CrisisRequest, expert, *, hours: int =
     return offer
 
 
-def seat(session: Session, request: CrisisRequest, expert) -> Assignment:  # noqa: ANN001
+def seat(session: Session, request: CrisisRequest, expert) -> Assignment:
     """The expert holds an accepted seat on the request (offer and assignment)."""
     offer = make_offer(session, request, expert)
     offer.state = "accepted"
