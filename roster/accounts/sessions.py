@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import time
 
-from flask import Flask, current_app, flash, request, session
+from flask import Flask, current_app, flash, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import login_user, logout_user
 from sqlmodel import Session
+from werkzeug.wrappers import Response
 
 from roster.accounts import services
 from roster.accounts.models import User
@@ -69,6 +70,14 @@ def is_fresh() -> bool:
     """Whether the user signed in (with every factor) recently enough to change credentials."""
     minutes = current_app.config["ROSTER_FRESH_LOGIN_MINUTES"]
     return _now() - float(session.get("auth_at", 0)) <= minutes * 60
+
+
+def sign_in_again() -> Response:
+    """Sign a stale session out and send it to sign in again, back to this page after."""
+    logout_user()
+    session.clear()
+    flash(_("For your security, sign in again to continue."), "info")
+    return redirect(url_for("accounts.login", next=request.path))
 
 
 def _expired(config: dict) -> bool:

@@ -11,11 +11,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, logout_user
+from flask_login import current_user, login_required
 from sqlmodel import select
 from werkzeug.wrappers import Response
 
@@ -125,10 +124,7 @@ def _require_fresh_login() -> Response | None:
     """Changing a password or second factor needs a recent sign-in with every factor."""
     if sessions.is_fresh():
         return None
-    logout_user()
-    session.clear()
-    flash(_("For your security, sign in again to continue."), "info")
-    return redirect(url_for("accounts.login", next=request.path))
+    return sessions.sign_in_again()
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

@@ -13,10 +13,8 @@ from flask import (
     flash,
     redirect,
     render_template,
-    request,
     url_for,
 )
-from flask import session as browser_session
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
@@ -145,14 +143,6 @@ def export(expert_id: int) -> ResponseReturnValue:
     )
 
 
-def _sign_in_again() -> ResponseReturnValue:
-    """As for a password change: end the stale session and come back here after signing in."""
-    logout_user()
-    browser_session.clear()
-    flash(_("For your security, sign in again to continue."), "info")
-    return redirect(url_for("accounts.login", next=request.path))
-
-
 @bp.route("/experts/<int:expert_id>/erase", methods=["GET", "POST"])
 @login_required
 def erase(expert_id: int) -> ResponseReturnValue:
@@ -160,7 +150,7 @@ def erase(expert_id: int) -> ResponseReturnValue:
     if not policy.can_export_or_erase_expert(current_user, expert_user_id=expert.user_id):
         abort(403)
     if not sessions.is_fresh():
-        return _sign_in_again()
+        return sessions.sign_in_again()
     form = ActionForm()
     if form.validate_on_submit():
         own = policy.is_own_profile(current_user, expert.user_id)
