@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import date, datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlalchemy.orm import attributes
@@ -13,6 +14,7 @@ from roster import limits
 from roster.db import UTCDateTime, one_of, utcnow
 
 ROLES = ("expert", "lno", "coordinator", "admin")
+Role = Literal["expert", "lno", "coordinator", "admin"]
 STAFF_ROLES = ("lno", "coordinator", "admin")
 # Roles that may not use the roster without a second factor.
 TWO_FACTOR_ROLES = ("coordinator", "admin")
@@ -32,7 +34,7 @@ class User(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     email: str = Field(unique=True, max_length=limits.EMAIL)
     full_name: str = Field(max_length=limits.PERSON_NAME)
-    role: str = Field(max_length=20)
+    role: Role = Field(sa_type=sa.String(20))
     password_hash: str | None = Field(default=None, max_length=255)
     active: bool = Field(default=True)
     clearance_level: str | None = Field(default=None, foreign_key="clearance_level.code")

@@ -6,13 +6,22 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
-from roster.accounts.models import ROLES, STAFF_ROLES, ApiToken, Invitation, User, new_nonce
+from roster.accounts.models import (
+    ROLES,
+    STAFF_ROLES,
+    ApiToken,
+    Invitation,
+    Role,
+    User,
+    new_nonce,
+)
 from roster.accounts.passwords import hash_password, password_problem, verify_password
 from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
@@ -102,7 +111,7 @@ def create_user(
     user = User(
         email=address,
         full_name=full_name.strip(),
-        role=role,
+        role=cast(Role, role),  # one of ROLES: checked at the top of this function
         clearance_level=clearance_level,
         clearance_expires_on=clearance_expires_on,
         command_id=command_id,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -23,6 +24,7 @@ AFFILIATION_KINDS = (
 )
 CATEGORIES = ("csap", "independent", "focal-point", "genad", "wps-advisor", "hs-specialist")
 VETTING_STATUSES = ("pending", "vetted", "rejected", "suspended", "expired")
+VettingStatus = Literal["pending", "vetted", "rejected", "suspended", "expired"]
 AVAILABILITY_KINDS = ("unavailable", "available")
 FOCAL_POINT_ROLES = ("gfp", "wps-fp", "hs-fp", "caac-fp", "hs-liaison", "functional-specialist")
 
@@ -55,7 +57,7 @@ class Expert(SQLModel, table=True):
     links: list[str] = Field(default_factory=list, sa_type=sa.JSON)
     consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     consent_version: str | None = Field(default=None, max_length=20)
-    vetting_status: str = Field(default="pending", max_length=20, index=True)
+    vetting_status: VettingStatus = Field(default="pending", sa_type=sa.String(20), index=True)
     vetting_valid_until: date | None = None
     clearance_level: str | None = Field(default=None, foreign_key="clearance_level.code")
     clearance_issued_by: str | None = Field(default=None, max_length=2)

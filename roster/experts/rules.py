@@ -10,8 +10,11 @@ from roster.policy import CLEARANCE_RANK
 
 
 class HasVetting(Protocol):
-    vetting_status: str
     vetting_valid_until: date | None
+
+    # Read-only here, so a model that types it as a `Literal` of the statuses still fits.
+    @property
+    def vetting_status(self) -> str: ...
 
 
 class HasClearance(Protocol):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import cast
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
@@ -11,7 +12,7 @@ from roster import audit, policy
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, ValidationFailed
 from roster.experts import standing
-from roster.experts.models import Expert, ExpertTopic, VettingDecision
+from roster.experts.models import Expert, ExpertTopic, VettingDecision, VettingStatus
 
 DEFAULT_VALIDITY = timedelta(days=730)  # 24 months
 SOON = timedelta(days=60)
@@ -31,7 +32,7 @@ VETTING_TRANSITIONS: frozenset[tuple[str, str]] = frozenset(
 NEEDS_VALID_UNTIL = frozenset({"vetted"})
 
 
-def current_status(expert: Expert, today: date) -> str:
+def current_status(expert: Expert, today: date) -> VettingStatus:
     if (
         expert.vetting_status == "vetted"
         and expert.vetting_valid_until is not None
@@ -65,14 +66,16 @@ def decide_vetting(
             )
     else:
         valid_until = None if to_status != "suspended" else expert.vetting_valid_until
-    return _apply(session, expert, from_status, to_status, valid_until, note, actor.id, today)
+    # A status of the table: the (from, to) check above let only those through.
+    status = cast(VettingStatus, to_status)
+    return _apply(session, expert, from_status, status, valid_until, note, actor.id, today)
 
 
 def _apply(
     session: Session,
     expert: Expert,
     from_status: str,
-    to_status: str,
+    to_status: VettingStatus,
     valid_until: date | None,
     note: str,
     actor_id: int | None,

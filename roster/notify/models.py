@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -10,6 +11,7 @@ from sqlmodel import Field, SQLModel
 from roster.db import UTCDateTime, one_of, utcnow
 
 OUTBOX_STATES = ("pending", "sent", "failed")
+OutboxState = Literal["pending", "sent", "failed"]
 
 
 class OutboxMessage(SQLModel, table=True):
@@ -29,7 +31,7 @@ class OutboxMessage(SQLModel, table=True):
     to_address: str = Field(max_length=254)
     subject: str = Field(max_length=200)
     body: str = Field(sa_type=sa.Text)
-    state: str = Field(default="pending", max_length=10)
+    state: OutboxState = Field(default="pending", sa_type=sa.String(10))
     attempts: int = Field(default=0)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

@@ -8,10 +8,13 @@ from typing import Protocol, TypeGuard
 
 class Actor(Protocol):
     id: int
-    role: str
     active: bool
     clearance_level: str | None
     clearance_expires_on: date | None
+
+    # Read-only here, so a model that types its role as a `Literal` of the roles still fits.
+    @property
+    def role(self) -> str: ...
 
 
 CLEARANCE_RANK = {"NU": 0, "NR": 1, "NC": 2, "NS": 3, "CTS": 4}

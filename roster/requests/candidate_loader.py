@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TypeVar, cast
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -20,7 +20,6 @@ from roster.experts.models import (
 from roster.requests.candidate_facts import (
     CandidateFacts,
     Engagement,
-    Mode,
     RequestSpec,
     TeamMember,
     TeamSoFar,
@@ -45,8 +44,8 @@ def request_spec(session: Session, request: CrisisRequest) -> RequestSpec:
         topics={t["code"]: t["min_level"] for t in wanted["topics"]},
         languages={lang["code"]: lang["min_level"] for lang in wanted["languages"]},
         regions=frozenset(wanted["regions"]),
-        # A str column held to MODES by its check constraint; RequestSpec checks it again.
-        mode=cast(Mode, request.mode),
+        # Held to MODES by its check constraint; RequestSpec checks it again.
+        mode=request.mode,
         seats=request.seats,
     )
 

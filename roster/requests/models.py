@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Literal
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -10,12 +11,16 @@ from sqlmodel import Field, SQLModel
 from roster import limits
 from roster.db import UTCDateTime, one_of, utcnow
 from roster.reference.codes import CEFR_LEVELS
-from roster.requests.workflow import ACTIONS, STATES
+from roster.requests.workflow import ACTIONS, STATES, State
 
 REQUEST_KINDS = ("crisis", "exercise", "training", "consultation")
+RequestKind = Literal["crisis", "exercise", "training", "consultation"]
 URGENCIES = ("routine", "priority", "immediate")
+Urgency = Literal["routine", "priority", "immediate"]
 MODES = ("remote", "deployed")
+Mode = Literal["remote", "deployed"]  # the same values as `candidate_facts.Mode`
 OFFER_STATES = ("open", "accepted", "declined", "withdrawn", "expired")
+OfferState = Literal["open", "accepted", "declined", "withdrawn", "expired"]
 LOG_KINDS = ("consultation", "deliverable", "exercise", "note")
 FEEDBACK_DIRECTIONS = ("lno_on_expert", "expert_on_request")
 
@@ -38,16 +43,16 @@ class CrisisRequest(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     title: str = Field(max_length=limits.REQUEST_TITLE)
     description: str = Field(default="", sa_type=sa.Text)
-    kind: str = Field(max_length=20)
+    kind: RequestKind = Field(sa_type=sa.String(20))
     classification: str = Field(foreign_key="clearance_level.code", max_length=4)
     required_clearance: str = Field(foreign_key="clearance_level.code", max_length=4)
-    urgency: str = Field(max_length=10)
+    urgency: Urgency = Field(sa_type=sa.String(10))
     starts_on: date
     ends_on: date
-    mode: str = Field(max_length=10)
+    mode: Mode = Field(sa_type=sa.String(10))
     seats: int = Field(default=1)
     filled: int = Field(default=0)
-    state: str = Field(default="draft", max_length=12, index=True)
+    state: State = Field(default="draft", sa_type=sa.String(12), index=True)
     requested_by_id: int = Field(foreign_key="user_account.id", index=True)
     command_id: int | None = Field(default=None, foreign_key="command.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -111,7 +116,7 @@ class Offer(SQLModel, table=True):
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     request_id: int = Field(foreign_key="crisis_request.id", ondelete="CASCADE")
     expert_id: int = Field(foreign_key="expert.id")
-    state: str = Field(default="open", max_length=10)
+    state: OfferState = Field(default="open", sa_type=sa.String(10))
     respond_by: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")

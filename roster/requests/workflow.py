@@ -75,11 +75,11 @@ ROLES: tuple[str, ...] = ("expert", "lno", "coordinator", "admin", "system")
 class Move:
     """Where an action leads from one state, and who may take it there."""
 
-    to_state: str
+    to_state: State
     actors: frozenset[str]
 
 
-def _move(to_state: str, *actors: Actor) -> Move:
+def _move(to_state: State, *actors: Actor) -> Move:
     return Move(to_state, frozenset(actors))
 
 
@@ -139,7 +139,7 @@ class Transition:
 
     from_state: str
     action: str
-    to_state: str
+    to_state: State
 
 
 def actor_kinds(role: str, *, is_requester: bool) -> frozenset[str]:
