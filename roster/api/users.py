@@ -20,6 +20,17 @@ from roster.api.schemas import (
 from roster.experts.models import Expert
 
 
+def _invited(new: services.NewUser) -> Response:
+    """201 with the account and its invitation link, for a new account and a re-issued link."""
+    payload = {
+        "id": new.user.id,
+        "email": new.user.email,
+        "role": new.user.role,
+        "invitation_url": new.invitation_url,
+    }
+    return answer(UserCreatedSchema().dump(payload), 201)
+
+
 @route("/me", "GET", summary="Who the token belongs to", response=MeSchema(), errors=(401,))
 def me() -> Response:
     user = current_api_user()
@@ -61,13 +72,7 @@ def create_user() -> Response:
         invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
         base_url=current_app.config["ROSTER_BASE_URL"],
     )
-    payload = {
-        "id": created.user.id,
-        "email": created.user.email,
-        "role": created.user.role,
-        "invitation_url": created.invitation_url,
-    }
-    return answer(UserCreatedSchema().dump(payload), 201)
+    return _invited(created)
 
 
 @route(
@@ -104,13 +109,7 @@ def reissue_invitation(user_id: int) -> Response:
         invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
         base_url=current_app.config["ROSTER_BASE_URL"],
     )
-    payload = {
-        "id": reissued.user.id,
-        "email": reissued.user.email,
-        "role": reissued.user.role,
-        "invitation_url": reissued.invitation_url,
-    }
-    return answer(UserCreatedSchema().dump(payload), 201)
+    return _invited(reissued)
 
 
 @route(

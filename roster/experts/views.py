@@ -59,7 +59,7 @@ def show(expert_id: int) -> str:
         "experts/show.html",
         view=view,
         p=view.loaded,
-        topic_names=dict(_topics()),
+        topic_names=taxonomy.topic_names(db.session()),
         countries=countries(),
         languages=languages(),
         genders=GENDER_LABELS,

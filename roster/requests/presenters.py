@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from roster import policy
 from roster.db import utcnow
-from roster.errors import NotFound
 from roster.experts import presenters as expert_presenters
 from roster.experts.models import Expert
 from roster.requests import engagement, offers, requalify, services, workflow
@@ -273,11 +272,5 @@ def view_offers(session: Session, viewer: Any, today: date) -> list[OfferCard]:
     mine = offers.offers_of(session, viewer)
     seen = services.viewer_for(session, viewer, today)
     now = utcnow()
-    cards = []
-    for offer in mine:
-        try:
-            request = services.get_visible(session, seen, offer.request_id)
-        except NotFound:
-            request = None
-        cards.append(OfferCard(offer, request, now))
-    return cards
+    visible = services.visible_by_id(session, seen, {o.request_id for o in mine})
+    return [OfferCard(offer, visible.get(offer.request_id), now) for offer in mine]

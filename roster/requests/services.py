@@ -116,6 +116,18 @@ def get_visible(session: Session, viewer: Viewer, request_id: int) -> CrisisRequ
     return found
 
 
+def visible_by_id(
+    session: Session, viewer: Viewer, request_ids: set[int]
+) -> dict[int, CrisisRequest]:
+    """Those of `request_ids` the viewer may see, in one query (the rest are simply absent)."""
+    if not request_ids:
+        return {}
+    found = session.exec(
+        select(CrisisRequest).where(col(CrisisRequest.id).in_(request_ids), visible_clause(viewer))
+    ).all()
+    return {r.id: r for r in found}
+
+
 def _check(
     session: Session, data: dict[str, Any], actor: policy.Actor, today: date, rank: int | None
 ) -> None:
