@@ -54,6 +54,8 @@ def test_me(auth, client, make_user):
         "role": "lno",
         "clearance": "NS",
         "expert_id": None,
+        "locale": "en",
+        "notify_by_email": True,
     }
 
 

@@ -19,6 +19,8 @@ STAFF_ROLES = ("lno", "coordinator", "admin")
 # Roles that may not use the roster without a second factor.
 TWO_FACTOR_ROLES = ("coordinator", "admin")
 TOKEN_SCOPES = ("full", "enrolment")
+LOCALES = ("en", "fr")
+Locale = Literal["en", "fr"]
 
 
 def new_nonce() -> str:
@@ -29,7 +31,7 @@ class User(SQLModel, table=True):
     """A person who can sign in. Staff carry their own clearance: it decides what they may see."""
 
     __tablename__ = "user_account"
-    __table_args__ = (one_of("role", ROLES),)
+    __table_args__ = (one_of("role", ROLES), one_of("locale", LOCALES))
 
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     email: str = Field(unique=True, max_length=limits.EMAIL)
@@ -49,6 +51,11 @@ class User(SQLModel, table=True):
     totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The last accepted TOTP time step: a code from it or an earlier step is a replay.
     totp_last_step: int | None = Field(default=None, sa_type=sa.BigInteger)
+    # The user's own choices: the language of pages and mail, and whether notifications are mailed.
+    locale: Locale = Field(
+        default="en", sa_type=sa.String(5), sa_column_kwargs={"server_default": "en"}
+    )
+    notify_by_email: bool = Field(default=True, sa_column_kwargs={"server_default": sa.true()})
 
     # Flask-Login protocol, kept here so the user object is all a view needs.
     @property

@@ -8,7 +8,7 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, pre_load, validate
 
 from roster import limits
-from roster.accounts.models import ROLES
+from roster.accounts.models import LOCALES, ROLES
 from roster.inputs import PERSON_DATES, clean_text, date_problem, link_problem
 from roster.policy import CLEARANCE_RANK
 from roster.reference.models import TOPIC_AREAS
@@ -92,6 +92,13 @@ class MeSchema(StrictSchema):
     role = fields.String(required=True, validate=validate.OneOf(ROLES))
     clearance = fields.String(allow_none=True, required=True)
     expert_id = fields.Integer(allow_none=True, required=True)
+    locale = fields.String(required=True, validate=validate.OneOf(LOCALES))
+    notify_by_email = fields.Boolean(required=True)
+
+
+class MePatchSchema(StrictSchema):
+    locale = fields.String(validate=validate.OneOf(LOCALES))
+    notify_by_email = StrictBoolean()
 
 
 class TopicSchema(StrictSchema):

@@ -6,10 +6,12 @@ from flask import Response, current_app
 from sqlmodel import select
 
 from roster import db, policy
-from roster.accounts import services
+from roster.accounts import preferences, services
+from roster.accounts.models import User
 from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.schemas import (
     AcceptInvitationSchema,
+    MePatchSchema,
     MeSchema,
     OkSchema,
     UserCreatedSchema,
@@ -31,9 +33,7 @@ def _invited(new: services.NewUser) -> Response:
     return answer(UserCreatedSchema().dump(payload), 201)
 
 
-@route("/me", "GET", summary="Who the token belongs to", response=MeSchema(), errors=(401,))
-def me() -> Response:
-    user = current_api_user()
+def _me_document(user: User) -> Response:
     expert_id = db.session().exec(select(Expert.id).where(Expert.user_id == user.id)).first()
     return answer(
         MeSchema().dump(
@@ -43,9 +43,35 @@ def me() -> Response:
                 "role": user.role,
                 "clearance": user.clearance_level,
                 "expert_id": expert_id,
+                "locale": user.locale,
+                "notify_by_email": user.notify_by_email,
             }
         )
     )
+
+
+@route("/me", "GET", summary="Who the token belongs to", response=MeSchema(), errors=(401,))
+def me() -> Response:
+    return _me_document(current_api_user())
+
+
+@route(
+    "/me",
+    "PATCH",
+    summary="Change the caller's language or whether notifications are mailed",
+    body=MePatchSchema,
+    response=MeSchema(),
+    errors=(400, 401, 422),
+)
+def patch_me() -> Response:
+    data = load_body(MePatchSchema())
+    user = preferences.update_preferences(
+        session=db.session(),
+        user=current_api_user(),
+        locale=data.get("locale"),
+        notify_by_email=data.get("notify_by_email"),
+    )
+    return _me_document(user)
 
 
 @route(

@@ -93,6 +93,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.create_token", "POST"): {"-": "iiiiii"},
     ("api.revoke_current_token", "DELETE"): {"-": "looooo"},
     ("api.me", "GET"): {"-": "looooo"},
+    ("api.patch_me", "PATCH"): {"-": "liiiii"},
     ("api.accept_invitation", "POST"): {"-": "iiiiii"},
     ("api.create_user", "POST"): {"-": "lffiif"},
     ("api.patch_user", "PATCH"): {"-": "lfffif"},
