@@ -30,9 +30,11 @@ run: install
 	@echo "  lno@roster.example           liaison officer (NATO SECRET)"
 	@echo "  lno.restricted@roster.example liaison officer (NATO RESTRICTED)"
 	@echo "  expert@roster.example        expert"
+	@echo "Mail and scheduled jobs run beside the server; mail lands in instance/outbox/ as .eml files"
+	@echo "(set ROSTER_SMTP_HOST to send it to a mail server)."
 	@echo "Coordinator and admin also need a two-factor code: see README.md, "Two-factor authentication for the demo admin and coordinator"."
 	@echo ""
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) roster serve --host 127.0.0.1 --port 5000
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,8 +18,9 @@ from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts import vetting
 from roster.imports import cli as imports_cli
-from roster.notify import outbox, transports
+from roster.notify import outbox
 from roster.ops import cli as ops_cli
+from roster.ops import worker, worker_cli
 from roster.requests import offers, reminders
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -126,10 +127,7 @@ def send_reminders() -> None:
 
 def mail_transport(app: Flask) -> outbox.Transport:
     """SMTP when ROSTER_SMTP_HOST is set; otherwise .eml files under instance/outbox/."""
-    host = app.config["ROSTER_SMTP_HOST"]
-    if host:
-        return transports.smtp_transport(host, app.config["ROSTER_SMTP_PORT"])
-    return transports.file_transport(Path(app.instance_path) / "outbox")
+    return worker.mail_transport(app)
 
 
 @roster_cli.command("send-mail")
@@ -151,5 +149,6 @@ def send_mail(loop: bool, interval: float) -> None:
 
 def init_app(app: Flask) -> None:
     ops_cli.register(roster_cli)
+    worker_cli.register(roster_cli)
     imports_cli.register(roster_cli)
     app.cli.add_command(roster_cli)

@@ -193,3 +193,34 @@ def backlog(session: Session) -> dict[str, int]:
         select(OutboxMessage.state, sa.func.count()).group_by(OutboxMessage.state)
     ).all()
     return dict(rows)
+
+
+def listing(
+    session: Session, *, state: str | None, page: int, per_page: int
+) -> tuple[list[OutboxMessage], int]:
+    """One page of messages, newest first, optionally of one state, and how many there are.
+    The admin's page shows recipient, kind, state, attempts and errors from these: never bodies."""
+    query = select(OutboxMessage)
+    counted = select(sa.func.count()).select_from(OutboxMessage)
+    if state is not None:
+        query = query.where(col(OutboxMessage.state) == state)
+        counted = counted.where(col(OutboxMessage.state) == state)
+    total = session.exec(counted).one()
+    rows = session.exec(
+        query.order_by(col(OutboxMessage.id).desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return list(rows), total
+
+
+def delivery_trouble(session: Session, now: datetime, *, stale: timedelta) -> dict[str, int]:
+    """What an admin must hear about on their home: messages given up on, and messages waiting
+    longer than `stale` (no worker running, or the mail server refusing)."""
+    failed = session.exec(
+        select(sa.func.count()).select_from(OutboxMessage).where(OutboxMessage.state == "failed")
+    ).one()
+    waiting = session.exec(
+        select(sa.func.count())
+        .select_from(OutboxMessage)
+        .where(OutboxMessage.state == "pending", col(OutboxMessage.created_at) < now - stale)
+    ).one()
+    return {"failed": failed, "stale": waiting}

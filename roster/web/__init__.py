@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, Flask, Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
@@ -9,15 +11,20 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from roster import db, refusals
+from roster import db, policy, refusals
 from roster.accounts.services import load_session_user
+from roster.db import utcnow
 from roster.errors import DomainError, envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
+from roster.notify import outbox
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats
 
 bp = Blueprint("web", __name__)
+
+# Mail still waiting after this long means no worker is running or the server refuses it.
+MAIL_STALE_AFTER = timedelta(minutes=10)
 
 HOME_TEMPLATES = {
     "expert": "home/expert.html",
@@ -50,7 +57,13 @@ ROLE_NAMES = {
 @bp.get("/")
 @login_required
 def home() -> str:
-    return render_template(HOME_TEMPLATES[current_user.role], stats=home_stats(db.session()))
+    session = db.session()
+    trouble = None
+    if policy.can_manage_users(current_user):
+        trouble = outbox.delivery_trouble(session, utcnow(), stale=MAIL_STALE_AFTER)
+    return render_template(
+        HOME_TEMPLATES[current_user.role], stats=home_stats(session), mail_trouble=trouble
+    )
 
 
 @bp.get("/healthz")
