@@ -66,6 +66,7 @@ def _page(
         names=names,
         form=form,
         selected=set(selected),
+        preselected=not form.is_submitted(),
         others=sorted(eid for eid in selected if eid not in listed),
         balance=shortlist.balance(list(listed.values()), selected),
         warnings=warnings,
