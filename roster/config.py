@@ -107,6 +107,9 @@ class Settings:
                 "ROSTER_RESPONSE_TARGET_HOURS": _pairs(
                     env.get("ROSTER_RESPONSE_TARGET_HOURS"), "ROSTER_RESPONSE_TARGET_HOURS"
                 ),
+                "ROSTER_REPLY_BY_HOURS": _pairs(
+                    env.get("ROSTER_REPLY_BY_HOURS"), "ROSTER_REPLY_BY_HOURS"
+                ),
                 "ROSTER_MATCHING_WEIGHTS": _pairs(
                     env.get("ROSTER_MATCHING_WEIGHTS"), "ROSTER_MATCHING_WEIGHTS"
                 ),

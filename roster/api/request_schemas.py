@@ -139,7 +139,8 @@ class OfferCreateSchema(StrictSchema):
     expert_ids = fields.List(
         fields.Integer(strict=True), required=True, validate=validate.Length(min=1, max=100)
     )
-    respond_by = fields.AwareDateTime(required=True)
+    # Left out: the default of the request's urgency (`deadlines.default_respond_by`).
+    respond_by = fields.AwareDateTime()
 
 
 class OfferSchema(Schema):

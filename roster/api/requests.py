@@ -27,7 +27,8 @@ from roster.api.request_schemas import (
     RequestOutSchema,
     SeatWarningSchema,
 )
-from roster.requests import engagement, offers, presenters, services
+from roster.db import utcnow
+from roster.requests import deadlines, engagement, offers, presenters, services
 from roster.requests.models import CrisisRequest
 
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -220,7 +221,7 @@ def create_offers(id: int) -> Response:
         actor=current_api_user(),
         request=found,
         expert_ids=data["expert_ids"],
-        respond_by=data["respond_by"],
+        respond_by=data.get("respond_by") or deadlines.default_respond_by(found, utcnow()),
         today=db.today(),
         base_url=current_app.config["ROSTER_BASE_URL"],
     )

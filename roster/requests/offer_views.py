@@ -1,110 +1,26 @@
-"""Matching pages: a request's ranked candidates and the offers sent to them, and the expert's
-own offers with accept and decline."""
+"""The expert's own offers with accept and decline (the candidates page is `candidate_views`)."""
 
 from __future__ import annotations
 
-from datetime import UTC
-from typing import Any
-
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
 from flask import request as http
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from roster import db, policy
-from roster.db import utcnow
+from roster import db
 from roster.errors import DomainError
 from roster.refusals import on_refusal
-from roster.requests import offers, pages, presenters, settings
+from roster.requests import offers, presenters
 from roster.requests.forms import (
-    COMPONENT_LABELS,
     EXCLUSION_LABELS,
     MODE_LABELS,
     OFFER_STATE_LABELS,
     ActionForm,
     DeclineForm,
-    OffersForm,
 )
-from roster.requests.models import CrisisRequest
-from roster.requests.pages import visible_or_404
 
 bp = Blueprint("offers", __name__)
-
-
-def _matchable_or_error(request_id: int) -> CrisisRequest:
-    if not policy.can_match(current_user):
-        abort(403)
-    return visible_or_404(request_id)
-
-
-def _candidates_page(
-    req: CrisisRequest, form: OffersForm, *, warnings: list[dict[str, Any]], status: int = 200
-) -> tuple[str, int]:
-    session = db.session()
-    explain = http.args.get("explain") == "excluded"
-    ranking = offers.candidates(
-        session=session, actor=current_user, request=req, today=db.today(), explain=explain
-    )
-    names = pages.expert_names(
-        session,
-        [r.expert_id for r in ranking.ranked]
-        + [e.expert_id for e in ranking.excluded]
-        + [w["expert_id"] for w in warnings],
-    )
-    html = render_template(
-        "requests/candidates.html",
-        req=req,
-        ranking=ranking,
-        names=names,
-        form=form,
-        selected=set(form.expert_ids.data or []),
-        warnings=warnings,
-        explain=explain,
-        component_labels=COMPONENT_LABELS,
-        exclusion_labels=EXCLUSION_LABELS,
-    )
-    return html, status
-
-
-@bp.route("/requests/<int:request_id>/candidates", methods=["GET", "POST"])
-@login_required
-def candidates(request_id: int) -> tuple[str, int] | Response:
-    req = _matchable_or_error(request_id)
-    form = OffersForm()
-    if not form.is_submitted():
-        form.respond_by.data = (utcnow() + settings.REPLY_BY).replace(
-            second=0, microsecond=0, tzinfo=None
-        )
-        return _candidates_page(req, form, warnings=[])
-    if not form.validate_on_submit():
-        return _candidates_page(req, form, warnings=[], status=422)
-    session, chosen = db.session(), list(dict.fromkeys(form.expert_ids.data or []))
-    if not chosen:
-        form.expert_ids.errors = [_("Choose at least one expert.")]
-        return _candidates_page(req, form, warnings=[], status=422)
-    failures = offers.hard_rule_failures(session, req, chosen, db.today())
-    if failures:
-        warnings = [{"expert_id": eid, "reasons": codes} for eid, codes in sorted(failures.items())]
-        return _candidates_page(req, form, warnings=warnings, status=409)
-    on_refusal(lambda exc: _offers_refused(req, form, exc))
-    sent = offers.send_offers(
-        session=session,
-        actor=current_user,
-        request=req,
-        expert_ids=chosen,
-        respond_by=form.respond_by.data.replace(tzinfo=UTC),
-        today=db.today(),
-        base_url=current_app.config["ROSTER_BASE_URL"],
-    )
-    flash(_("Offers sent: %(n)s.", n=len(sent)), "info")
-    return redirect(url_for("requests.show", request_id=req.id))
-
-
-def _offers_refused(req: CrisisRequest, form: OffersForm, exc: DomainError) -> tuple[str, int]:
-    target = form.respond_by if "respond_by" in exc.fields else form.expert_ids
-    target.errors = [*target.errors, exc.message]
-    return _candidates_page(req, form, warnings=[], status=exc.status)
 
 
 def _offers_page(

@@ -14,7 +14,7 @@ from roster import audit, policy
 from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.requests import candidate_loader, mails, settings
+from roster.requests import candidate_loader, deadlines, mails, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -79,10 +79,7 @@ def send_offers(
         raise Conflict("Offers can be sent only while the request is being matched.")
     if not expert_ids:
         raise ValidationFailed("Choose at least one expert.", {"expert_ids": ["Empty."]})
-    if respond_by <= utcnow():
-        raise ValidationFailed(
-            "The reply deadline has passed.", {"respond_by": ["Must be in the future."]}
-        )
+    deadlines.check_respond_by(request, respond_by, utcnow())
     failures = hard_rule_failures(session, request, expert_ids, today)
     if failures:
         raise Conflict(

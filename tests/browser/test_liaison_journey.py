@@ -64,7 +64,7 @@ def test_a_request_goes_from_raised_to_staffed(new_page, sign_in, make_user, mak
     coordinator.get_by_label(f"Select {EXPERT}").check()
     assert coordinator.get_by_label("Respond by (UTC)").input_value()
     coordinator.get_by_role("button", name="Send offers").click()
-    expect(coordinator.get_by_text("Offers sent: 1.")).to_be_visible()
+    expect(coordinator.get_by_text(f"Offers sent to {EXPERT}, to answer by")).to_be_visible()
     assert_accessible(coordinator)
 
     expert = new_page()

@@ -79,7 +79,7 @@ def test_an_expert_who_passes_every_rule_is_ranked_with_components_and_reasons()
     assert answer.eligible == 1 and answer.excluded == []
     (only,) = answer.ranked
     assert set(only.components) == set(COMPONENTS)
-    assert "topic crsv: level 3 (asked 3 or more)" in only.reasons
+    assert "crsv: expert (asked: expert or above)" in only.reasons
 
 
 @pytest.mark.parametrize(
