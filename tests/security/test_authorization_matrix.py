@@ -107,6 +107,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.verify_clearance", "POST"): {"own": "lffiff", "other": "lhfiff", "pending": "lhhifh"},
     ("api.export_expert", "GET"): {"own": "loffof", "other": "lhffof", "pending": "lhhfoh"},
     ("api.decide_vetting", "POST"): {"own": "lffiff", "other": "lhfiff", "pending": "lhhifh"},
+    ("api.invite_expert", "POST"): {"own": "lffiif", "other": "lhfiif", "pending": "lhhiih"},
     ("api.my_offers", "GET"): {"-": "loffff"},
     ("api.accept", "POST"): {"own": "liffff", "other": "lhffff"},
     ("api.decline", "POST"): {"own": "liffff", "other": "lhffff"},
