@@ -213,6 +213,11 @@ class AccountState:
         return not self.linked or self.awaits_acceptance
 
 
+def can_be_invited(expert: Expert, state: AccountState) -> bool:
+    """Whether an invitation to this profile may be sent now (the actor's right aside)."""
+    return state.invitable and profile_links.uninvitable(expert) is None
+
+
 def account_states(session: Session, experts: Sequence[Expert]) -> dict[int, AccountState]:
     """The account state of each profile, in two queries for any number of profiles."""
     user_ids = [e.user_id for e in experts if e.user_id is not None]

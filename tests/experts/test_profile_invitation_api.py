@@ -187,3 +187,65 @@ def test_the_expiry_is_the_configured_lifetime(auth, client, make_user, make_exp
     assert invitation.expires_at > before
     assert body["expires_at"].startswith(invitation.expires_at.isoformat()[:16])
     assert db_session.exec(select(Expert.user_id).where(Expert.id == expert.id)).one()
+
+
+def create_expert_user(client, auth, who, email: str):
+    return client.post(
+        "/api/v1/users",
+        json={"email": email, "full_name": "Typed Name", "role": "expert", "clearance": None},
+        headers=auth.bearer(who),
+    )
+
+
+def test_post_users_links_an_expert_to_the_profile_with_that_email(
+    auth, client, make_user, make_expert, db_session
+):
+    expert = make_expert(with_user=False)
+    response = create_expert_user(client, auth, make_user("admin"), expert.email.upper())
+    assert response.status_code == 201, response.get_json()
+    db_session.refresh(expert)
+    assert expert.user_id == response.get_json()["id"]
+    token = token_of(response.get_json()["invitation_url"])
+    client.post(f"/api/v1/invitations/{token}/accept", json={"password": NEW_PASSWORD})
+    bearer = {"Authorization": f"Bearer {api_token(client, expert.email, NEW_PASSWORD)}"}
+    assert client.get("/api/v1/me", headers=bearer).get_json()["expert_id"] == expert.id
+
+
+def test_post_users_without_a_profile_makes_a_pending_one_never_an_orphan(
+    auth, client, make_user, db_session
+):
+    response = create_expert_user(client, auth, make_user("coordinator"), "fresh@roster.example")
+    assert response.status_code == 201, response.get_json()
+    profile = db_session.exec(select(Expert).where(Expert.user_id == response.get_json()["id"]))
+    expert = profile.one()
+    assert expert.email == "fresh@roster.example" and expert.full_name == "Typed Name"
+    assert expert.vetting_status == "pending"
+
+
+def test_post_users_refuses_a_profile_that_has_another_account(
+    auth, client, make_user, make_expert, db_session
+):
+    expert = make_expert(with_user=False)
+    other = make_user("expert", email="someone.else@roster.example")
+    expert.user_id = other.id
+    db_session.add(expert)
+    db_session.commit()
+    response = create_expert_user(client, auth, make_user("admin"), expert.email)
+    assert response.status_code == 409
+    assert "email" in response.get_json()["error"]["fields"]
+    assert db_session.exec(select(User).where(User.email == expert.email)).first() is None
+
+
+def test_post_users_after_an_erasure_makes_a_new_pending_profile(
+    auth, client, make_user, make_expert, db_session
+):
+    """An erased profile holds no e-mail: the address is free for a new pending profile."""
+    expert = make_expert(with_user=False)
+    address = expert.email
+    expert.pseudonym, expert.email, expert.active = "erased-abcdef0123", None, False
+    db_session.add(expert)
+    db_session.commit()
+    response = create_expert_user(client, auth, make_user("admin"), address)
+    assert response.status_code == 201
+    db_session.refresh(expert)
+    assert expert.user_id is None
