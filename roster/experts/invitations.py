@@ -51,15 +51,20 @@ def invite_owner(
     profile_links.refuse_uninvitable(expert)
     user = _unactivated_account(session, expert, actor)
     if user is None:
-        new = accounts.create_user(
-            session=session,
-            actor=actor,
-            email=expert.email or "",
-            full_name=expert.full_name,
-            role="expert",
-            invitation_days=invitation_days,
-            base_url=base_url,
-        )
+        try:
+            new = accounts.create_user(
+                session=session,
+                actor=actor,
+                email=expert.email or "",
+                full_name=expert.full_name,
+                role="expert",
+                invitation_days=invitation_days,
+                base_url=base_url,
+            )
+        except IntegrityError as exc:  # an account with this e-mail was made meanwhile
+            raise Conflict(
+                "Someone else invited this person at the same moment; open the profile again."
+            ) from exc
         user, link = new.user, new.invitation_url or ""
     else:
         token = accounts.invite(session=session, user=user, actor=actor, days=invitation_days)
@@ -184,8 +189,6 @@ def invite_owners(
             refused.append(Refusal(expert_id, f"#{expert_id}", exc.message))
         except DomainError as exc:
             refused.append(Refusal(expert_id, name, exc.message))
-        except IntegrityError:  # someone invited the same person at the same moment
-            refused.append(Refusal(expert_id, name, "Invited by someone else at the same time."))
     return Invitations(invited=invited, refused=refused)
 
 

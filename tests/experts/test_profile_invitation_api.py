@@ -3,6 +3,9 @@ linked to it, or a clear refusal that writes nothing."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
 from sqlmodel import func, select
 
@@ -249,3 +252,24 @@ def test_post_users_after_an_erasure_makes_a_new_pending_profile(
     assert response.status_code == 201
     db_session.refresh(expert)
     assert expert.user_id is None
+
+
+def test_parallel_invitations_of_one_profile_make_one_account_and_no_error(
+    app, auth, make_user, make_expert, db_session
+):
+    expert = make_expert(with_user=False)
+    headers = [auth.bearer(make_user("coordinator")) for _ in range(4)]
+    start = threading.Barrier(len(headers))
+
+    def call(bearer: dict[str, str]) -> int:
+        client = app.test_client()
+        start.wait()
+        return client.post(f"/api/v1/experts/{expert.id}/invitation", headers=bearer).status_code
+
+    with ThreadPoolExecutor(len(headers)) as pool:
+        statuses = list(pool.map(call, headers))
+    assert 201 in statuses and set(statuses) <= {201, 409}, statuses
+    db_session.expire_all()
+    accounts = db_session.exec(select(User).where(User.email == expert.email)).all()
+    assert len(accounts) == 1
+    assert db_session.get(Expert, expert.id).user_id == accounts[0].id
