@@ -15,9 +15,18 @@ from roster.search.index import reindex_experts
 
 
 def profile_with_email(session: Session, address: str) -> Expert | None:
-    """The profile holding this e-mail, whatever its case (an erased profile holds none)."""
+    """The profile holding this e-mail, whatever its case (an erased profile holds none).
+    Profiles stored before addresses were normalized may hold it in two cases: then which one
+    the account belongs to is for a coordinator to settle, not a guess."""
     found = select(Expert).where(sa.func.lower(Expert.email) == address.strip().lower())
-    return session.exec(found).first()
+    holders = list(session.exec(found.limit(2)))
+    if len(holders) > 1:
+        raise Conflict(
+            "Two expert profiles hold this e-mail address (written in different case); "
+            "correct or erase one of them first.",
+            {"email": ["Held by two profiles."]},
+        )
+    return holders[0] if holders else None
 
 
 def uninvitable(expert: Expert) -> DomainError | None:

@@ -12,7 +12,7 @@ from roster.accounts.models import Invitation, User
 from roster.experts.models import Expert
 from roster.imports.models import ImportBatch
 from roster.notify.models import OutboxMessage
-from tests.conftest import csrf_token
+from tests.conftest import api_token, csrf_token
 
 NEW_PASSWORD = "a good long passphrase indeed"
 
@@ -162,6 +162,9 @@ def test_the_imported_rows_can_be_invited_right_after_the_import(
         ).status_code
         == 200
     )
+    bearer = {"Authorization": f"Bearer {api_token(client, first.email, NEW_PASSWORD)}"}
+    assert client.get("/api/v1/me", headers=bearer).get_json()["expert_id"] == first.id
+    assert client.get("/api/v1/offers", headers=bearer).status_code == 200
     page = browser.get(batch_url).get_data(as_text=True)
     assert "Active account" in page.split('id="imported"')[1]
 
@@ -240,3 +243,27 @@ def test_the_users_page_refuses_an_expert_for_a_deactivated_profile(
     html = response.get_data(as_text=True)
     assert "deactivated" in html and 'value="Typed Name"' in html
     assert count(db_session, User) == 1
+
+
+def test_a_row_refused_after_its_account_was_written_leaves_nothing_behind(
+    auth, make_user, make_expert, db_session
+):
+    """Two profiles holding one address in different case: the account is made, then the link
+    is refused; that row's savepoint takes the account back, the other row is invited."""
+    twin = make_expert(with_user=False, vetting="pending", full_name="Twin Lower")
+    other_twin = make_expert(with_user=False, vetting="pending", full_name="Twin Upper")
+    twin.email, other_twin.email = "twin@roster.example", "TWIN@roster.example"
+    db_session.add_all([twin, other_twin])
+    db_session.commit()
+    fine = make_expert(with_user=False, vetting="pending", full_name="Fine Person")
+    browser = auth.page(make_user("coordinator"))
+    users_before = count(db_session, User)
+    token = csrf_token(browser, "/vetting")
+    response = browser.post(
+        "/vetting/invitations", data={"csrf_token": token, "expert_ids": [twin.id, fine.id]}
+    )
+    html = response.get_data(as_text=True)
+    assert "Invited: 1." in html and "Two expert profiles hold this e-mail" in html
+    assert count(db_session, User) == users_before + 1
+    assert db_session.exec(select(User).where(User.email == "twin@roster.example")).first() is None
+    assert count(db_session, Invitation) == 1 and count(db_session, OutboxMessage) == 1
