@@ -13,7 +13,7 @@ from roster.accounts import views as account_views
 from roster.api import init_app as init_api
 from roster.config import Settings
 from roster.directory import views as directory_views
-from roster.experts import review_views, standing
+from roster.experts import invitation_views, review_views, standing
 from roster.experts import views as expert_views
 from roster.extensions import RosterRequest, babel, csrf
 from roster.imports import views as import_views
@@ -68,6 +68,7 @@ def _register(app: Flask) -> None:
     account_views.init_app(app)
     expert_views.init_app(app)
     review_views.init_app(app)
+    invitation_views.init_app(app)
     directory_views.init_app(app)
     notify_views.init_app(app)
     ops_views.init_app(app)

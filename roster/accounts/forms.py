@@ -62,7 +62,14 @@ class InviteForm(RosterForm):
         _l("Full name"), validators=[DataRequired(), Length(max=limits.PERSON_NAME)]
     )
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=limits.EMAIL)])
-    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    role = SelectField(
+        _l("Role"),
+        choices=ROLE_CHOICES,
+        description=_l(
+            "An expert's account is linked to the expert profile with this e-mail; when no "
+            "profile has it, a pending profile is made for a coordinator to complete and vet."
+        ),
+    )
     clearance_level = SelectField(
         _l("Clearance (staff only)"), choices=CLEARANCE_CHOICES, validators=[Optional()]
     )

@@ -13,6 +13,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
+from roster.accounts import profile_links
 from roster.accounts.models import (
     ROLES,
     STAFF_ROLES,
@@ -93,6 +94,7 @@ def create_user(
     base_url: str = "",
 ) -> NewUser:
     """Create an account and an invitation to set its password, or with `password` already set.
+    An expert account is linked to the profile with its e-mail (a new pending one if none has it).
 
     `actor` None means the command line (an operator at the console)."""
     if role not in ROLES:
@@ -121,6 +123,8 @@ def create_user(
         user.password_hash = hash_password(password)
     session.add(user)
     session.flush()
+    if policy.belongs_to_profile(role):
+        profile_links.link_account(session, user=user, actor=actor)
     link = None
     if password is None:
         token = invite(session=session, user=user, actor=actor, days=invitation_days)

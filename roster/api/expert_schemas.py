@@ -111,6 +111,15 @@ class VettingDecisionSchema(StrictSchema):
     note = fields.String(load_default="", validate=validate.Length(max=limits.NOTE))
 
 
+class ProfileInvitationSchema(StrictSchema):
+    """An invitation sent to a profile's owner: its single-use link and when it expires."""
+
+    invitation_url = fields.String(required=True)
+    expires_at = fields.AwareDateTime(required=True)
+    expert_id = fields.Integer(required=True)
+    user_id = fields.Integer(required=True)
+
+
 class ExpertOutSchema(Schema):
     """Every field a coordinator sees; `dump_expert` drops what the viewer may not."""
 

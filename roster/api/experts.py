@@ -17,12 +17,13 @@ from roster.api.expert_schemas import (
     ExpertCreateSchema,
     ExpertOutSchema,
     ExpertPatchSchema,
+    ProfileInvitationSchema,
     VettingDecisionSchema,
     WindowSchema,
     dump_expert,
 )
 from roster.api.schemas import OkSchema
-from roster.experts import presenters, privacy, profiles, vetting
+from roster.experts import invitations, presenters, privacy, profiles, vetting
 from roster.experts.models import Expert
 
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -119,6 +120,40 @@ def decide_vetting(id: int) -> Response:
         today=db.today(),
     )
     return expert_answer(expert)
+
+
+@route(
+    "/experts/{id}/invitation",
+    "POST",
+    summary="Invite the person of this profile to an expert account linked to it (coordinator)",
+    description=(
+        "Creates the expert account with the profile's e-mail (or re-uses one that never set a "
+        "password, whose earlier links stop working) and mails the invitation. 409 when the "
+        "profile already has an account in use, is deactivated, or another account holds the "
+        "e-mail; 410 for an erased profile; 422 (`email`) for a profile without an e-mail."
+    ),
+    response=ProfileInvitationSchema(),
+    status=201,
+    errors=(401, 403, 404, 409, 410, 422),
+)
+def invite_expert(id: int) -> Response:
+    expert = visible_expert(id)
+    require(policy.can_invite_profile_owner(current_api_user()), "You may not invite experts.")
+    sent = invitations.invite_owner(
+        session=db.session(),
+        actor=current_api_user(),
+        expert=expert,
+        today=db.today(),
+        invitation_days=current_app.config["ROSTER_INVITATION_DAYS"],
+        base_url=current_app.config["ROSTER_BASE_URL"],
+    )
+    payload = {
+        "invitation_url": sent.invitation_url,
+        "expires_at": sent.expires_at,
+        "expert_id": sent.expert.id,
+        "user_id": sent.user.id,
+    }
+    return answer(ProfileInvitationSchema().dump(payload), 201)
 
 
 @route(

@@ -190,3 +190,14 @@ class VettingForm(RosterForm):
 
 class ActionForm(RosterForm):
     """Only a CSRF token, for one-button actions."""
+
+
+class InviteSelectedForm(RosterForm):
+    """The profiles ticked in a list (the vetting queue, an import) whose owners to invite."""
+
+    expert_ids = SelectMultipleField(
+        _l("Experts"),
+        coerce=int,
+        validate_choice=False,  # each id is checked by the invitation service, per profile
+        validators=[DataRequired(_l("Tick at least one expert to invite."))],
+    )

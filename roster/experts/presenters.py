@@ -10,8 +10,9 @@ from typing import Any
 from sqlmodel import Session, col, select
 
 from roster import policy
+from roster.accounts import profile_links
 from roster.errors import NotFound
-from roster.experts import privacy, profiles
+from roster.experts import invitations, privacy, profiles
 from roster.experts.models import Expert, VettingDecision
 from roster.experts.rules import effective_vetting_status
 from roster.requests import services as request_services
@@ -53,10 +54,17 @@ class ExpertView:
     can_verify: bool
     can_export: bool
     can_deactivate: bool
+    # For those who invite profile owners: the owner's account, and why none can be invited.
+    account: invitations.AccountState | None = None
+    invite_blocker: str | None = None
 
     @property
     def expert(self) -> Expert:
         return self.loaded.expert
+
+    @property
+    def can_invite(self) -> bool:
+        return self.account is not None and self.account.invitable and not self.invite_blocker
 
     def shows(self, field: str) -> bool:
         return field in self.fields
@@ -75,6 +83,11 @@ def present_expert(session: Session, viewer: Any, expert: Expert, today: date) -
             )
         )
     owner = expert.user_id
+    account, blocker = None, None
+    if policy.can_invite_profile_owner(viewer):
+        account = invitations.account_state(session, expert)
+        problem = profile_links.uninvitable(expert)
+        blocker = problem.message if problem is not None else None
     return ExpertView(
         loaded=profiles.load(session, expert),
         fields=fields,
@@ -85,6 +98,8 @@ def present_expert(session: Session, viewer: Any, expert: Expert, today: date) -
         can_verify=policy.can_verify(viewer),
         can_export=policy.can_export_or_erase_expert(viewer, expert_user_id=owner),
         can_deactivate=policy.can_create_expert(viewer),
+        account=account,
+        invite_blocker=blocker,
     )
 
 

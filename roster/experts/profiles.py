@@ -145,28 +145,25 @@ def create_expert(
     if not policy.can_create_expert(actor):
         raise Forbidden("Only coordinators and admins create expert profiles.")
     check_codes(session, data, today)
-    if _profile_email_taken(session, accounts.normalize_email(data["email"])):
+    address = accounts.normalize_email(data["email"])
+    if _profile_email_taken(session, address):
         raise _email_clash()
-    new = accounts.create_user(
-        session=session,
-        actor=actor,
-        email=data["email"],
-        full_name=data["full_name"],
-        role="expert",
-        invitation_days=invitation_days,
-        base_url=base_url,
-    )
-    expert = Expert(
-        user_id=new.user.id,
-        email=new.user.email,
-        full_name=data["full_name"],
-        affiliation_kind="independent",
-    )
+    expert = Expert(email=address, full_name=data["full_name"], affiliation_kind="independent")
     session.add(expert)
     try:
         session.flush()
     except IntegrityError as exc:  # a profile with this e-mail appeared since the check
         raise _email_clash() from exc
+    # The new account is linked to this profile: it holds the account's e-mail.
+    new = accounts.create_user(
+        session=session,
+        actor=actor,
+        email=address,
+        full_name=data["full_name"],
+        role="expert",
+        invitation_days=invitation_days,
+        base_url=base_url,
+    )
     _apply_changes(session, expert, data, by_owner=False)
     audit.record(
         session,

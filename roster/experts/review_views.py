@@ -21,8 +21,8 @@ from flask_login import current_user, login_required, logout_user
 
 from roster import db, policy
 from roster.accounts import sessions
-from roster.experts import privacy, vetting
-from roster.experts.forms import ActionForm, VettingForm
+from roster.experts import invitations, privacy, vetting
+from roster.experts.forms import ActionForm, InviteSelectedForm, VettingForm
 from roster.experts.views import visible_or_404
 from roster.refusals import back_with_message
 
@@ -44,9 +44,14 @@ def queue() -> str:
     if not policy.can_vet(current_user):
         abort(403)
     session, today = db.session(), db.today()
+    waiting = vetting.vetting_queue(session, today)
+    accounts = invitations.account_states(session, waiting)
     return render_template(
         "experts/queue.html",
-        queue=vetting.vetting_queue(session, today),
+        queue=waiting,
+        accounts=accounts,
+        invitable={e.id for e in waiting if invitations.can_be_invited(e, accounts[e.id])},
+        invite_form=InviteSelectedForm(),
         expiring=vetting.expiring_clearances(session, today),
         unverified=vetting.unverified_items(session),
         today=today,

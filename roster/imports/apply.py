@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, col
+from sqlmodel import Session, col, select
 
 from roster import audit, policy
 from roster.db import affected_rows, table_of, utcnow
@@ -131,6 +131,26 @@ def confirm(
         invalid=outcome.invalid,
     )
     return outcome
+
+
+def imported_experts(session: Session, batch: ImportBatch) -> list[Expert]:
+    """The profiles an applied batch created: those holding its rows' e-mails that were created
+    once it was applied (a row left out as a duplicate names a profile that existed before)."""
+    if batch.state != "applied" or batch.applied_at is None:
+        return []
+    checked = stored_preview(session, batch)
+    emails = sorted({r.data["email"] for r in checked.rows if "email" in r.data})
+    found: list[Expert] = []
+    for start in range(0, len(emails), CHUNK):
+        found.extend(
+            session.exec(
+                select(Expert).where(
+                    sa.func.lower(Expert.email).in_(emails[start : start + CHUNK]),
+                    col(Expert.created_at) >= batch.applied_at,
+                )
+            )
+        )
+    return sorted(found, key=lambda e: e.id)
 
 
 def discard(*, session: Session, actor: policy.Actor, batch_id: int) -> None:

@@ -23,6 +23,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from roster import db, policy
 from roster.errors import DomainError
+from roster.experts import invitation_views, invitations
+from roster.experts.forms import InviteSelectedForm
 from roster.extensions import allow_body
 from roster.imports import apply as import_apply
 from roster.imports.check import COLUMNS, ImportFileError
@@ -34,6 +36,7 @@ from roster.reports.tables import Table
 
 bp = Blueprint("imports", __name__)
 SHOWN_PROBLEMS = 500
+SHOWN_IMPORTED = 500
 # A 10,000-row file is larger than the app's default body limit; only the upload accepts it,
 # with room for the multipart envelope and the CSRF token around a file of MAX_BYTES.
 UPLOAD_BODY = MAX_BYTES + 64 * 1024
@@ -103,6 +106,8 @@ def show(batch_id: int) -> tuple[str, int]:
     batch = import_apply.own_batch(session, current_user, batch_id)
     checked = import_apply.stored_preview(session, batch) if batch.state == "preview" else None
     problems = checked.problem_rows if checked else []
+    imported = import_apply.imported_experts(session, batch)
+    accounts = invitations.account_states(session, imported[:SHOWN_IMPORTED])
     return render_template(
         "imports/preview.html",
         batch=batch,
@@ -110,7 +115,37 @@ def show(batch_id: int) -> tuple[str, int]:
         problems=problems[:SHOWN_PROBLEMS],
         more=max(0, len(problems) - SHOWN_PROBLEMS),
         form=ConfirmForm(),
+        imported=imported[:SHOWN_IMPORTED],
+        more_imported=max(0, len(imported) - SHOWN_IMPORTED),
+        accounts=accounts,
+        invitable={
+            e.id for e in imported[:SHOWN_IMPORTED] if invitations.can_be_invited(e, accounts[e.id])
+        },
+        invite_form=InviteSelectedForm(),
     ), 200
+
+
+@bp.post("/reports/import/<int:batch_id>/invitations")
+@login_required
+def invite(batch_id: int) -> ResponseReturnValue:
+    """Invite the owners of the ticked profiles this import created (others are refused)."""
+    _require_import()
+    session = db.session()
+    on_refusal(_unreadable)
+    batch = import_apply.own_batch(session, current_user, batch_id)
+    form = InviteSelectedForm()
+    back = url_for("imports.show", batch_id=batch_id)
+    if not form.validate_on_submit():
+        if "csrf_token" in form.errors:
+            abort(400)
+        for message in form.expert_ids.errors:
+            flash(str(message), "error")
+        return redirect(back, 303)
+    created = {e.id for e in import_apply.imported_experts(session, batch)}
+    chosen = [i for i in form.expert_ids.data if i in created]
+    if len(chosen) < len(form.expert_ids.data):
+        flash(_("Profiles this import did not create were left out."), "error")
+    return invitation_views.invite_selected(chosen, back, _("Back to the import"))
 
 
 @bp.get("/reports/import/<int:batch_id>/problems.csv")

@@ -4,8 +4,10 @@ One module per subject; everything is re-exported here, so callers write `policy
 
 from roster.policy.accounts import (
     INVITABLE_BY,
+    belongs_to_profile,
     can_deactivate,
     can_invite,
+    can_invite_profile_owner,
     can_list_users,
     can_manage_users,
 )
@@ -69,6 +71,7 @@ __all__ = [
     "Actor",
     "acts_as",
     "answers_offers",
+    "belongs_to_profile",
     "can_create_expert",
     "can_deactivate",
     "can_edit_expert",
@@ -78,6 +81,7 @@ __all__ = [
     "can_give_feedback",
     "can_import_experts",
     "can_invite",
+    "can_invite_profile_owner",
     "can_list_users",
     "can_log_engagement",
     "can_manage_commands",

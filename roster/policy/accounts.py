@@ -15,6 +15,16 @@ def can_invite(user: Actor | None, role: str) -> bool:
     return acts_as(user, "admin", "coordinator") and role in INVITABLE_BY[user.role]
 
 
+def can_invite_profile_owner(user: Actor | None) -> bool:
+    """Invite the person of an existing expert profile to an account linked to that profile."""
+    return can_invite(user, "expert")
+
+
+def belongs_to_profile(role: str) -> bool:
+    """Accounts of this role belong to an expert profile: the one holding their e-mail."""
+    return role == "expert"
+
+
 def can_manage_users(user: Actor | None) -> bool:
     """Deactivate or reactivate accounts, change roles."""
     return acts_as(user, "admin")
