@@ -166,12 +166,19 @@ class OfferSchema(Schema):
     consent_via = fields.String(allow_none=True)
 
 
+def _json_boolean(value: object) -> bool:
+    """Only JSON true or false (1 and "yes" are not an answer to a consent question)."""
+    if not isinstance(value, bool):
+        raise ValidationError("Must be true or false.")
+    return True
+
+
 class AcceptSchema(StrictSchema):
     """The expert's two confirmations. A client that sends neither (or no body) is an old one:
     it may still accept, recorded as `api-legacy`; one that sends either must send both true."""
 
-    no_conflict = fields.Boolean(truthy={True}, falsy={False})
-    share_contact = fields.Boolean(truthy={True}, falsy={False})
+    no_conflict = fields.Raw(validate=_json_boolean)
+    share_contact = fields.Raw(validate=_json_boolean)
 
     @validates_schema
     def _both_confirmed(self, data: dict, **_kwargs: object) -> None:
