@@ -68,7 +68,7 @@ def test_the_offer_page_shows_what_is_asked(auth, db_session, offered):
     assert case.command.name in html
     assert "<dd>NR</dd>" in html
     assert "2027-03-01 – 2027-03-14" in html and "Remote" in html
-    assert "1 days, 5 hours" in html
+    assert "(1 d 5 h " in html and " min left)" in html
     assert 'name="no_conflict"' in html and 'name="share_contact"' in html
     assert f'action="/offers/{case.offer.id}/decline"' in html
 
