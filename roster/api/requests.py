@@ -245,6 +245,11 @@ def my_offers() -> Response:
     "/offers/{id}/accept",
     "POST",
     summary="Accept an offer (optional body: both confirmations true)",
+    description=(
+        "The body is optional. Without one (or with {}), the accept is recorded as given by an "
+        'old client ("consent_via": "api-legacy", both answers null). A body with either '
+        "answer must carry both as true, or the accept is refused with 422 and nothing changes."
+    ),
     body=AcceptSchema,
     response=OfferSchema(),
     errors=ERRORS,
