@@ -21,7 +21,7 @@ from roster.notify import views as notify_views
 from roster.ops import denials, logs
 from roster.ops import views as ops_views
 from roster.reports import views as report_views
-from roster.requests import candidate_views, offer_views, requalify
+from roster.requests import candidate_views, offer_pages, offer_views, requalify
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.web import headers
@@ -76,6 +76,7 @@ def _register(app: Flask) -> None:
     request_views.init_app(app)
     offer_views.init_app(app)
     candidate_views.init_app(app)
+    offer_pages.init_app(app)
     report_views.init_app(app)
     import_views.init_app(app)
     init_api(app)

@@ -96,6 +96,14 @@ class RequestOutSchema(Schema):
     created_at = fields.AwareDateTime()
     version = fields.Integer()
     history = fields.List(fields.Nested(HistorySchema))
+    # Time to staff (staff only): when each step happened, and the whole minutes from submission.
+    submitted_at = fields.AwareDateTime(allow_none=True)
+    triaged_at = fields.AwareDateTime(allow_none=True)
+    first_offer_at = fields.AwareDateTime(allow_none=True)
+    staffed_at = fields.AwareDateTime(allow_none=True)
+    minutes_to_triage = fields.Integer(allow_none=True)
+    minutes_to_first_offer = fields.Integer(allow_none=True)
+    minutes_to_staffed = fields.Integer(allow_none=True)
     # Coordinators reading one request: seated experts who no longer qualify, with the codes.
     seat_warnings = fields.List(fields.Nested(SeatWarningSchema))
 
@@ -152,6 +160,38 @@ class OfferSchema(Schema):
     created_at = fields.AwareDateTime()
     responded_at = fields.AwareDateTime(allow_none=True)
     decline_reason = fields.String()
+    # On an accepted offer: the expert's confirmations, when and how given (None: not asked).
+    no_conflict = fields.Boolean(allow_none=True)
+    share_contact = fields.Boolean(allow_none=True)
+    consent_at = fields.AwareDateTime(allow_none=True)
+    consent_via = fields.String(allow_none=True)
+
+
+def _json_boolean(value: object) -> bool:
+    """Only JSON true or false (1 and "yes" are not an answer to a consent question)."""
+    if not isinstance(value, bool):
+        raise ValidationError("Must be true or false.")
+    return True
+
+
+class AcceptSchema(StrictSchema):
+    """The expert's two confirmations. A client that sends neither (or no body) is an old one:
+    it may still accept, recorded as `api-legacy`; one that sends either must send both true."""
+
+    no_conflict = fields.Raw(validate=_json_boolean)
+    share_contact = fields.Raw(validate=_json_boolean)
+
+    @validates_schema
+    def _both_confirmed(self, data: dict, **_kwargs: object) -> None:
+        if not data:
+            return
+        missing = {
+            name: ["Must be true to accept."]
+            for name in ("no_conflict", "share_contact")
+            if data.get(name) is not True
+        }
+        if missing:
+            raise ValidationError(missing)
 
 
 class DeclineSchema(StrictSchema):

@@ -10,6 +10,7 @@ from marshmallow import Schema
 from roster import db, policy
 from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.request_schemas import (
+    AcceptSchema,
     CandidateSchema,
     CandidatesQuerySchema,
     DeclineSchema,
@@ -29,6 +30,7 @@ from roster.api.request_schemas import (
 )
 from roster.db import utcnow
 from roster.requests import deadlines, engagement, offers, presenters, services
+from roster.requests.consent import LEGACY_API, confirmed
 from roster.requests.models import CrisisRequest
 
 ERRORS = (400, 401, 403, 404, 409, 422)
@@ -243,13 +245,25 @@ def my_offers() -> Response:
 @route(
     "/offers/{id}/accept",
     "POST",
-    summary="Accept an offer",
+    summary="Accept an offer (optional body: both confirmations true)",
+    description=(
+        "The body is optional. Without one (or with {}), the accept is recorded as given by an "
+        'old client ("consent_via": "api-legacy", both answers null). A body with either '
+        "answer must carry both as true, or the accept is refused with 422 and nothing changes."
+    ),
+    body=AcceptSchema,
     response=OfferSchema(),
-    errors=(401, 403, 404, 409),
+    errors=ERRORS,
 )
 def accept(id: int) -> Response:
+    offers.owned_offer(db.session(), current_api_user(), id)
+    given = load_body(AcceptSchema()) if request.get_data(cache=True) else {}
     offer = offers.accept_offer(
-        session=db.session(), actor=current_api_user(), offer_id=id, today=db.today()
+        session=db.session(),
+        actor=current_api_user(),
+        offer_id=id,
+        today=db.today(),
+        consent=confirmed("api") if given else LEGACY_API,
     )
     return answer(OfferSchema().dump(offer))
 

@@ -83,6 +83,13 @@ STAFF_REQUEST_FIELDS = EXPERT_REQUEST_FIELDS | frozenset(
         "history",
         "team",
         "names",
+        # time to staff: when each step happened and the minutes from submission to it
+        "staffed_at",
+        "triaged_at",
+        "first_offer_at",
+        "minutes_to_triage",
+        "minutes_to_first_offer",
+        "minutes_to_staffed",
     }
 )
 
@@ -111,6 +118,19 @@ def can_edit_request(user: Actor | None, *, requester_id: int) -> bool:
 def can_match(user: Actor | None) -> bool:
     """See ranked candidates and send offers."""
     return acts_as(user, "coordinator")
+
+
+def can_manage_offers(user: Actor | None) -> bool:
+    """See every offer of a visible request (who, state, times, decline reasons), withdraw an
+    open one and offer a seat again: coordinators only."""
+    return acts_as(user, "coordinator")
+
+
+def can_see_team(user: Actor | None, *, assigned: bool) -> bool:
+    """The team of a visible request (the experts who accepted a seat): staff who see the
+    request (its requester, their command, coordinators) and the experts seated on it. Contact
+    details within it follow `expert_fields_for` (read: requester and coordinators only)."""
+    return acts_as(user, "lno", "coordinator") or (acts_as(user, "expert") and assigned)
 
 
 def can_log_engagement(user: Actor | None, *, requester_id: int, assigned: bool) -> bool:

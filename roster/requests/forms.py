@@ -7,6 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from wtforms import (
+    BooleanField,
     DateField,
     DateTimeLocalField,
     FieldList,
@@ -157,6 +158,19 @@ class ActionForm(RosterForm):
     """A workflow action with an optional note; also the CSRF-only form of one-button posts."""
 
     note = TextAreaField(_l("Note (optional)"), validators=[Optional(), Length(max=limits.NOTE)])
+
+
+class AcceptForm(RosterForm):
+    """Taking a seat: the expert confirms both, or nothing is written."""
+
+    no_conflict = BooleanField(
+        _l("I have no conflict of interest with this request."),
+        validators=[DataRequired(_l("Confirm that you have no conflict of interest."))],
+    )
+    share_contact = BooleanField(
+        _l("I agree that my e-mail address and phone number go to the requesting command."),
+        validators=[DataRequired(_l("Agree to share your contact details, or decline."))],
+    )
 
 
 class LogForm(RosterForm):

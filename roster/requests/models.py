@@ -21,6 +21,9 @@ MODES = ("remote", "deployed")
 Mode = Literal["remote", "deployed"]  # the same values as `candidate_facts.Mode`
 OFFER_STATES = ("open", "accepted", "declined", "withdrawn", "expired")
 OfferState = Literal["open", "accepted", "declined", "withdrawn", "expired"]
+# How an accepting expert gave (or, for old API clients, did not give) the two confirmations.
+CONSENT_WAYS = ("web", "api", "api-legacy")
+ConsentWay = Literal["web", "api", "api-legacy"]
 LOG_KINDS = ("consultation", "deliverable", "exercise", "note")
 FEEDBACK_DIRECTIONS = ("lno_on_expert", "expert_on_request")
 
@@ -57,6 +60,8 @@ class CrisisRequest(SQLModel, table=True):
     command_id: int | None = Field(default=None, foreign_key="command.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    triaged_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    first_offer_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     staffed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     version: int = Field(default=1)
@@ -104,11 +109,14 @@ class RequestEvent(SQLModel, table=True):
 
 
 class Offer(SQLModel, table=True):
-    """A seat offered to an expert, answered by accept or decline before `respond_by`."""
+    """A seat offered to an expert, answered by accept or decline before `respond_by`. An
+    accepted offer carries the expert's two confirmations (no conflict of interest, contact
+    details may go to the requesting command), when and how they were given."""
 
     __tablename__ = "offer"
     __table_args__ = (
         one_of("state", OFFER_STATES),
+        one_of("consent_via", CONSENT_WAYS),
         sa.Index("ix_offer_request_state", "request_id", "state"),
         sa.Index("ix_offer_expert_state", "expert_id", "state"),
     )
@@ -122,6 +130,10 @@ class Offer(SQLModel, table=True):
     created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     decline_reason: str = Field(default="", max_length=limits.DECLINE_REASON)
+    no_conflict: bool | None = None
+    share_contact: bool | None = None
+    consent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    consent_via: ConsentWay | None = Field(default=None, sa_type=sa.String(12))
 
 
 class Assignment(SQLModel, table=True):

@@ -1,8 +1,9 @@
-"""The expert's own offers with accept and decline (the candidates page is `candidate_views`)."""
+"""The expert's own offers with decline (the candidates page is `candidate_views`; accepting is
+on the offer's own page, `offer_pages`)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask import request as http
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -54,20 +55,6 @@ def _answer_refused(exc: DomainError) -> tuple[str, int]:
         labels = [str(EXCLUSION_LABELS.get(code, code)) for code in exc.fields["reasons"]]
         message = f"{message} ({', '.join(labels)})"
     return _offers_page(message=message, status=exc.status)
-
-
-@bp.post("/offers/<int:offer_id>/accept")
-@login_required
-def accept(offer_id: int) -> tuple[str, int] | Response:
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    on_refusal(_answer_refused)
-    # accept_offer takes the write lock first: nothing may be written before it in this request.
-    offers.accept_offer(
-        session=db.session(), actor=current_user, offer_id=offer_id, today=db.today()
-    )
-    flash(_("You accepted the offer. The requesting officer will contact you."), "info")
-    return redirect(url_for("offers.index"))
 
 
 @bp.post("/offers/<int:offer_id>/decline")

@@ -15,6 +15,7 @@ from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
 from roster.requests import candidate_loader, deadlines, mails, settings
+from roster.requests.consent import Consent
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -118,6 +119,9 @@ def send_offers(
                 respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
                 link=f"{base_url.rstrip('/')}/offers",
             )
+    if offers and request.first_offer_at is None:
+        request.first_offer_at = utcnow()
+        session.add(request)
     session.flush()
     audit.record(
         session,
@@ -198,12 +202,18 @@ def require_eligible(session: Session, request: CrisisRequest, expert: Expert, t
 
 
 def accept_offer(
-    *, session: Session, actor: policy.Actor, offer_id: int, today: date | None = None
+    *,
+    session: Session,
+    actor: policy.Actor,
+    offer_id: int,
+    today: date | None = None,
+    consent: Consent | None = None,
 ) -> Offer:
     """Take a seat: refused (409) when the offer is not open, the expert fails a hard rule now
     (vetting, verified clearance over the window, availability, capacity, double booking), or no
     seat is left. Every check runs under the write locks, so it is safe under concurrent
-    accepts and concurrent profile changes on both engines. `today` defaults to the UTC day."""
+    accepts and concurrent profile changes on both engines. `today` defaults to the UTC day.
+    `consent` (the page and the API give it) is recorded on the accepted offer, with the time."""
     offer, request, expert = _locked(session, actor, offer_id)
     now = utcnow()
     if offer.state != "accepted":
@@ -237,6 +247,9 @@ def accept_offer(
         )
     )
     offer.state, offer.responded_at = "accepted", now
+    if consent is not None:
+        offer.no_conflict, offer.share_contact = consent.no_conflict, consent.share_contact
+        offer.consent_at, offer.consent_via = now, consent.via
     session.add(offer)
     try:
         session.flush()
@@ -249,6 +262,7 @@ def accept_offer(
         action="offer.accept",
         subject=f"request:{request.id}",
         offer=offer.id,
+        consent=consent.via if consent is not None else None,
     )
     if request.filled >= request.seats:
         withdraw_open_offers(session, request, why="every seat is now taken")

@@ -15,7 +15,7 @@ from roster import policy
 from roster.db import utcnow
 from roster.experts import presenters as expert_presenters
 from roster.experts.models import Expert
-from roster.requests import engagement, offers, requalify, services, workflow
+from roster.requests import engagement, offer_board, offers, requalify, services, timings, workflow
 from roster.requests.models import (
     Assignment,
     CrisisRequest,
@@ -38,6 +38,12 @@ def request_document(session: Session, viewer: Any, request: CrisisRequest) -> d
     values = {
         **request.model_dump(),
         **services.needs(session, request),
+        **timings.staffing_minutes(
+            submitted_at=request.submitted_at,
+            triaged_at=request.triaged_at,
+            first_offer_at=request.first_offer_at,
+            staffed_at=request.staffed_at,
+        ),
         "requested_by": request.requested_by_id,
     }
     if "history" in allowed:
@@ -128,9 +134,14 @@ class RequestView:
             return {}
         return requalify.seat_warnings(self.session, self.request, self.today)
 
+    @property
+    def can_see_team(self) -> bool:
+        return policy.can_see_team(self.viewer, assigned=self.assigned)
+
     @cached_property
     def team(self) -> list[TeamMember]:
-        if not self.shows("team"):
+        """The seated experts; reading a member's contact details is recorded (once per read)."""
+        if not self.can_see_team:
             return []
         members = []
         for assignment, expert in offers.team(self.session, self.request):
@@ -144,7 +155,30 @@ class RequestView:
 
     @property
     def show_team(self) -> bool:
-        return self.shows("team") and (bool(self.team) or self.request.state in TEAM_STATES)
+        return self.can_see_team and (bool(self.team) or self.request.state in TEAM_STATES)
+
+    # --- Offers and time to staff (coordinators; the figures for staff) ----------------------
+
+    @property
+    def can_manage_offers(self) -> bool:
+        return policy.can_manage_offers(self.viewer)
+
+    @cached_property
+    def offers(self) -> list[offer_board.OfferRow]:
+        if not self.can_manage_offers:
+            return []
+        return offer_board.offer_rows(self.session, self.viewer, self.request, utcnow())
+
+    @property
+    def offers_open_for_again(self) -> bool:
+        """The candidates page is the other way to fill a declined or expired seat."""
+        return any(row.can_offer_again for row in self.offers)
+
+    @cached_property
+    def staffing_minutes(self) -> dict[str, int | None]:
+        if not self.shows("minutes_to_staffed"):
+            return {}
+        return {k: v for k, v in self.document.items() if k.startswith("minutes_to_")}
 
     @property
     def team_shows_contact(self) -> bool:

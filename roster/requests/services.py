@@ -282,6 +282,8 @@ def apply_action(
     request.version += 1
     if action == "submit":
         request.submitted_at = now
+    if action == "triage":  # a new round of matching: its offers are timed from here
+        request.triaged_at, request.first_offer_at = now, None
     if action == "staff":
         request.staffed_at = now
     session.add(request)

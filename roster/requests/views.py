@@ -22,6 +22,7 @@ from roster.requests.forms import (
     KIND_LABELS,
     LOG_KIND_LABELS,
     MODE_LABELS,
+    OFFER_STATE_LABELS,
     STATE_LABELS,
     URGENCY_LABELS,
     ActionForm,
@@ -169,6 +170,7 @@ def render_show(req: CrisisRequest, **forms: Any) -> str:
         languages=languages(),
         people=pages.user_names(session, view.named_people()),
         exclusion_labels=EXCLUSION_LABELS,
+        offer_states=OFFER_STATE_LABELS,
         log_form=forms.get("log_form") or LogForm(formdata=None),
         expert_forms=expert_forms,
         request_form=(forms.get("request_form") or RequestFeedbackForm(formdata=None))

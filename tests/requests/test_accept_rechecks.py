@@ -14,6 +14,9 @@ from roster.requests.models import Assignment, CrisisRequest, Offer
 from tests.support.auth import csrf_token
 from tests.support.factories import make_offer, make_request
 
+# Both confirmations of the accept form, ticked.
+CONSENT = {"no_conflict": "y", "share_contact": "y"}
+
 
 def secret_offer(db_session, make_user, make_expert):
     """An NS request in matching, and an open offer to an NS-verified, vetted expert."""
@@ -114,7 +117,7 @@ def test_page_accept_shows_the_refusal_as_a_message(auth, make_user, make_expert
     db_session.commit()
     client = auth.page(expert)
     token = csrf_token(client, "/offers")
-    response = client.post(f"/offers/{offer.id}/accept", data={"csrf_token": token})
+    response = client.post(f"/offers/{offer.id}/accept", data={"csrf_token": token, **CONSENT})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert 'id="offer-problem"' in page and "not vetted, or vetting expired" in page

@@ -29,6 +29,9 @@ from tests.experts.test_profile_pages import form_fields
 
 CLEARED = {"clearance": "NS", "clearance_expires_on": date(2030, 1, 1)}
 
+# Both confirmations of the accept form, ticked.
+CONSENT = {"no_conflict": "y", "share_contact": "y"}
+
 
 def request_data(**overrides: Any) -> dict[str, Any]:
     data = {
@@ -291,15 +294,15 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
 
     client = auth.page(first)
     page = client.get("/offers").get_data(as_text=True)
-    assert "One seat only" in page and "Remote" in page and "Accept" in page
+    assert "One seat only" in page and "Remote" in page and "then accept" in page
     token = csrf_token(client, "/offers")
-    response = client.post(f"/offers/{offer_one.id}/accept", data={"csrf_token": token})
+    response = client.post(f"/offers/{offer_one.id}/accept", data={"csrf_token": token, **CONSENT})
     assert response.status_code == 302
     assert "Accepted" in client.get("/offers").get_data(as_text=True)
 
     client = auth.page(second)
     token = csrf_token(client, "/offers")
-    response = client.post(f"/offers/{offer_two.id}/accept", data={"csrf_token": token})
+    response = client.post(f"/offers/{offer_two.id}/accept", data={"csrf_token": token, **CONSENT})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert 'id="offer-problem"' in page and "This offer is withdrawn." in page
@@ -319,7 +322,9 @@ def test_expert_accepts_and_declines_offers_and_sees_a_full_request(
     client = auth.page(other_expert)
     token = csrf_token(client, "/offers")
     assert (
-        client.post(f"/offers/{offer_three.id}/accept", data={"csrf_token": token}).status_code
+        client.post(
+            f"/offers/{offer_three.id}/accept", data={"csrf_token": token, **CONSENT}
+        ).status_code
         == 404
     )
 
@@ -347,7 +352,9 @@ def test_lno_sees_contact_details_only_after_acceptance(
     expert_client = auth.page(expert)
     token = csrf_token(expert_client, "/offers")
     assert (
-        expert_client.post(f"/offers/{offer.id}/accept", data={"csrf_token": token}).status_code
+        expert_client.post(
+            f"/offers/{offer.id}/accept", data={"csrf_token": token, **CONSENT}
+        ).status_code
         == 302
     )
     after = client.get(f"/requests/{req.id}").get_data(as_text=True)

@@ -1,5 +1,5 @@
 """The request page tells an expert no more than the API does: no requester, seats, required
-clearance, team, history notes or (unless seated) engagement log."""
+clearance, history notes or (unless seated) team and engagement log."""
 
 from __future__ import annotations
 
@@ -46,10 +46,12 @@ def expert_page(auth, expert, req):
 
 
 def assert_withheld(page: str, *, log_allowed: bool) -> None:
-    for value in (REQUESTER, TEAMMATE, HISTORY_NOTE, "Experts needed", "Clearance the experts"):
+    """A seated expert reads the log and their teammates' names (the team); nobody else does."""
+    for value in (REQUESTER, HISTORY_NOTE, "Experts needed", "Clearance the experts"):
         assert value not in page, value
     assert ">NC<" not in page
     assert (LOG_SUMMARY in page) is log_allowed
+    assert (TEAMMATE in page) is log_allowed
 
 
 def test_expert_with_a_declined_offer_sees_only_the_api_fields(

@@ -20,8 +20,9 @@ REQUEST = {
     "foreign": "foreign_request",
     "secret": "secret_request",
     "lapsed": "lapsed_request",
+    "accepted": "accepted_request",
 }
-OFFER = {"own": "own_offer", "other": "other_offer"}
+OFFER = {"own": "own_offer", "other": "other_offer", "accepted": "accepted_offer"}
 
 # (endpoint, method) -> {variant: expectations}. Variant names pick the objects in the URL.
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
@@ -69,7 +70,11 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("review.erase", "GET"): {"own": "loffof", "other": "lhffof"},
     ("review.erase", "POST"): {"own": "liffif", "other": "lhffif"},
     ("offers.index", "GET"): {"-": "loffff"},
-    ("offers.accept", "POST"): {"own": "liffff", "other": "lhffff"},
+    ("offer_pages.accept", "POST"): {"own": "liffff", "other": "lhffff"},
+    ("offer_pages.show", "GET"): {"own": "loffff", "other": "lhffff", "accepted": "loffff"},
+    ("offer_pages.calendar", "GET"): {"own": "lhffff", "other": "lhffff", "accepted": "loffff"},
+    ("offer_pages.withdraw", "POST"): {"foreign": "lffiff", "secret": "lffhff"},
+    ("offer_pages.again", "POST"): {"foreign": "lffiff", "secret": "lffhff"},
     ("offers.decline", "POST"): {"own": "liffff", "other": "lhffff"},
     ("offers.candidates", "GET"): {"own": "lffoff", "secret": "lffhff"},
     ("offers.candidates", "POST"): {"own": "lffiff"},
@@ -126,6 +131,18 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.list_candidates", "GET"): {"own": "lhfohh", "foreign": "lfhohh", "secret": "lhhhhh"},
     ("api.create_offers", "POST"): {"own": "lhfihh", "foreign": "lfhihh"},
     ("api.log_entry", "POST"): {"own": "lhiihh", "foreign": "lfhihh"},
+    ("api.list_request_offers", "GET"): {
+        "own": "lhfohh",
+        "foreign": "lfhohh",
+        "secret": "lhhhhh",
+    },
+    ("api.withdraw_offer", "POST"): {"own": "lffiff", "other": "lffiff"},
+    ("api.request_team", "GET"): {
+        "own": "lhoohh",
+        "foreign": "lfhohh",
+        "accepted": "lohohh",
+        "secret": "lhhhhh",
+    },
     ("api.read_log", "GET"): {"own": "lhoohh", "foreign": "lfhohh"},
     ("api.feedback", "POST"): {"own": "lhifhh", "foreign": "lfhfhh"},
     ("accounts.second_factor", "GET"): {"-": "oooooo"},
@@ -217,7 +234,9 @@ def matches(expected: str, got: str) -> bool:
 # Calls that change the world for the calls after them run each on a world of their own.
 DESTRUCTIVE = {
     ("api.revoke_current_token", "DELETE"),
-    ("offers.accept", "POST"),
+    ("offer_pages.accept", "POST"),
+    ("offer_pages.withdraw", "POST"),
+    ("api.withdraw_offer", "POST"),
     ("api.accept", "POST"),
     ("review.set_active", "POST"),
     ("accounts.set_active", "POST"),

@@ -72,7 +72,7 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         offer.state, offer.decline_reason = "declined", reason
         session.add(offer)
     accepted = make_request(session, other_lno, command_id=c2, classification="NR", state="active")
-    seat(session, accepted, own_expert)
+    held = seat(session, accepted, own_expert)
     seat(session, accepted, make_expert(clearance="NS", full_name="Teammate Expert"))
     _distinct(session, other_lno, own, foreign, secret, lapsed, declined, accepted)
     world = World(users=users, auth=auth)
@@ -88,6 +88,7 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         "accepted_request": accepted.id,
         "own_offer": own_offer.id,
         "other_offer": other_offer.id,
+        "accepted_offer": held.offer_id,
         "other_user": other_lno.id,
         "command": c1,
     }
