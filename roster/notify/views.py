@@ -46,7 +46,7 @@ def index() -> str:
     return render_template(
         "notify/notifications.html",
         listing=listing,
-        unread=unread,
+        unread_only=unread,
         choice=MailChoiceForm(notify_by_email=current_user.notify_by_email),
     )
 

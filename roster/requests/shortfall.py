@@ -21,13 +21,13 @@ ACTION = "request.seats_short"
 
 def notify_seats_short(session: Session, now: datetime) -> int:
     """Tell the coordinators cleared for each request now short of seats, once per shortfall
-    (running it twice tells them once); how many requests were found short. A shortfall is
-    the state after the request's latest offer, so a new round of offers that lapses again is
-    a new shortfall."""
+    (running it twice tells them once); how many requests were told of. A shortfall is the
+    request's latest offer and the seats short then: a new round of offers that lapses again,
+    or an open offer that lapses and leaves more seats short, is a new one."""
     found = 0
     for request, last_offer, lapsed, live in _short_candidates(session, now):
         short = request.seats - request.filled - live
-        if short <= 0 or not lapsed or _already(session, request.id, last_offer):
+        if short <= 0 or not lapsed or _already(session, request.id, last_offer, short):
             continue
         alerts.tell(
             session,
@@ -71,13 +71,13 @@ def _short_candidates(session: Session, now: datetime) -> list[tuple[CrisisReque
     return [(r, int(last), int(gone or 0), int(open_ or 0)) for r, last, gone, open_ in rows]
 
 
-def _already(session: Session, request_id: int, last_offer: int) -> bool:
+def _already(session: Session, request_id: int, last_offer: int, short: int) -> bool:
     told = session.exec(
         select(audit.AuditEvent.detail).where(
             audit.AuditEvent.action == ACTION, audit.AuditEvent.subject == f"request:{request_id}"
         )
     ).all()
-    return any(detail.get("last_offer") == last_offer for detail in told)
+    return any(d.get("last_offer") == last_offer and d.get("short") == short for d in told)
 
 
 def next_candidates(session: Session, request: CrisisRequest, now: datetime) -> list[str]:
