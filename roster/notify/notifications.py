@@ -86,6 +86,24 @@ def notify(
     return made
 
 
+# The kinds whose subject names an expert (told to coordinators): erasure takes the name out.
+NAMING_EXPERTS = ("offer_accepted", "offer_declined", "seats_short")
+
+
+def forget_name(session: Session, name: str, replacement: str) -> int:
+    """Replace an erased expert's name in the notifications that named them; how many."""
+    result = session.execute(
+        sa.update(Notification)
+        .where(
+            col(Notification.kind).in_(NAMING_EXPERTS),
+            col(Notification.subject).contains(name, autoescape=True),
+        )
+        .values(subject=sa.func.replace(Notification.subject, name, replacement))
+        .execution_options(synchronize_session=False)
+    )
+    return affected_rows(result)
+
+
 def _plain_mail(user: User, kind: str, link: str) -> Mail:
     return Mail(kind, PLAIN_SUBJECT, PLAIN_BODY.format(name=user.full_name, link=link))
 

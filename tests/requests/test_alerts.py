@@ -228,3 +228,25 @@ def test_withdrawal_by_requalification_is_notified(client, auth, db_session, peo
     assert response.status_code == 200, response.get_json()
     assert told(db_session, db_session.get(User, expert.user_id)) == ["offer_withdrawn"]
     assert [m.kind for m in outbox(db_session, expert.email)] == ["withdrawal"]
+
+
+def test_an_erased_expert_is_no_longer_named_to_coordinators(
+    client, auth, db_session, people, make_expert
+):
+    found = titled(db_session, people["lno"], "NU")
+    expert = make_expert(clearance="NS", full_name="Erin Erasable")
+    (offer,) = send(client, auth, people["ns_coordinator"], found, [expert])
+    response = client.post(
+        f"/api/v1/offers/{offer['id']}/decline",
+        json={"reason": "On leave"},
+        headers=auth.bearer(expert),
+    )
+    assert response.status_code == 200, response.get_json()
+    erased = client.delete(f"/api/v1/experts/{expert.id}", headers=auth.bearer(expert, new=True))
+    assert erased.status_code == 200, erased.get_json()
+    db_session.expire_all()
+    (note,) = db_session.exec(
+        select(Notification).where(Notification.user_id == people["ns_coordinator"].id)
+    ).all()
+    assert "Erin Erasable" not in note.subject
+    assert db_session.get(type(expert), expert.id).pseudonym in note.subject
