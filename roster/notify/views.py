@@ -3,7 +3,17 @@ outbox: backlog and failures, so mail never fails unseen."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -87,10 +97,13 @@ def mail_choice() -> Response:
 
 
 def _unread_notifications() -> int:
-    """For the page header: one COUNT query, run only where the header asks for it."""
+    """For the page header (and a home page): one COUNT query per request, run only where a
+    template asks for it."""
     if not current_user.is_authenticated:
         return 0
-    return notifications.unread_count(db.session(), current_user.id)
+    if "unread_notifications" not in g:
+        g.unread_notifications = notifications.unread_count(db.session(), current_user.id)
+    return int(g.unread_notifications)
 
 
 def init_app(app: Flask) -> None:

@@ -169,3 +169,14 @@ def test_page_sets_the_mail_choice(auth, db_session, make_user):
     db_session.expire_all()
     assert db_session.get(User, user.id).notify_by_email is True
     assert "checked" in browser.get("/notifications").get_data(as_text=True)
+
+
+def test_the_expert_home_points_to_unread_notifications(auth, db_session, make_expert):
+    expert = make_expert(clearance="NS")
+    user = db_session.get(User, expert.user_id)
+    browser = auth.page(user)
+    assert "unread notification" not in browser.get("/").get_data(as_text=True)
+    tell(db_session, user, 1, kind="offer_received")
+    home = browser.get("/").get_data(as_text=True)
+    assert "You have 1 unread notification" in home
+    assert 'href="/notifications?unread=1"' in home
