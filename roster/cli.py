@@ -21,7 +21,7 @@ from roster.imports import cli as imports_cli
 from roster.notify import outbox
 from roster.ops import cli as ops_cli
 from roster.ops import worker, worker_cli
-from roster.requests import offers, reminders
+from roster.requests import offers, reminders, shortfall
 
 ROOT = Path(__file__).resolve().parent.parent
 roster_cli = AppGroup("roster", help="Roster operations.")
@@ -123,6 +123,15 @@ def send_reminders() -> None:
     )
     db.commit()
     click.echo(f"{offers_count} offer reminder(s), {overdue_count} overdue request(s) notified.")
+
+
+@roster_cli.command("seats-short")
+def seats_short() -> None:
+    """Tell coordinators, once per shortfall, of requests whose offers lapsed with seats still
+    unfilled, naming the next candidates to ask (run often, e.g. from cron)."""
+    count = shortfall.notify_seats_short(db.session(), utcnow())
+    db.commit()
+    click.echo(f"{count} request(s) short of seats notified.")
 
 
 def mail_transport(app: Flask) -> outbox.Transport:

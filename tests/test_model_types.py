@@ -9,7 +9,14 @@ import pytest
 
 from roster.accounts.models import ROLES, Role, User
 from roster.experts.models import VETTING_STATUSES, Expert, VettingStatus
-from roster.notify.models import OUTBOX_STATES, OutboxMessage, OutboxState
+from roster.notify.models import (
+    NOTIFICATION_KINDS,
+    OUTBOX_STATES,
+    Notification,
+    NotificationKind,
+    OutboxMessage,
+    OutboxState,
+)
 from roster.requests import candidate_facts
 from roster.requests.models import (
     MODES,
@@ -34,6 +41,7 @@ CODED = [
     (Expert, "vetting_status", VettingStatus, VETTING_STATUSES),
     (User, "role", Role, ROLES),
     (OutboxMessage, "state", OutboxState, OUTBOX_STATES),
+    (Notification, "kind", NotificationKind, NOTIFICATION_KINDS),
 ]
 
 

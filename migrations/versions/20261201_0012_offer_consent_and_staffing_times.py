@@ -2,7 +2,7 @@
 when each request was triaged and first offered (backfilled from history and offers)
 
 Revision ID: 0012
-Revises: 0010
+Revises: 0011
 Create Date: 2026-12-01 13:00:00
 """
 
@@ -14,7 +14,7 @@ from alembic import op
 import roster.db
 
 revision: str = "0012"
-down_revision: str | None = "0010"
+down_revision: str | None = "0011"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,6 +7,7 @@ from flask import Flask
 from roster.api import (  # noqa: F401 - modules register routes
     audit,
     experts,
+    inbox,
     me,
     openapi,
     reference,

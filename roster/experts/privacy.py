@@ -24,6 +24,7 @@ from roster.experts.models import (
     FocalPoint,
     VettingDecision,
 )
+from roster.notify.notifications import forget_name
 from roster.search.index import reindex_experts
 
 CHILD_TABLES = (
@@ -116,6 +117,7 @@ def erase_expert(
         "last_engaged_on": None,
         "deployable": False,
     }
+    forget_name(session, expert.full_name, pseudonym)  # coordinators were told the name
     for field, value in blanked.items():
         setattr(expert, field, value)
     expert.updated_at = utcnow()

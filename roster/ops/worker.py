@@ -24,7 +24,7 @@ from sqlmodel import Session
 from roster.db import utcnow
 from roster.experts import vetting
 from roster.notify import outbox, transports
-from roster.requests import offers, reminders
+from roster.requests import offers, reminders, shortfall
 
 log = logging.getLogger("roster.worker")
 
@@ -59,6 +59,10 @@ def _remind(session: Session, now: datetime, ctx: Context) -> int:
     return lapsing + overdue
 
 
+def _seats_short(session: Session, now: datetime, _ctx: Context) -> int:
+    return shortfall.notify_seats_short(session, now)
+
+
 def _expire_vettings(session: Session, now: datetime, _ctx: Context) -> int:
     return vetting.expire_vettings(session=session, today=now.astimezone(UTC).date())
 
@@ -67,6 +71,7 @@ def _expire_vettings(session: Session, now: datetime, _ctx: Context) -> int:
 # keep every event within a minute of the time it is due.
 SCHEDULE: tuple[Job, ...] = (
     Job("expire-offers", timedelta(seconds=30), _expire_offers),
+    Job("seats-short", timedelta(minutes=1), _seats_short),
     Job("reminders", timedelta(minutes=5), _remind),
     Job("expire-vettings", timedelta(minutes=30), _expire_vettings),
 )

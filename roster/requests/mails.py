@@ -80,6 +80,120 @@ TEXTS: dict[str, tuple[tuple[str, str], tuple[str, str]]] = {
     ),
 }
 
+# The notifications' mail (roster.requests.alerts), same rule: the second pair names nothing.
+_SIGN_IN = "Sign in to see it:\n\n{link}\n"
+TEXTS |= {
+    "request_submitted": (
+        (
+            "New request {id} ({urgency}): {title}",
+            "Hello {name},\n\nRequest {id} "
+            '("{title}", {urgency}) was submitted and waits for triage. ' + _SIGN_IN,
+        ),
+        (
+            "New request {id}",
+            "Hello {name},\n\nRequest {id} was submitted and waits for triage. " + _SIGN_IN,
+        ),
+    ),
+    "request_triaged": (
+        (
+            "Your request is being matched: {title}",
+            'Hello {name},\n\nYour request "{title}" '
+            "was triaged; coordinators are finding experts for it. " + _SIGN_IN,
+        ),
+        (
+            "Your request {id} is being matched",
+            "Hello {name},\n\nYour request {id} was "
+            "triaged; coordinators are finding experts for it. " + _SIGN_IN,
+        ),
+    ),
+    "request_returned": (
+        (
+            "Your request was returned: {title}",
+            'Hello {name},\n\nYour request "{title}" was returned to you as a draft. ' + _SIGN_IN,
+        ),
+        (
+            "Your request {id} was returned",
+            "Hello {name},\n\nYour request {id} was returned to you as a draft. " + _SIGN_IN,
+        ),
+    ),
+    "request_rejected": (
+        (
+            "Your request was rejected: {title}",
+            'Hello {name},\n\nYour request "{title}" was rejected. ' + _SIGN_IN,
+        ),
+        (
+            "Your request {id} was rejected",
+            "Hello {name},\n\nYour request {id} was rejected. " + _SIGN_IN,
+        ),
+    ),
+    "request_cancelled": (
+        (
+            "Your request was cancelled: {title}",
+            'Hello {name},\n\nYour request "{title}" was cancelled. ' + _SIGN_IN,
+        ),
+        (
+            "Your request {id} was cancelled",
+            "Hello {name},\n\nYour request {id} was cancelled. " + _SIGN_IN,
+        ),
+    ),
+    "request_staffed": (
+        (
+            "Your request is staffed: {title}",
+            'Hello {name},\n\nEvery seat on your request "{title}" is taken. ' + _SIGN_IN,
+        ),
+        (
+            "Your request {id} is staffed",
+            "Hello {name},\n\nEvery seat on your request {id} is taken. " + _SIGN_IN,
+        ),
+    ),
+    "offer_accepted": (
+        (
+            "Offer accepted on request {id}: {title}",
+            'Hello {name},\n\nAn expert accepted a seat on request {id} ("{title}"). ' + _SIGN_IN,
+        ),
+        (
+            "Offer accepted on request {id}",
+            "Hello {name},\n\nAn expert accepted a seat on request {id}. " + _SIGN_IN,
+        ),
+    ),
+    "offer_declined": (
+        (
+            "Offer declined on request {id}: {title}",
+            "Hello {name},\n\nAn expert declined "
+            'the offer on request {id} ("{title}"). ' + _SIGN_IN,
+        ),
+        (
+            "Offer declined on request {id}",
+            "Hello {name},\n\nAn expert declined the offer on request {id}. " + _SIGN_IN,
+        ),
+    ),
+    "offer_expired": (
+        (
+            "Offers expired on request {id}: {title}",
+            "Hello {name},\n\n{count} offer(s) on "
+            'request {id} ("{title}") lapsed unanswered. ' + _SIGN_IN,
+        ),
+        (
+            "Offers expired on request {id}",
+            "Hello {name},\n\n{count} offer(s) on request {id} lapsed unanswered. " + _SIGN_IN,
+        ),
+    ),
+    "seats_short": (
+        (
+            "Seats short on request {id}: {title}",
+            "Hello {name},\n\nRequest {id} "
+            '("{title}") is {short} seat(s) short and no open offer can fill them. Sign in to see '
+            "the next candidates to ask:\n\n{link}\n",
+        ),
+        (
+            "Seats short on request {id}",
+            "Hello {name},\n\nRequest {id} is {short} seat(s) "
+            "short and no open offer can fill them. Sign in to see the next candidates to "
+            "ask:\n\n{link}\n",
+        ),
+    ),
+}
+
 
 def is_classified(request: CrisisRequest) -> bool:
     """Above NATO UNCLASSIFIED: mail may not carry anything of the request's content."""

@@ -3,6 +3,7 @@ booking, decline, expire and withdraw."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from datetime import date, datetime
 
@@ -14,7 +15,7 @@ from roster import audit, policy
 from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.requests import candidate_loader, deadlines, mails, settings
+from roster.requests import alerts, candidate_loader, deadlines, settings
 from roster.requests.consent import Consent
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
@@ -108,17 +109,14 @@ def send_offers(
         )
         session.add(offer)
         offers.append(offer)
-        expert = session.get_one(Expert, expert_id)
-        if expert.email:
-            mails.enqueue(
-                session,
-                kind="offer",
-                request=request,
-                to=expert.email,
-                name=expert.full_name,
-                respond_by=respond_by.strftime("%Y-%m-%d %H:%M UTC"),
-                link=f"{base_url.rstrip('/')}/offers",
-            )
+        session.flush()
+        alerts.offer_received(
+            session,
+            request=request,
+            expert=session.get_one(Expert, expert_id),
+            respond_by=respond_by,
+            base_url=base_url,
+        )
     if offers and request.first_offer_at is None:
         request.first_offer_at = utcnow()
         session.add(request)
@@ -264,6 +262,7 @@ def accept_offer(
         offer=offer.id,
         consent=consent.via if consent is not None else None,
     )
+    alerts.offer_answered(session, request=request, expert=expert, kind="offer_accepted")
     if request.filled >= request.seats:
         withdraw_open_offers(session, request, why="every seat is now taken")
         apply_action(
@@ -277,7 +276,7 @@ def accept_offer(
 
 
 def decline_offer(*, session: Session, actor: policy.Actor, offer_id: int, reason: str) -> Offer:
-    offer, request, _expert = _locked(session, actor, offer_id)
+    offer, request, expert = _locked(session, actor, offer_id)
     if offer.state != "open":
         raise Conflict(f"This offer is {offer.state}.")
     offer.state, offer.responded_at, offer.decline_reason = "declined", utcnow(), reason.strip()
@@ -290,6 +289,7 @@ def decline_offer(*, session: Session, actor: policy.Actor, offer_id: int, reaso
         offer=offer.id,
     )
     session.flush()
+    alerts.offer_answered(session, request=request, expert=expert, kind="offer_declined")
     return offer
 
 
@@ -304,30 +304,38 @@ def withdraw_open_offers(session: Session, request: CrisisRequest, *, why: str) 
 
 
 def withdraw_offer(session: Session, offer: Offer, request: CrisisRequest, *, why: str) -> None:
-    """Withdraw one open offer and tell the expert why, by mail."""
+    """Withdraw one open offer and tell the expert why."""
     offer.state, offer.responded_at = "withdrawn", utcnow()
     session.add(offer)
     expert = session.get(Expert, offer.expert_id)
-    if expert is not None and expert.email:
-        mails.enqueue(
-            session,
-            kind="withdrawal",
-            request=request,
-            to=expert.email,
-            name=expert.full_name,
-            why=why,
-        )
+    if expert is not None:
+        alerts.offer_withdrawn(session, request=request, expert=expert, why=why)
 
 
 def expire_offers(*, session: Session, now: datetime | None = None) -> int:
-    """Mark open offers past their reply deadline as expired; their seats can be offered again."""
+    """Mark open offers past their reply deadline as expired (their seats can be offered again)
+    and tell the coordinators cleared for each request how many lapsed."""
     now = now or utcnow()
+    lapsed = session.exec(
+        select(Offer.id, Offer.request_id).where(
+            col(Offer.state) == "open", col(Offer.respond_by) < now
+        )
+    ).all()
+    if not lapsed:
+        return 0
     result = session.execute(
         sa.update(Offer)
-        .where(col(Offer.state) == "open", col(Offer.respond_by) < now)
+        .where(col(Offer.id).in_([offer_id for offer_id, _ in lapsed]), col(Offer.state) == "open")
         .values(state="expired")
         .execution_options(synchronize_session=False)
     )
+    per_request = Counter(request_id for _, request_id in lapsed)
+    for request in session.exec(
+        select(CrisisRequest)
+        .where(col(CrisisRequest.id).in_(per_request))
+        .order_by(col(CrisisRequest.id))
+    ).all():
+        alerts.offers_expired(session, request=request, count=per_request[request.id])
     return affected_rows(result)
 
 

@@ -17,7 +17,7 @@ from roster.experts.models import Expert
 from roster.experts.rules import verified_clearance_on
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
-from roster.requests import workflow
+from roster.requests import alerts, workflow
 from roster.requests.models import (
     Assignment,
     CrisisRequest,
@@ -305,6 +305,7 @@ def apply_action(
         to_state=move.to_state,
     )
     session.flush()
+    alerts.request_moved(session, request=request, action=action, actor=actor)
     return event
 
 

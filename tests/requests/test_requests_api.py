@@ -225,7 +225,9 @@ def test_offer_accept_staffs_the_request_and_withdraws_the_rest(
     db_session.refresh(withdrawn)
     assert withdrawn.state == "withdrawn"
     kinds = sorted(m.kind for m in db_session.exec(select(OutboxMessage)))
-    assert kinds == ["offer", "offer", "withdrawal"]
+    # The two experts' offers and the loser's withdrawal; the coordinators hear of the accept
+    # and the requester of the staffing (roster.requests.alerts).
+    assert kinds == ["offer", "offer", "offer_accepted", "request_staffed", "withdrawal"]
 
 
 def test_offers_refused_for_an_expert_failing_a_hard_rule(

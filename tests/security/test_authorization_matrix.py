@@ -101,6 +101,13 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.revoke_current_token", "DELETE"): {"-": "looooo"},
     ("api.me", "GET"): {"-": "looooo"},
     ("api.patch_me", "PATCH"): {"-": "liiiii"},
+    ("notify.index", "GET"): {"-": "looooo"},
+    ("notify.mark_read", "POST"): {"own": "lohhhh"},
+    ("notify.mark_all_read", "POST"): {"-": "liiiii"},
+    ("notify.mail_choice", "POST"): {"-": "liiiii"},
+    ("api.list_notifications", "GET"): {"-": "looooo"},
+    ("api.read_notification", "POST"): {"own": "lohhhh"},
+    ("api.read_all_notifications", "POST"): {"-": "liiiii"},
     ("api.accept_invitation", "POST"): {"-": "iiiiii"},
     ("api.create_user", "POST"): {"-": "lffiif"},
     ("api.patch_user", "PATCH"): {"-": "lfffif"},
@@ -185,6 +192,8 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
             args[name] = ids[REQUEST.get(variant, "own_request")]
         elif name == "offer_id" or (name == "id" and "/offers/" in rule.rule):
             args[name] = ids[OFFER.get(variant, "own_offer")]
+        elif name == "notification_id" or (name == "id" and "/notifications/" in rule.rule):
+            args[name] = ids["expert_notification"]  # the expert's own, nobody else's
         elif name == "user_id":
             args[name] = ids["other_user"]
         elif name == "command_id":

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from roster.accounts.models import User
+from roster.notify.models import Notification
 from roster.reference.models import Command
 from roster.requests.models import CrisisRequest, EngagementEntry, Offer, RequestEvent
 from tests.conftest import csrf_token
@@ -75,6 +76,15 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
     held = seat(session, accepted, own_expert)
     seat(session, accepted, make_expert(clearance="NS", full_name="Teammate Expert"))
     _distinct(session, other_lno, own, foreign, secret, lapsed, declined, accepted)
+    told = Notification(
+        user_id=users["expert"].id,
+        kind="offer_received",
+        subject="You are offered a seat",
+        link="/offers",
+        request_id=foreign.id,
+    )
+    session.add(told)
+    session.commit()
     world = World(users=users, auth=auth)
     world.ids = {
         "own_expert": own_expert.id,
@@ -91,6 +101,7 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         "accepted_offer": held.offer_id,
         "other_user": other_lno.id,
         "command": c1,
+        "expert_notification": told.id,
     }
     world.headers = {role: auth.bearer(user) for role, user in users.items()}
     return world
