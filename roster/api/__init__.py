@@ -9,6 +9,7 @@ from roster.api import (  # noqa: F401 - modules register routes
     experts,
     me,
     openapi,
+    password_reset,
     reference,
     reports,
     requests,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
 
 from roster import limits
 from roster.accounts.models import LOCALES, ROLES
@@ -135,7 +135,21 @@ class UserCreatedSchema(StrictSchema):
 
 
 class UserPatchSchema(StrictSchema):
-    active = StrictBoolean(required=True)
+    """Any of these, at least one; a field left out stays as it is (clearance null removes it)."""
+
+    active = StrictBoolean()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    clearance = fields.Nested(StaffClearanceSchema, allow_none=True)
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("Give at least one of active, role, clearance.", "_schema")
+
+
+class UserClearanceSchema(StrictSchema):
+    level = fields.String(required=True)
+    expires_on = fields.Date(allow_none=True, required=True)
 
 
 class UserSchema(StrictSchema):
@@ -144,6 +158,14 @@ class UserSchema(StrictSchema):
     full_name = fields.String(required=True)
     role = fields.String(required=True)
     active = fields.Boolean(required=True)
+    clearance = fields.Method("_clearance", allow_none=True)
+
+    def _clearance(self, user: Any) -> dict[str, Any] | None:
+        if user.clearance_level is None:
+            return None
+        return UserClearanceSchema().dump(
+            {"level": user.clearance_level, "expires_on": user.clearance_expires_on}
+        )
 
 
 class AcceptInvitationSchema(StrictSchema):
