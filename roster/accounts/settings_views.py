@@ -3,6 +3,8 @@ open sessions (with "sign out everywhere") and API tokens."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     Blueprint,
     abort,
@@ -46,7 +48,12 @@ def _page(prefs: PreferencesForm | None = None, address: EmailChangeForm | None 
         pending=email_change.pending_change(session, user),
         browser_sessions=[
             (record, record.key_hash == here)
-            for record in user_sessions.live_sessions(session, user)
+            for record in user_sessions.live_sessions(
+                session,
+                user,
+                idle=timedelta(minutes=current_app.config["ROSTER_SESSION_IDLE_MINUTES"]),
+                max_age=timedelta(hours=current_app.config["ROSTER_SESSION_MAX_HOURS"]),
+            )
         ],
         tokens=user_sessions.usable_tokens(session, user),
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import timedelta
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -47,7 +48,19 @@ def device_summary(user_agent: str) -> str:
 
 
 def start(session: Session, user: User, user_agent: str = "") -> str:
-    """Record a new sign-in of `user`; the raw key goes into the session cookie."""
+    """Record a new sign-in of `user`; the raw key goes into the session cookie. The user's
+    records that can no longer come back (ended, or opened under an older nonce) go."""
+    session.execute(
+        sa.delete(UserSession)
+        .where(col(UserSession.user_id) == user.id)
+        .where(
+            sa.or_(
+                col(UserSession.ended_at).is_not(None),
+                col(UserSession.nonce) != user.session_nonce,
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
     raw = secrets.token_urlsafe(32)
     session.add(
         UserSession(
@@ -89,8 +102,12 @@ def seen(session: Session, record: UserSession) -> None:
         session.flush()
 
 
-def live_sessions(session: Session, user: User) -> list[UserSession]:
-    """The user's open sessions, the most recently seen first."""
+def live_sessions(
+    session: Session, user: User, *, idle: timedelta, max_age: timedelta
+) -> list[UserSession]:
+    """The user's open sessions, the most recently seen first. One idle or older than the
+    session limits is over (its cookie is refused), so it is not listed either."""
+    now = utcnow()
     return list(
         session.exec(
             select(UserSession)
@@ -98,6 +115,8 @@ def live_sessions(session: Session, user: User) -> list[UserSession]:
                 UserSession.user_id == user.id,
                 col(UserSession.ended_at).is_(None),
                 UserSession.nonce == user.session_nonce,
+                col(UserSession.last_seen_at) > now - idle - SEEN_EVERY,
+                col(UserSession.created_at) > now - max_age,
             )
             .order_by(col(UserSession.last_seen_at).desc(), col(UserSession.id).desc())
         )

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
+import time_machine
 from sqlmodel import select
 
 from roster.accounts import user_sessions
@@ -40,7 +43,9 @@ def test_sessions_are_listed_and_one_can_be_ended_alone(auth, make_user, db_sess
     page = first.get("/settings").get_data(as_text=True)
     assert page.count("this browser") == 1
     db_session.expire_all()
-    records = user_sessions.live_sessions(db_session, db_session.get(User, user.id))
+    records = user_sessions.live_sessions(
+        db_session, db_session.get(User, user.id), idle=timedelta(hours=1), max_age=timedelta(1)
+    )
     assert len(records) == 2
     other = max(records, key=lambda r: r.id)  # the second sign-in
     ended = first.post(
@@ -97,3 +102,24 @@ def test_device_summary_keeps_no_raw_header():
     agent = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
     assert user_sessions.device_summary(agent) == "Firefox on Linux"
     assert user_sessions.device_summary("") == "Unknown browser"
+
+
+def test_a_session_past_its_limits_is_not_listed(auth, make_user, db_session):
+    user = make_user("expert")
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        auth.page(user)
+        account = db_session.get(User, user.id)
+        limits = {"idle": timedelta(minutes=30), "max_age": timedelta(hours=12)}
+        assert len(user_sessions.live_sessions(db_session, account, **limits)) == 1
+        clock.shift(timedelta(minutes=36))
+        assert user_sessions.live_sessions(db_session, account, **limits) == []
+
+
+def test_dead_records_go_at_the_next_sign_in(auth, make_user, db_session):
+    user = make_user("expert")
+    first = auth.page(user)
+    first.post("/settings/sessions/end-all", data={"csrf_token": csrf_token(first, "/settings")})
+    auth.page(user)
+    db_session.expire_all()
+    kept = db_session.exec(select(UserSession).where(UserSession.user_id == user.id)).all()
+    assert len(kept) == 1
