@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate, validates_schema
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_dump,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from roster import limits
 from roster.accounts.models import LOCALES, ROLES
@@ -158,14 +166,22 @@ class UserSchema(StrictSchema):
     full_name = fields.String(required=True)
     role = fields.String(required=True)
     active = fields.Boolean(required=True)
-    clearance = fields.Method("_clearance", allow_none=True)
+    clearance = fields.Nested(UserClearanceSchema, allow_none=True, required=True)
 
-    def _clearance(self, user: Any) -> dict[str, Any] | None:
-        if user.clearance_level is None:
-            return None
-        return UserClearanceSchema().dump(
-            {"level": user.clearance_level, "expires_on": user.clearance_expires_on}
-        )
+    @pre_dump
+    def _with_clearance(self, user: Any, **_kwargs: object) -> dict[str, Any]:
+        """The account's own clearance as one object, null when it holds none."""
+        level = user.clearance_level
+        return {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": user.role,
+            "active": user.active,
+            "clearance": None
+            if level is None
+            else {"level": level, "expires_on": user.clearance_expires_on},
+        }
 
 
 class AcceptInvitationSchema(StrictSchema):

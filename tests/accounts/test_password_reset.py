@@ -215,3 +215,23 @@ def test_a_coordinator_cannot_send_reset_links(auth, make_user, db_session):
     )
     assert refused.status_code == 403
     assert reset_mails(db_session) == []
+
+
+def test_an_unknown_address_stores_no_link(client, db_session):
+    assert ask(client, "nobody.at.all@roster.example").status_code == 202
+    assert ask(client, "not an address").status_code == 202
+    db_session.expire_all()
+    assert db_session.exec(select(PasswordReset)).all() == []
+    assert db_session.exec(select(OutboxMessage)).all() == []
+
+
+def test_the_page_is_throttled_per_account_too(app, make_user, db_session):
+    user = make_user("expert")
+    browser = app.test_client()
+    form = csrf_token(browser, "/password/forgot")
+    for _ in range(5):
+        sent = browser.post("/password/forgot", data={"email": user.email, "csrf_token": form})
+        assert sent.status_code == 200
+    refused = browser.post("/password/forgot", data={"email": user.email, "csrf_token": form})
+    assert refused.status_code == 429
+    assert len(reset_mails(db_session)) == 5
