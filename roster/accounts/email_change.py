@@ -168,8 +168,12 @@ def confirm_change(*, session: Session, raw_token: str) -> User:
         raise Gone("This confirmation link has already been used.")
     old_address = user.email
     user.email = change.new_email
+    # A new version, so an edit opened before the change is stale rather than refused.
     session.execute(
-        sa.update(Expert).where(col(Expert.user_id) == user.id).values(email=change.new_email)
+        sa.update(Expert)
+        .where(col(Expert.user_id) == user.id)
+        .values(email=change.new_email, version=col(Expert.version) + 1, updated_at=utcnow())
+        .execution_options(synchronize_session=False)
     )
     outbox.enqueue(
         session,

@@ -46,7 +46,7 @@ def token_in(db_session) -> str:
 def test_nothing_changes_before_confirmation(auth, make_expert, db_session, app):
     expert = make_expert()
     user = db_session.get(User, expert.user_id)
-    old = user.email
+    old, version = user.email, expert.version
     browser = auth.page(expert)
     assert ask(browser).status_code == 302
     db_session.expire_all()
@@ -62,7 +62,8 @@ def test_nothing_changes_before_confirmation(auth, make_expert, db_session, app)
     assert confirm(app.test_client(), token).status_code == 302
     db_session.expire_all()
     assert db_session.get(User, user.id).email == NEW
-    assert db_session.get(Expert, expert.id).email == NEW  # the profile follows
+    profile = db_session.get(Expert, expert.id)
+    assert (profile.email, profile.version) == (NEW, version + 1)  # the profile follows
     assert [m.to_address for m in mails(db_session, "email_changed")] == [old]
     again = app.test_client()
     used = again.post(f"/settings/email/{token}", data={"csrf_token": csrf_token(again)})
