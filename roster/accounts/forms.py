@@ -1,9 +1,10 @@
-"""WTForms for signing in (password and second factor), passwords, and inviting users."""
+"""WTForms for signing in (password and second factor), passwords, inviting and changing users,
+and a user's own settings."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
@@ -99,4 +100,35 @@ class EnrolForm(RosterForm):
         _l("Code from your authenticator app"),
         validators=[DataRequired(), Length(max=10)],
         description=_l("Enter the 6-digit code the app shows for the Roster."),
+    )
+
+
+class ForgotPasswordForm(RosterForm):
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=limits.EMAIL)])
+
+
+class UserChangeForm(RosterForm):
+    """An admin changes an account's role and its own clearance (staff only)."""
+
+    role = SelectField(_l("Role"), choices=ROLE_CHOICES)
+    clearance_level = SelectField(
+        _l("Clearance (staff only)"), choices=CLEARANCE_CHOICES, validators=[Optional()]
+    )
+    clearance_expires_on = DateField(_l("Clearance expires on"), validators=[Optional()])
+
+
+LOCALE_CHOICES = [SelectChoice("en", "English"), SelectChoice("fr", "Français")]
+
+
+class PreferencesForm(RosterForm):
+    locale = SelectField(_l("Language"), choices=LOCALE_CHOICES)
+    notify_by_email = BooleanField(_l("Send me notifications by e-mail"))
+
+
+class EmailChangeForm(RosterForm):
+    new_email = EmailField(
+        _l("New e-mail address"), validators=[DataRequired(), Length(max=limits.EMAIL)]
+    )
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(), Length(max=MAX_LENGTH)]
     )

@@ -142,3 +142,51 @@ class RecoveryCode(SQLModel, table=True):
     code_hash: str = Field(unique=True, max_length=64)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A single-use link that lets the owner of an address choose a new password."""
+
+    __tablename__ = "password_reset"
+
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    token_hash: str = Field(unique=True, max_length=64)
+    # Who sent it: None when the owner asked for it, an admin's id from the users page.
+    created_by_id: int | None = Field(default=None, foreign_key="user_account.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class EmailChange(SQLModel, table=True):
+    """A requested new address, waiting for its owner to confirm it through a mailed link."""
+
+    __tablename__ = "email_change"
+
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    new_email: str = Field(max_length=limits.EMAIL)
+    token_hash: str = Field(unique=True, max_length=64)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class UserSession(SQLModel, table=True):
+    """One browser sign-in, so its owner can see and end it. The cookie carries a random key;
+    only its SHA-256 is stored. A session lives while it is not ended and was opened under the
+    user's current session nonce (rotating the nonce ends them all)."""
+
+    __tablename__ = "user_session"
+
+    id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    key_hash: str = Field(unique=True, max_length=64)
+    nonce: str = Field(max_length=32)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # Updated at most every few minutes: enough to recognise a session, not a trail of visits.
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    # "Firefox on Linux": a summary of the User-Agent, never the raw header.
+    device: str = Field(default="", max_length=80)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

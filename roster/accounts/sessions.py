@@ -2,6 +2,8 @@
 
 The signed session cookie carries "<user id>:<nonce>"; the nonce on the user row is checked on
 every request (services.load_session_user), so rotating it ends every copy of the cookie at once.
+It also carries the key of its own sign-in record (user_sessions), so one session can be ended
+alone from the settings page.
 """
 
 from __future__ import annotations
@@ -14,11 +16,13 @@ from flask_login import login_user, logout_user
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from roster.accounts import services
+from roster import db
+from roster.accounts import services, user_sessions
 from roster.accounts.models import User
 
 PENDING_KEY = "pending_login"
 PENDING_SECONDS = 5 * 60  # between the password and the second step
+RECORD_KEY = "sid"
 
 
 def _now() -> float:
@@ -48,6 +52,7 @@ def complete_sign_in(user: User) -> None:
     """A fresh session (and CSRF token) for the signed-in user, with its clock started."""
     session.clear()
     login_user(user)
+    session[RECORD_KEY] = user_sessions.start(db.session(), user, request.user_agent.string)
     now = _now()
     session["auth_at"] = now
     session["seen_at"] = now
@@ -56,6 +61,24 @@ def complete_sign_in(user: User) -> None:
 def renew_after_change(user: User) -> None:
     """Keep this session after a change that rotated the user's nonce (which ended the others)."""
     complete_sign_in(user)
+
+
+def current_key() -> str | None:
+    """The key of this browser's sign-in record, to mark it in the list of sessions."""
+    key = session.get(RECORD_KEY)
+    return key if isinstance(key, str) else None
+
+
+def _record_ended() -> bool:
+    """Whether this signed-in cookie's own record was ended (or never existed)."""
+    user_part = str(session.get("_user_id", "")).partition(":")[0]
+    if not user_part.isdigit():
+        return True
+    record = user_sessions.live_record(db.session(), int(user_part), session.get(RECORD_KEY))
+    if record is None:
+        return True
+    user_sessions.seen(db.session(), record)
+    return False
 
 
 def end(db_session: Session, user: User | None) -> None:
@@ -101,5 +124,10 @@ def init_app(app: Flask) -> None:
             logout_user()
             session.clear()
             flash(_("Your session has expired. Please sign in again."), "info")
+            return
+        if _record_ended():
+            logout_user()
+            session.clear()
+            flash(_("This session was signed out. Please sign in again."), "info")
             return
         session["seen_at"] = _now()

@@ -1,4 +1,5 @@
-"""Throttling of failed sign-ins, codes and invitation links, per account and per address.
+"""Throttling of failed sign-ins, codes and invitation links, per account and per address;
+and of password reset requests, each of which counts (it sends a mail), in a bucket of its own.
 
 Only failures count, in a sliding window (no permanent lock). The counters live in the storage
 named by ROSTER_RATELIMIT_STORAGE: `memory://` is per process, so with several workers use a shared
@@ -28,7 +29,11 @@ from roster.errors import TooManyAttempts
 from roster.forms import clean_text
 
 EXTENSION = "roster.throttle"
+RESET_EXTENSION = "roster.throttle.reset"
 DEVICE_DAYS = 90
+# Asking for a reset link mails the account: few per account, more per client address.
+RESET_PER_ACCOUNT = "5 per hour"
+RESET_PER_ADDRESS = "30 per hour"
 
 
 def _digest(name: str) -> str:
@@ -105,6 +110,8 @@ class Guard:
 
     account: Callable[[], str | None]
     failure_statuses: frozenset[int] = frozenset()
+    # Every POST counts, not only failures (asking for a reset link).
+    every_post: bool = False
 
 
 def _devices() -> URLSafeTimedSerializer:
@@ -168,9 +175,17 @@ def _pending_account() -> str | None:
     return _in_browser(user_key(int(user_part))) if user_part.isdigit() else None
 
 
-def _invitation() -> str | None:
-    token = (request.view_args or {}).get("token")
-    return _digest(f"invitation:{token}") if isinstance(token, str) and token else None
+def _link(kind: str) -> Callable[[], str | None]:
+    """The counter of a link's token (invitation, reset, address confirmation)."""
+
+    def account() -> str | None:
+        token = (request.view_args or {}).get("token")
+        return _digest(f"{kind}:{token}") if isinstance(token, str) and token else None
+
+    return account
+
+
+_invitation = _link("invitation")
 
 
 GUARDED: dict[str, Guard] = {
@@ -179,6 +194,14 @@ GUARDED: dict[str, Guard] = {
     "api.create_token": Guard(_json_email),
     "accounts.accept_invitation": Guard(_invitation, frozenset({410})),
     "api.accept_invitation": Guard(_invitation, frozenset({410})),
+    "reset.choose": Guard(_link("reset"), frozenset({410})),
+    "api.complete_password_reset": Guard(_link("reset"), frozenset({410})),
+    "settings.confirm_email": Guard(_link("email"), frozenset({410})),
+}
+# Asking for a reset link, counted per account and address in their own bucket.
+RESET_GUARDED: dict[str, Guard] = {
+    "reset.forgot": Guard(_form_email, every_post=True),
+    "api.request_password_reset": Guard(_json_email, every_post=True),
 }
 
 
@@ -191,6 +214,20 @@ def current(app: Flask) -> Throttle:
     return app.extensions[EXTENSION]
 
 
+def _guarded() -> tuple[Guard, str] | None:
+    """The guard of this request and the throttle it counts in, if any."""
+    endpoint = request.endpoint or ""
+    if endpoint in RESET_GUARDED:
+        guard, extension = RESET_GUARDED[endpoint], RESET_EXTENSION
+    elif endpoint in GUARDED:
+        guard, extension = GUARDED[endpoint], EXTENSION
+    else:
+        return None
+    if request.method == "GET" and not guard.failure_statuses:
+        return None
+    return guard, extension
+
+
 def init_app(app: Flask) -> None:
     throttle = Throttle(
         app.config["ROSTER_RATELIMIT_STORAGE"],
@@ -199,20 +236,22 @@ def init_app(app: Flask) -> None:
         prefix=app.config["ROSTER_RATELIMIT_PREFIX"],
     )
     app.extensions[EXTENSION] = throttle
-
-    def _guard() -> Guard | None:
-        guard = GUARDED.get(request.endpoint or "")
-        if guard is None or (request.method == "GET" and not guard.failure_statuses):
-            return None
-        return guard
+    app.extensions[RESET_EXTENSION] = Throttle(
+        app.config["ROSTER_RATELIMIT_STORAGE"],
+        per_account=RESET_PER_ACCOUNT,
+        per_address=RESET_PER_ADDRESS,
+        prefix=f"{app.config['ROSTER_RATELIMIT_PREFIX']}-reset",
+    )
 
     @app.before_request
     def _refuse_while_throttled() -> None:
-        guard = _guard()
-        if guard is None:
+        guarded = _guarded()
+        if guarded is None:
             return
+        guard, extension = guarded
         g.throttle_account = guard.account()
-        if throttle.blocked(account=g.throttle_account, address=request.remote_addr or ""):
+        limiter: Throttle = app.extensions[extension]
+        if limiter.blocked(account=g.throttle_account, address=request.remote_addr or ""):
             message = _("Too many failed attempts. Wait a few minutes, then try again.")
             if request.blueprint == "api":
                 raise TooManyAttempts(message)
@@ -220,9 +259,14 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def _count_failures(response: Response) -> Response:
-        guard = _guard()
-        if guard is not None and (
+        guarded = _guarded()
+        if guarded is None:
+            return response
+        guard, extension = guarded
+        counts = (guard.every_post and request.method == "POST") or (
             g.get("auth_failed") or response.status_code in guard.failure_statuses
-        ):
-            throttle.failed(account=g.get("throttle_account"), address=request.remote_addr or "")
+        )
+        if counts and response.status_code != 429:
+            limiter: Throttle = app.extensions[extension]
+            limiter.failed(account=g.get("throttle_account"), address=request.remote_addr or "")
         return response

@@ -19,7 +19,16 @@ from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
-from roster.accounts import redirects, services, sessions, throttle, totp
+from roster.accounts import (
+    admin_views,
+    redirects,
+    reset_views,
+    services,
+    sessions,
+    settings_views,
+    throttle,
+    totp,
+)
 from roster.accounts.forms import (
     ChangePasswordForm,
     CodeForm,
@@ -319,3 +328,6 @@ def init_app(app: Flask) -> None:
     sessions.init_app(app)
     throttle.init_app(app)
     app.register_blueprint(bp)
+    app.register_blueprint(reset_views.bp)
+    app.register_blueprint(admin_views.bp)
+    app.register_blueprint(settings_views.bp)

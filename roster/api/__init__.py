@@ -10,6 +10,7 @@ from roster.api import (  # noqa: F401 - modules register routes
     inbox,
     me,
     openapi,
+    password_reset,
     reference,
     reports,
     requests,

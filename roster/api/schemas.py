@@ -5,7 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, pre_load, validate
+from marshmallow import (
+    Schema,
+    ValidationError,
+    fields,
+    pre_dump,
+    pre_load,
+    validate,
+    validates_schema,
+)
 
 from roster import limits
 from roster.accounts.models import LOCALES, ROLES
@@ -135,7 +143,21 @@ class UserCreatedSchema(StrictSchema):
 
 
 class UserPatchSchema(StrictSchema):
-    active = StrictBoolean(required=True)
+    """Any of these, at least one; a field left out stays as it is (clearance null removes it)."""
+
+    active = StrictBoolean()
+    role = fields.String(validate=validate.OneOf(ROLES))
+    clearance = fields.Nested(StaffClearanceSchema, allow_none=True)
+
+    @validates_schema
+    def _something(self, data: dict[str, Any], **_kwargs: object) -> None:
+        if not data:
+            raise ValidationError("Give at least one of active, role, clearance.", "_schema")
+
+
+class UserClearanceSchema(StrictSchema):
+    level = fields.String(required=True)
+    expires_on = fields.Date(allow_none=True, required=True)
 
 
 class UserSchema(StrictSchema):
@@ -144,6 +166,22 @@ class UserSchema(StrictSchema):
     full_name = fields.String(required=True)
     role = fields.String(required=True)
     active = fields.Boolean(required=True)
+    clearance = fields.Nested(UserClearanceSchema, allow_none=True, required=True)
+
+    @pre_dump
+    def _with_clearance(self, user: Any, **_kwargs: object) -> dict[str, Any]:
+        """The account's own clearance as one object, null when it holds none."""
+        level = user.clearance_level
+        return {
+            "id": user.id,
+            "email": user.email,
+            "full_name": user.full_name,
+            "role": user.role,
+            "active": user.active,
+            "clearance": None
+            if level is None
+            else {"level": level, "expires_on": user.clearance_expires_on},
+        }
 
 
 class AcceptInvitationSchema(StrictSchema):

@@ -6,7 +6,7 @@ from flask import Response, current_app
 from sqlmodel import select
 
 from roster import db, policy
-from roster.accounts import preferences, services
+from roster.accounts import admin_changes, preferences, services
 from roster.accounts.models import User
 from roster.api.core import answer, current_api_user, load_body, require, route
 from roster.api.schemas import (
@@ -104,16 +104,25 @@ def create_user() -> Response:
 @route(
     "/users/{user_id}",
     "PATCH",
-    summary="Deactivate or reactivate a user (admin)",
+    summary="Change a user's role, own clearance or activity (admin); ends their sessions",
     body=UserPatchSchema,
     response=UserSchema(),
-    errors=(400, 401, 403, 404, 422),
+    errors=(400, 401, 403, 404, 409, 422),
 )
 def patch_user(user_id: int) -> Response:
     require(policy.can_manage_users(current_api_user()), "Only admins change accounts.")
     data = load_body(UserPatchSchema())
-    user = services.set_active(
-        session=db.session(), actor=current_api_user(), user_id=user_id, active=data["active"]
+    clearance: admin_changes.Clearance | None | admin_changes.Unchanged = admin_changes.UNCHANGED
+    if "clearance" in data:
+        given = data["clearance"]
+        clearance = given and admin_changes.Clearance(given["level"], given.get("expires_on"))
+    user = admin_changes.change_user(
+        session=db.session(),
+        actor=current_api_user(),
+        user_id=user_id,
+        role=data.get("role"),
+        clearance=clearance,
+        active=data.get("active"),
     )
     return answer(UserSchema().dump(user))
 

@@ -4,12 +4,17 @@ One module per subject; everything is re-exported here, so callers write `policy
 
 from roster.policy.accounts import (
     INVITABLE_BY,
+    USER_MANAGER_ROLES,
     belongs_to_profile,
     can_deactivate,
     can_invite,
     can_invite_profile_owner,
     can_list_users,
     can_manage_users,
+    can_send_reset,
+    carries_own_clearance,
+    fits_expert_profile,
+    manages_users_as,
 )
 from roster.policy.core import CLEARANCE_RANK, Actor, acts_as, effective_clearance_rank
 from roster.policy.experts import (
@@ -70,6 +75,7 @@ __all__ = [
     "NAV_RULES",
     "STAFFING_ROLES",
     "STAFF_REQUEST_FIELDS",
+    "USER_MANAGER_ROLES",
     "Actor",
     "acts_as",
     "answers_offers",
@@ -98,6 +104,7 @@ __all__ = [
     "can_see_listing",
     "can_see_team",
     "can_see_vetting_status",
+    "can_send_reset",
     "can_verify",
     "can_vet",
     "can_view_dashboard",
@@ -105,11 +112,14 @@ __all__ = [
     "can_view_expert",
     "can_view_panel",
     "can_view_request",
+    "carries_own_clearance",
     "edits_as_owner",
     "effective_clearance_rank",
     "expert_fields_for",
+    "fits_expert_profile",
     "is_listed",
     "is_own_profile",
+    "manages_users_as",
     "may_get_shared_contact",
     "may_see_nav",
     "nav_items",

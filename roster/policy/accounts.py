@@ -36,3 +36,29 @@ def can_deactivate(user: Actor | None, target: Actor) -> bool:
 
 def can_list_users(user: Actor | None) -> bool:
     return acts_as(user, "admin", "coordinator")
+
+
+# The roles that may manage users: an account keeps one of these while it is the last one active.
+USER_MANAGER_ROLES = frozenset({"admin"})
+# Roles whose accounts carry their own clearance (staff); an expert's is on the profile.
+OWN_CLEARANCE_ROLES = frozenset({"lno", "coordinator", "admin"})
+# The role an account with an expert profile must keep: the profile answers offers through it.
+PROFILE_ROLE = "expert"
+
+
+def manages_users_as(role: str) -> bool:
+    """Whether an active account of this role may manage users."""
+    return role in USER_MANAGER_ROLES
+
+
+def carries_own_clearance(role: str) -> bool:
+    return role in OWN_CLEARANCE_ROLES
+
+
+def fits_expert_profile(role: str) -> bool:
+    return role == PROFILE_ROLE
+
+
+def can_send_reset(user: Actor | None, target: Actor) -> bool:
+    """An admin may mail an active account's owner a password reset link (never see it)."""
+    return can_manage_users(user) and target.active

@@ -39,6 +39,21 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("accounts.users", "GET"): {"-": "lffoof"},
     ("accounts.set_active", "POST"): {"-": "lfffif"},
     ("accounts.reissue_invitation", "POST"): {"-": "lfffif"},
+    ("reset.forgot", "GET"): {"-": "oooooo"},
+    ("reset.forgot", "POST"): {"-": "iiiiii"},
+    ("reset.choose", "GET"): {"-": "gggggg"},
+    ("reset.choose", "POST"): {"-": "gggggg"},
+    ("user_admin.edit", "GET"): {"-": "lfffof"},
+    ("user_admin.edit", "POST"): {"-": "lfffif"},
+    ("user_admin.send_reset", "POST"): {"-": "lfffif"},
+    ("settings.index", "GET"): {"-": "looooo"},
+    ("settings.save_preferences", "POST"): {"-": "liiiii"},
+    ("settings.ask_email_change", "POST"): {"-": "liiiii"},
+    ("settings.confirm_email", "GET"): {"-": "gggggg"},
+    ("settings.confirm_email", "POST"): {"-": "gggggg"},
+    ("settings.end_session", "POST"): {"-": "lhhhhh"},
+    ("settings.end_all_sessions", "POST"): {"-": "liiiii"},
+    ("settings.revoke_token", "POST"): {"-": "lhhhhh"},
     ("accounts.invite", "GET"): {"-": "lffoof"},
     ("accounts.invite", "POST"): {"-": "lffiif"},
     ("directory.commands", "GET"): {"-": "lfffof"},
@@ -109,6 +124,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.read_notification", "POST"): {"own": "lohhhh"},
     ("api.read_all_notifications", "POST"): {"-": "liiiii"},
     ("api.accept_invitation", "POST"): {"-": "iiiiii"},
+    ("api.request_password_reset", "POST"): {"-": "iiiiii"},
+    ("api.complete_password_reset", "POST"): {"-": "iiiiii"},
     ("api.create_user", "POST"): {"-": "lffiif"},
     ("api.patch_user", "PATCH"): {"-": "lfffif"},
     ("api.reissue_invitation", "POST"): {"-": "lfffif"},
@@ -209,6 +226,8 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
                 "kind": "coverage",
                 "fmt": "csv",
                 "batch_id": 0,
+                "session_id": 0,
+                "token_id": 0,
             }[name]
     if rule.endpoint == "requests.rate_expert":
         args["expert_id"] = ids["own_expert"]
@@ -253,6 +272,8 @@ DESTRUCTIVE = {
     ("review.erase", "POST"),
     ("api.erase_expert", "DELETE"),
     ("accounts.logout", "POST"),
+    ("settings.end_all_sessions", "POST"),
+    ("user_admin.send_reset", "POST"),
 }
 
 
