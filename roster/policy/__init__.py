@@ -4,6 +4,7 @@ One module per subject; everything is re-exported here, so callers write `policy
 
 from roster.policy.accounts import (
     INVITABLE_BY,
+    can_change_settings,
     can_deactivate,
     can_invite,
     can_list_users,
@@ -15,6 +16,7 @@ from roster.policy.experts import (
     CONTACT_FIELDS,
     LNO_EXPERT_FIELDS,
     can_create_expert,
+    can_edit_directory,
     can_edit_expert,
     can_export_or_erase_expert,
     can_manage_commands,
@@ -69,8 +71,10 @@ __all__ = [
     "Actor",
     "acts_as",
     "answers_offers",
+    "can_change_settings",
     "can_create_expert",
     "can_deactivate",
+    "can_edit_directory",
     "can_edit_expert",
     "can_edit_request",
     "can_export_or_erase_expert",

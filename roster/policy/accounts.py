@@ -26,3 +26,8 @@ def can_deactivate(user: Actor | None, target: Actor) -> bool:
 
 def can_list_users(user: Actor | None) -> bool:
     return acts_as(user, "admin", "coordinator")
+
+
+def can_change_settings(user: Actor | None) -> bool:
+    """Response targets, reply-by defaults, matching weights, the small-count threshold."""
+    return acts_as(user, "admin")

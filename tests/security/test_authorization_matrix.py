@@ -48,6 +48,16 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("directory.delete_command", "POST"): {"-": "lfffif"},
     ("directory.directory", "GET"): {"-": "lfoooo"},
     ("directory.panel", "GET"): {"-": "lfoooo"},
+    ("directory.new_term", "GET"): {"-": "lffoff"},
+    ("directory.new_term", "POST"): {"-": "lffiff"},
+    ("directory.edit_term", "GET"): {"-": "lffoff"},
+    ("directory.edit_term", "POST"): {"-": "lffiff"},
+    ("directory.end_term", "POST"): {"-": "lffiff"},
+    ("directory.new_focal_point", "GET"): {"-": "lffoff"},
+    ("directory.new_focal_point", "POST"): {"-": "lffiff"},
+    ("directory.edit_focal_point", "GET"): {"-": "lffoff"},
+    ("directory.edit_focal_point", "POST"): {"-": "lffiff"},
+    ("directory.end_focal_point", "POST"): {"-": "lffiff"},
     ("notify.backlog", "GET"): {"-": "lfffof"},
     ("experts.my_profile", "GET"): {"-": "lohhhh"},
     ("experts.show", "GET"): {"own": "looooo", "other": "lhoooo", "pending": "lhhooh"},
@@ -168,6 +178,10 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
             args[name] = ids["other_user"]
         elif name == "command_id":
             args[name] = ids["command"]
+        elif name == "membership_id":
+            args[name] = ids["membership"]
+        elif name == "focal_point_id":
+            args[name] = ids["focal_point"]
         else:
             args[name] = {
                 "token": "not-a-real-invitation",

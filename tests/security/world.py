@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from roster.accounts.models import User
+from roster.experts.models import CsapMembership, FocalPoint
 from roster.reference.models import Command
 from roster.requests.models import CrisisRequest, EngagementEntry, Offer, RequestEvent
 from tests.conftest import csrf_token
@@ -75,6 +76,10 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
     seat(session, accepted, own_expert)
     seat(session, accepted, make_expert(clearance="NS", full_name="Teammate Expert"))
     _distinct(session, other_lno, own, foreign, secret, lapsed, declined, accepted)
+    term = CsapMembership(expert_id=other_expert.id, cohort=2023, term_start=date(2023, 1, 1))
+    focal_point = FocalPoint(expert_id=other_expert.id, command_id=c1, role="gfp")
+    session.add_all([term, focal_point])
+    session.commit()
     world = World(users=users, auth=auth)
     world.ids = {
         "own_expert": own_expert.id,
@@ -90,6 +95,8 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         "other_offer": other_offer.id,
         "other_user": other_lno.id,
         "command": c1,
+        "membership": term.id,
+        "focal_point": focal_point.id,
     }
     world.headers = {role: auth.bearer(user) for role, user in users.items()}
     return world
