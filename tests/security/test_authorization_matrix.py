@@ -146,6 +146,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.start_totp", "POST"): {"-": "liiiii"},
     ("api.confirm_totp", "POST"): {"-": "liiiii"},
     ("ops.audit_trail", "GET"): {"-": "lfffof"},
+    ("ops.verify_chain", "POST"): {"-": "lfffif"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
