@@ -1,11 +1,13 @@
-"""The one configurable place for requests: response targets, the reply-by default and the
+"""The one configurable place for requests: response targets, the reply-by defaults and the
 matching weights, as this deployment sets them.
 
 The pure code keeps its defaults where it uses them (`workflow.RESPONSE_TARGETS`,
 `weights.MatchingWeights`), so the ranker and the state machine need neither Flask nor this
-module. Deployments override them with ROSTER_RESPONSE_TARGET_HOURS
-("immediate=4,priority=48,routine=240") and ROSTER_MATCHING_WEIGHTS ("topic=0.4,rotation=0.1"),
-read by `roster.config`."""
+module. Each value comes from `roster.settings.store`: fixed by the environment
+(ROSTER_RESPONSE_TARGET_HOURS "immediate=4,priority=48,routine=240", ROSTER_REPLY_BY_HOURS
+"immediate=2,priority=24,routine=120", ROSTER_MATCHING_WEIGHTS "topic=0.4,rotation=0.1", read
+by `roster.config`), else set by an admin in the app, else the default. The store reads the
+setting table once per request."""
 
 from __future__ import annotations
 
@@ -14,8 +16,15 @@ from datetime import timedelta
 
 from flask import current_app, has_app_context
 
-from roster.requests.weights import DEFAULT_WEIGHTS, MatchingWeights
+from roster.requests.weights import COMPONENTS, DEFAULT_WEIGHTS, MatchingWeights
 from roster.requests.workflow import RESPONSE_TARGETS
+from roster.settings import store
+from roster.settings.catalogue import (
+    REPLY_BY_HOURS,
+    reply_by_key,
+    response_target_key,
+    weight_key,
+)
 
 # How long an expert has to answer an offer unless the coordinator picks another time.
 REPLY_BY = timedelta(hours=48)
@@ -24,11 +33,29 @@ REPLY_BY = timedelta(hours=48)
 def response_targets() -> Mapping[str, timedelta]:
     if not has_app_context():
         return RESPONSE_TARGETS
-    hours = current_app.config.get("ROSTER_RESPONSE_TARGET_HOURS") or {}
-    return {**RESPONSE_TARGETS, **{k: timedelta(hours=float(v)) for k, v in hours.items()}}
+    return {
+        urgency: timedelta(hours=store.value(response_target_key(urgency)))
+        for urgency in RESPONSE_TARGETS
+    }
+
+
+def reply_by(urgency: str) -> timedelta:
+    """The default time an expert has to answer an offer on a request of this urgency."""
+    if not has_app_context():
+        return timedelta(hours=REPLY_BY_HOURS[urgency])
+    return timedelta(hours=store.value(reply_by_key(urgency)))
 
 
 def matching_weights() -> MatchingWeights:
+    """The component weights set in the app, under everything the environment fixes (which may
+    also set the shape knobs of `MatchingWeights`)."""
     if not has_app_context():
         return DEFAULT_WEIGHTS
-    return MatchingWeights.from_mapping(current_app.config.get("ROSTER_MATCHING_WEIGHTS") or {})
+    fixed = current_app.config.get("ROSTER_MATCHING_WEIGHTS") or {}
+    in_app = store.set_in_app()
+    chosen = {c: in_app[weight_key(c)] for c in COMPONENTS if weight_key(c) in in_app}
+    try:
+        return MatchingWeights.from_mapping({**chosen, **fixed})
+    except ValueError:
+        # What the app holds cannot outvote the deployment: keep the environment's word.
+        return MatchingWeights.from_mapping(fixed)

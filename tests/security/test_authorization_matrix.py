@@ -147,6 +147,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.confirm_totp", "POST"): {"-": "liiiii"},
     ("ops.audit_trail", "GET"): {"-": "lfffof"},
     ("ops.verify_chain", "POST"): {"-": "lfffif"},
+    ("settings.edit", "GET"): {"-": "lfffof"},
+    ("settings.edit", "POST"): {"-": "lfffif"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
