@@ -307,3 +307,22 @@ def test_the_include_shows_the_requesting_commands_focal_points(
         assert ("Shown Focal" in html) is shown
         if shown:
             assert "CAAC Focal Point" in html and "Children and Armed Conflict" in html
+
+
+def test_a_requests_page_shows_its_commands_focal_points(
+    auth, make_user, make_expert, add_focal_point, db_session
+):
+    from tests.support.factories import make_request
+
+    aco = command(db_session, "ACO")
+    lno = make_user("lno", clearance="NS")
+    lno.command_id = aco.id
+    db_session.add(lno)
+    db_session.commit()
+    found = make_request(db_session, lno, command_id=aco.id, classification="NR")
+    add_focal_point(make_expert(full_name="Request Page Focal"), "ACO", "wps-fp")
+    add_focal_point(make_expert(full_name="Elsewhere Focal"), "JFC-N", "wps-fp")
+    page = auth.page(lno).get(f"/requests/{found.id}").get_data(as_text=True)
+    assert "Focal points of the requesting command" in page
+    assert "Request Page Focal" in page and "WPS Focal Point" in page
+    assert "Elsewhere Focal" not in page
