@@ -13,6 +13,7 @@ from roster.api import (  # noqa: F401 - modules register routes
     reports,
     requests,
     search,
+    settings,
     tokens,
     users,
 )

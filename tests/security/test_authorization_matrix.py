@@ -149,6 +149,8 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("ops.verify_chain", "POST"): {"-": "lfffif"},
     ("settings.edit", "GET"): {"-": "lfffof"},
     ("settings.edit", "POST"): {"-": "lfffif"},
+    ("api.get_settings", "GET"): {"-": "lfffof"},
+    ("api.patch_settings", "PATCH"): {"-": "lfffif"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
