@@ -139,9 +139,22 @@ def _plain(value: Any) -> Any:
 
 
 def _record(
-    session: Session, actor: policy.Actor | None, action: str, subject: str, **detail: Any
+    session: Session,
+    actor: policy.Actor | None,
+    action: str,
+    row: CsapMembership | FocalPoint,
+    **detail: Any,
 ) -> None:
-    audit.record(session, actor=audit.actor_label(actor), action=action, subject=subject, **detail)
+    """Audit a change under the expert it is about (so their export and the trail's subject
+    filter find it), naming the term or role by id."""
+    audit.record(
+        session,
+        actor=audit.actor_label(actor),
+        action=action,
+        subject=f"expert:{row.expert_id}",
+        **{f"{row.__tablename__}_id": row.id},
+        **detail,
+    )
 
 
 # --- CSAP terms ---------------------------------------------------------------------------------
@@ -176,7 +189,7 @@ def add_membership(
         session,
         actor,
         "csap.add",
-        f"csap_membership:{membership.id}",
+        membership,
         expert_id=term.expert_id,
         cohort=term.cohort,
         role=term.role,
@@ -197,7 +210,7 @@ def update_membership(
     session.add(membership)
     session.flush()
     if changed:
-        _record(session, actor, "csap.update", f"csap_membership:{membership.id}", changed=changed)
+        _record(session, actor, "csap.update", membership, changed=changed)
     return membership
 
 
@@ -217,7 +230,7 @@ def end_membership(
     changed = _changes(membership, {"term_end": on})
     session.add(membership)
     session.flush()
-    _record(session, actor, "csap.end", f"csap_membership:{membership.id}", changed=changed)
+    _record(session, actor, "csap.end", membership, changed=changed)
     return membership
 
 
@@ -253,7 +266,7 @@ def add_focal_point(*, session: Session, actor: policy.Actor | None, role: RoleI
         session,
         actor,
         "focal_point.add",
-        f"focal_point:{focal_point.id}",
+        focal_point,
         **{k: _plain(v) for k, v in values.items()},
     )
     return focal_point
@@ -269,9 +282,7 @@ def update_focal_point(
     session.add(focal_point)
     session.flush()
     if changed:
-        _record(
-            session, actor, "focal_point.update", f"focal_point:{focal_point.id}", changed=changed
-        )
+        _record(session, actor, "focal_point.update", focal_point, changed=changed)
     return focal_point
 
 
@@ -291,5 +302,5 @@ def end_focal_point(
     changed = _changes(focal_point, {"until": on})
     session.add(focal_point)
     session.flush()
-    _record(session, actor, "focal_point.end", f"focal_point:{focal_point.id}", changed=changed)
+    _record(session, actor, "focal_point.end", focal_point, changed=changed)
     return focal_point

@@ -62,7 +62,8 @@ def test_a_coordinator_adds_a_term_and_the_panel_shows_it(coordinator, make_expe
     page = coordinator.get("/panel").get_data(as_text=True)
     assert "Amina Diallo" in page and "Chair" in page
     [event] = _events(db_session, "csap.add")
-    assert event.subject == f"csap_membership:{term.id}" and event.detail["role"] == "chair"
+    assert event.subject == f"expert:{expert.id}" and event.detail["role"] == "chair"
+    assert event.detail["csap_membership_id"] == term.id
     assert "Amina" not in str(event.detail)
 
 
