@@ -6,6 +6,7 @@ from flask import Flask
 
 from roster.api import (  # noqa: F401 - modules register routes
     audit,
+    directory,
     experts,
     me,
     openapi,

@@ -22,6 +22,8 @@ from roster.reference import taxonomy
 from roster.reference.models import Command
 
 COHORTS = (1990, 2100)
+# Ids are database integers: anything longer than nine digits names nothing (as in URLs).
+MAX_ID = 999_999_999
 
 Problems = dict[str, list[str]]
 
@@ -68,8 +70,12 @@ def _add(problems: Problems, name: str, message: str) -> None:
     problems.setdefault(name, []).append(message)
 
 
+def _an_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
 def _check_person(session: Session, expert_id: int | None, problems: Problems) -> None:
-    expert = session.get(Expert, expert_id) if expert_id else None
+    expert = session.get(Expert, expert_id) if _an_id(expert_id) else None
     if expert is None or expert.pseudonym is not None:  # an erased profile is nobody to list
         _add(problems, "expert_id", _("Choose a person from the roster's expert profiles."))
 
@@ -111,7 +117,7 @@ def _validate_term(session: Session, term: TermInput) -> None:
 def _validate_role(session: Session, role: RoleInput) -> None:
     problems: Problems = {}
     _check_person(session, role.expert_id, problems)
-    if not role.command_id or session.get(Command, role.command_id) is None:
+    if not _an_id(role.command_id) or session.get(Command, role.command_id) is None:
         _add(problems, "command_id", _("Choose a command or headquarters from the list."))
     if not _listed(role.role, FOCAL_POINT_ROLES):
         _add(problems, "role", _("Choose a role from the list."))

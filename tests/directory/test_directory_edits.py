@@ -327,3 +327,16 @@ def test_a_requests_page_shows_its_commands_focal_points(
     assert "Focal points of the requesting command" in page
     assert "Request Page Focal" in page and "WPS Focal Point" in page
     assert "Elsewhere Focal" not in page
+
+
+@pytest.mark.parametrize("field", ["expert_id", "command_id"])
+def test_an_overlong_id_is_an_unknown_choice_not_a_crash(
+    coordinator, make_expert, db_session, field
+):
+    form = {**_role_form(make_expert().id, command(db_session, "ACO").id), field: "9" * 30}
+    response = coordinator.post(
+        "/directory/focal-points/new", data={**form, "csrf_token": coordinator.token}
+    )
+    assert response.status_code == 422
+    assert f'id="{field}-error"' in response.get_data(as_text=True)
+    assert _count(db_session, FocalPoint) == 0

@@ -151,6 +151,13 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("settings.edit", "POST"): {"-": "lfffif"},
     ("api.get_settings", "GET"): {"-": "lfffof"},
     ("api.patch_settings", "PATCH"): {"-": "lfffif"},
+    ("api.create_term", "POST"): {"-": "lffiff"},
+    ("api.patch_term", "PATCH"): {"-": "lffiff"},
+    ("api.end_term", "POST"): {"-": "lffiff"},
+    ("api.create_focal_point", "POST"): {"-": "lffiff"},
+    ("api.patch_focal_point", "PATCH"): {"-": "lffiff"},
+    ("api.end_focal_point", "POST"): {"-": "lffiff"},
+    ("api.command_focal_points", "GET"): {"-": "lfoooo"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
@@ -182,6 +189,12 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
         elif name == "user_id":
             args[name] = ids["other_user"]
         elif name == "command_id":
+            args[name] = ids["command"]
+        elif name == "id" and "/csap-terms/" in rule.rule:
+            args[name] = ids["membership"]
+        elif name == "id" and "/focal-points/" in rule.rule:
+            args[name] = ids["focal_point"]
+        elif name == "id" and "/commands/" in rule.rule:
             args[name] = ids["command"]
         elif name == "membership_id":
             args[name] = ids["membership"]
