@@ -24,6 +24,7 @@ from roster.reports import views as report_views
 from roster.requests import candidate_views, offer_pages, offer_views, requalify
 from roster.requests import views as request_views
 from roster.search import views as search_views
+from roster.settings import views as settings_views
 from roster.web import headers
 from roster.web import init_app as init_web
 from roster.web.converters import IdConverter
@@ -79,6 +80,7 @@ def _register(app: Flask) -> None:
     offer_pages.init_app(app)
     report_views.init_app(app)
     import_views.init_app(app)
+    settings_views.init_app(app)
     init_api(app)
     cli.init_app(app)
     base_url = app.config["ROSTER_BASE_URL"]

@@ -37,6 +37,16 @@ def _pairs(value: str | None, name: str) -> dict[str, float]:
     return out
 
 
+def _whole(value: str | None, name: str) -> int | None:
+    """An optional whole number; a malformed one stops the start."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number, got {value!r}") from None
+
+
 def _dev_secret_key(instance: Path) -> str:
     """Generate a secret key once per instance folder and keep it there."""
     path = instance / "secret_key"
@@ -112,6 +122,9 @@ class Settings:
                 ),
                 "ROSTER_MATCHING_WEIGHTS": _pairs(
                     env.get("ROSTER_MATCHING_WEIGHTS"), "ROSTER_MATCHING_WEIGHTS"
+                ),
+                "ROSTER_SUPPRESS_BELOW": _whole(
+                    env.get("ROSTER_SUPPRESS_BELOW"), "ROSTER_SUPPRESS_BELOW"
                 ),
             },
         )

@@ -13,6 +13,7 @@ from roster.notify import models as notify_models  # noqa: F401 - imported so it
 from roster.reference import models as reference_models  # noqa: F401 - imported so its tables join the metadata
 from roster.requests import models as requests_models  # noqa: F401 - imported so its tables join the metadata
 from roster.search import models as search_models  # noqa: F401 - imported so its tables join the metadata
+from roster.settings import models as settings_models  # noqa: F401 - imported so its tables join the metadata
 
 
 def metadata() -> sa.MetaData:

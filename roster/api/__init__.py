@@ -6,6 +6,7 @@ from flask import Flask
 
 from roster.api import (  # noqa: F401 - modules register routes
     audit,
+    directory,
     experts,
     inbox,
     me,
@@ -15,6 +16,7 @@ from roster.api import (  # noqa: F401 - modules register routes
     reports,
     requests,
     search,
+    settings,
     staffing,
     tokens,
     users,

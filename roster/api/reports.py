@@ -21,7 +21,7 @@ from roster.reports.coverage import (
     CoverageQuery,
 )
 from roster.reports.forms import MAX_PERIOD
-from roster.reports.participation import SUPPRESS_BELOW
+from roster.reports.participation import suppress_below
 from roster.reports.period import Period
 from roster.reports.watchlist import HORIZONS
 
@@ -265,7 +265,7 @@ def participation_report() -> Response:
     )
     payload = {
         "period": {"from_": period.start, "to": period.end},
-        "suppress_below": SUPPRESS_BELOW,
+        "suppress_below": suppress_below(),
         "breakdowns": {
             name: {
                 "total": b.total,

@@ -45,8 +45,10 @@ class Person:
 
 @dataclass(frozen=True)
 class PanelMember:
+    id: int  # the term's id: one person may serve several terms
     person: Person
     cohort: int
+    role: str
     term_start: date
     term_end: date | None
     topics: tuple[tuple[str, int], ...]  # (topic code, level 1-4), deepest first
@@ -59,6 +61,11 @@ class FocalPointEntry:
     command: Command
     role: str
     topics: tuple[str, ...]
+    since: date | None = None
+    until: date | None = None
+
+    def ended_by(self, today: date) -> bool:
+        return self.until is not None and self.until < today
 
 
 @dataclass(frozen=True)
@@ -132,8 +139,10 @@ def _members(
     topics = _topics_of(session, [e.id for _m, e in visible])
     return [
         PanelMember(
+            id=m.id,
             person=people[e.id],
             cohort=m.cohort,
+            role=m.role,
             term_start=m.term_start,
             term_end=m.term_end,
             topics=topics.get(e.id, ()),
@@ -157,6 +166,13 @@ def current_csap_members(
     )
 
 
+def upcoming_csap_members(
+    session: Session, today: date, *, viewer: policy.Actor | None
+) -> list[PanelMember]:
+    """Terms recorded ahead of their first day."""
+    return _members(session, viewer, today, col(CsapMembership.term_start) > today)
+
+
 def past_csap_members(
     session: Session, today: date, *, viewer: policy.Actor | None
 ) -> list[PanelMember]:
@@ -170,10 +186,13 @@ def focal_points(
     today: date,
     viewer: policy.Actor | None,
     command_code: str | None = None,
+    command_id: int | None = None,
     topic: str | None = None,
     role: str | None = None,
+    include_ended: bool = False,
 ) -> list[FocalPointEntry]:
-    """Focal points by command, then role and name; each filter applies only when given."""
+    """Focal points by command, then role and name; each filter applies only when given. A role
+    whose last day is before `today` shows only with `include_ended` (the directory's history)."""
     query = (
         select(FocalPoint, Expert, Command)
         .join(Expert, col(Expert.id) == col(FocalPoint.expert_id))
@@ -182,6 +201,10 @@ def focal_points(
     )
     if command_code:
         query = query.where(col(Command.code) == command_code)
+    if command_id is not None:
+        query = query.where(col(FocalPoint.command_id) == command_id)
+    if not include_ended:
+        query = query.where(sa.or_(col(FocalPoint.until).is_(None), col(FocalPoint.until) >= today))
     if role:
         query = query.where(col(FocalPoint.role) == role)
     rows = session.exec(query).all()
@@ -196,10 +219,28 @@ def focal_points(
         assert fp.id is not None
         entries.append(
             FocalPointEntry(
-                id=fp.id, person=people[e.id], command=c, role=fp.role, topics=tuple(fp.topics)
+                id=fp.id,
+                person=people[e.id],
+                command=c,
+                role=fp.role,
+                topics=tuple(fp.topics),
+                since=fp.since,
+                until=fp.until,
             )
         )
     return entries
+
+
+def focal_points_for_command(
+    session: Session, command_id: int, today: date, *, viewer: policy.Actor | None = None
+) -> list[FocalPointEntry]:
+    """The focal points serving `command_id` on `today` (begun, not ended), for a request's page,
+    as `viewer` may see them (LNOs: listed experts only). No viewer sees none: deny by default."""
+    return [
+        entry
+        for entry in focal_points(session, today=today, viewer=viewer, command_id=command_id)
+        if entry.since is None or entry.since <= today
+    ]
 
 
 # --- Commands ---------------------------------------------------------------------------------

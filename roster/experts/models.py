@@ -26,7 +26,17 @@ CATEGORIES = ("csap", "independent", "focal-point", "genad", "wps-advisor", "hs-
 VETTING_STATUSES = ("pending", "vetted", "rejected", "suspended", "expired")
 VettingStatus = Literal["pending", "vetted", "rejected", "suspended", "expired"]
 AVAILABILITY_KINDS = ("unavailable", "available")
-FOCAL_POINT_ROLES = ("gfp", "wps-fp", "hs-fp", "caac-fp", "hs-liaison", "functional-specialist")
+FOCAL_POINT_ROLES = (
+    "gfp",
+    "wps-fp",
+    "hs-fp",
+    "caac-fp",
+    "hs-liaison",
+    "functional-specialist",
+    "genad",
+    "wps-advisor",
+)
+CSAP_ROLES = ("chair", "vice-chair", "member")
 
 
 class Expert(SQLModel, table=True):
@@ -168,13 +178,19 @@ class AvailabilityWindow(SQLModel, table=True):
 
 
 class CsapMembership(SQLModel, table=True):
-    """A term on the Civil Society Advisory Panel; past terms stay as history."""
+    """A term on the Civil Society Advisory Panel; past terms stay as history (ended, never
+    deleted)."""
 
     __tablename__ = "csap_membership"
+    __table_args__ = (
+        one_of("role", CSAP_ROLES),
+        sa.CheckConstraint("term_end IS NULL OR term_end >= term_start", name="term_ordered"),
+    )
 
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     cohort: int
+    role: str = Field(default="member", max_length=20)
     term_start: date
     term_end: date | None = None
 
@@ -183,10 +199,17 @@ class FocalPoint(SQLModel, table=True):
     """A dual-hatted role an expert holds inside a command or headquarters."""
 
     __tablename__ = "focal_point"
-    __table_args__ = (one_of("role", FOCAL_POINT_ROLES),)
+    __table_args__ = (
+        one_of("role", FOCAL_POINT_ROLES),
+        sa.CheckConstraint(
+            "since IS NULL OR until IS NULL OR until >= since", name="period_ordered"
+        ),
+    )
 
     id: int = Field(default=None, primary_key=True)  # assigned when the insert is flushed
     expert_id: int = Field(foreign_key="expert.id", index=True, ondelete="CASCADE")
     command_id: int = Field(foreign_key="command.id", index=True)
     role: str = Field(max_length=30)
     topics: list[str] = Field(default_factory=list, sa_type=sa.JSON)
+    since: date | None = None
+    until: date | None = None  # the last day in the role; an ended role stays as history

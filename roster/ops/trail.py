@@ -1,4 +1,5 @@
-"""Reading the audit trail: filter by action, actor, subject and days, a page at a time."""
+"""Reading the audit trail: filter by action, actor, subject and days, a page at a time; and
+checking its chain, for `flask roster audit verify` and the audit page alike."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, col, func, select
 
+from roster import audit
 from roster.audit import AuditEvent
 
 PER_PAGE = 50
@@ -72,3 +74,27 @@ def search(
 def known_actions(session: Session) -> list[str]:
     """Every action the trail holds, for the filter's choices."""
     return list(session.exec(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
+
+
+@dataclass(frozen=True)
+class ChainCheck:
+    """The verdict on the audit chain, in the words the command line and the page both show."""
+
+    intact: bool
+    message: str
+
+
+def verify_chain(session: Session) -> ChainCheck:
+    """Check every link of the chain; name the first broken event."""
+    broken = audit.first_broken(session)
+    if broken is not None:
+        return ChainCheck(
+            False,
+            f"Audit trail broken at event id {broken}: it or an event before it was changed "
+            "or removed.",
+        )
+    count = session.exec(select(func.count()).select_from(AuditEvent)).one()
+    head = session.exec(
+        select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
+    ).first()
+    return ChainCheck(True, f"Audit trail intact: {count} events, head {head or audit.GENESIS}.")

@@ -62,3 +62,8 @@ def fits_expert_profile(role: str) -> bool:
 def can_send_reset(user: Actor | None, target: Actor) -> bool:
     """An admin may mail an active account's owner a password reset link (never see it)."""
     return can_manage_users(user) and target.active
+
+
+def can_change_settings(user: Actor | None) -> bool:
+    """Response targets, reply-by defaults, matching weights, the small-count threshold."""
+    return acts_as(user, "admin")

@@ -149,6 +149,11 @@ def can_see_vetting_status(user: Actor | None) -> bool:
     return acts_as(user, "coordinator", "admin")
 
 
+def can_edit_directory(user: Actor | None) -> bool:
+    """Add, correct or end CSAP terms and focal-point roles: the HS/WPS unit's coordinators."""
+    return acts_as(user, "coordinator")
+
+
 def can_manage_commands(user: Actor | None) -> bool:
     """Add, rename, re-kind or delete commands and headquarters."""
     return acts_as(user, "admin")

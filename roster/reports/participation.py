@@ -18,8 +18,10 @@ from roster.reports.period import Period
 from roster.requests.models import Assignment, CrisisRequest, RequestTopic
 from roster.requests.services import Viewer, visible_clause
 from roster.requests.weights import CONFLICT_AFFECTED
+from roster.settings import catalogue, store
 
-SUPPRESS_BELOW = 5
+# The default threshold; `suppress_below()` reads the one in force (see roster.settings).
+SUPPRESS_BELOW = catalogue.SUPPRESS_BELOW
 DIMENSIONS = ("gender", "origin", "nationality", "affiliation", "topic")
 ORIGINS = ("conflict-affected", "other", "not-recorded")
 
@@ -48,6 +50,11 @@ class Breakdown:
     overlapping: bool = False
 
 
+def suppress_below() -> int:
+    """The small-count threshold in force: the environment's, else the app's, else 5."""
+    return int(store.value("suppress_below"))
+
+
 def suppress(counts: Mapping[str, int], total: int, below: int = SUPPRESS_BELOW) -> Breakdown:
     """Hide counts from 1 to `below` - 1. When only one count is hidden, the next smallest is
     hidden too, or the total minus the others would give it back; a total under `below` is
@@ -72,7 +79,7 @@ def suppress(counts: Mapping[str, int], total: int, below: int = SUPPRESS_BELOW)
 def _breakdown(
     dimension: str, counts: Mapping[str, int], total: int, *, overlapping: bool = False
 ) -> Breakdown:
-    raw = suppress(counts, total)
+    raw = suppress(counts, total, suppress_below())
     return Breakdown(dimension, raw.total, raw.rows, overlapping)
 
 

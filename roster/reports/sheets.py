@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from roster.reports.coverage import Coverage
-from roster.reports.participation import SUPPRESS_BELOW, Breakdown
+from roster.reports.participation import Breakdown, suppress_below
 from roster.reports.performance import BUCKETS, Performance
 from roster.reports.tables import Table, Value
 from roster.reports.watchlist import Due
@@ -55,7 +55,7 @@ KEY_LABELS = {
 
 
 def suppressed_text() -> str:
-    return _("< %(n)s", n=SUPPRESS_BELOW)
+    return _("< %(n)s", n=suppress_below())
 
 
 def hours(value: float | None) -> float | None:

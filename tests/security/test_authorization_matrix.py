@@ -64,6 +64,16 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("directory.delete_command", "POST"): {"-": "lfffif"},
     ("directory.directory", "GET"): {"-": "lfoooo"},
     ("directory.panel", "GET"): {"-": "lfoooo"},
+    ("directory.new_term", "GET"): {"-": "lffoff"},
+    ("directory.new_term", "POST"): {"-": "lffiff"},
+    ("directory.edit_term", "GET"): {"-": "lffoff"},
+    ("directory.edit_term", "POST"): {"-": "lffiff"},
+    ("directory.end_term", "POST"): {"-": "lffiff"},
+    ("directory.new_focal_point", "GET"): {"-": "lffoff"},
+    ("directory.new_focal_point", "POST"): {"-": "lffiff"},
+    ("directory.edit_focal_point", "GET"): {"-": "lffoff"},
+    ("directory.edit_focal_point", "POST"): {"-": "lffiff"},
+    ("directory.end_focal_point", "POST"): {"-": "lffiff"},
     ("notify.backlog", "GET"): {"-": "lfffof"},
     ("experts.my_profile", "GET"): {"-": "lohhhh"},
     ("experts.show", "GET"): {"own": "looooo", "other": "lhoooo", "pending": "lhhooh"},
@@ -180,6 +190,18 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.start_totp", "POST"): {"-": "liiiii"},
     ("api.confirm_totp", "POST"): {"-": "liiiii"},
     ("ops.audit_trail", "GET"): {"-": "lfffof"},
+    ("ops.verify_chain", "POST"): {"-": "lfffif"},
+    ("settings.edit", "GET"): {"-": "lfffof"},
+    ("settings.edit", "POST"): {"-": "lfffif"},
+    ("api.get_settings", "GET"): {"-": "lfffof"},
+    ("api.patch_settings", "PATCH"): {"-": "lfffif"},
+    ("api.create_term", "POST"): {"-": "lffiff"},
+    ("api.patch_term", "PATCH"): {"-": "lffiff"},
+    ("api.end_term", "POST"): {"-": "lffiff"},
+    ("api.create_focal_point", "POST"): {"-": "lffiff"},
+    ("api.patch_focal_point", "PATCH"): {"-": "lffiff"},
+    ("api.end_focal_point", "POST"): {"-": "lffiff"},
+    ("api.command_focal_points", "GET"): {"-": "lfoooo"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
@@ -215,6 +237,16 @@ def url_args(rule, variant: str, ids: dict[str, int]) -> dict[str, object]:
             args[name] = ids["other_user"]
         elif name == "command_id":
             args[name] = ids["command"]
+        elif name == "id" and "/csap-terms/" in rule.rule:
+            args[name] = ids["membership"]
+        elif name == "id" and "/focal-points/" in rule.rule:
+            args[name] = ids["focal_point"]
+        elif name == "id" and "/commands/" in rule.rule:
+            args[name] = ids["command"]
+        elif name == "membership_id":
+            args[name] = ids["membership"]
+        elif name == "focal_point_id":
+            args[name] = ids["focal_point"]
         else:
             args[name] = {
                 "token": "not-a-real-invitation",

@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlmodel import Session, select
 
 from roster.accounts.models import User
+from roster.experts.models import CsapMembership, FocalPoint
 from roster.notify.models import Notification
 from roster.reference.models import Command
 from roster.requests.models import CrisisRequest, EngagementEntry, Offer, RequestEvent
@@ -84,6 +85,9 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         request_id=foreign.id,
     )
     session.add(told)
+    term = CsapMembership(expert_id=other_expert.id, cohort=2023, term_start=date(2023, 1, 1))
+    focal_point = FocalPoint(expert_id=other_expert.id, command_id=c1, role="gfp")
+    session.add_all([term, focal_point])
     session.commit()
     world = World(users=users, auth=auth)
     world.ids = {
@@ -102,6 +106,8 @@ def build(session: Session, make_user, make_expert, auth: Auth) -> World:
         "other_user": other_lno.id,
         "command": c1,
         "expert_notification": told.id,
+        "membership": term.id,
+        "focal_point": focal_point.id,
     }
     world.headers = {role: auth.bearer(user) for role, user in users.items()}
     return world

@@ -1,0 +1,1 @@
+"""System settings admins change in the app: response targets, reply-by, weights, thresholds."""
