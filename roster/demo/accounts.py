@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from sqlmodel import Session, col, select
 
+from roster import policy
 from roster.accounts.models import User
 from roster.accounts.passwords import hash_password
 from roster.experts.models import Expert
@@ -32,7 +33,7 @@ def link_expert_accounts(
         email = (expert.email or "").lower()
         user = users.get(email)
         if user is not None:
-            if user.role == "expert" and user.id not in taken:
+            if policy.answers_offers(user) and user.id not in taken:
                 expert.user_id = user.id
                 session.add(expert)
             continue

@@ -1,5 +1,6 @@
-"""Dashboard pages: /dashboard, the printable annual report, and every report and roster search
-as CSV or XLSX. Thin: the reports come from `dashboard`, their tables from `sheets`."""
+"""Dashboard pages: the /dashboard overview, one page per report, the printable annual report,
+and every report and roster search as CSV or XLSX. Thin: the reports come from `dashboard`, the
+overview from `overview`, their tables from `sheets`."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
 from roster.db import utcnow
-from roster.reports import charts, dashboard, exports, sheets
+from roster.reports import charts, dashboard, exports, overview, sheets
 from roster.reports.coverage import THIN_BELOW, Coverage, search_args
 from roster.reports.forms import AnnualForm, ReportFilterForm
 from roster.reports.participation import Breakdown
@@ -142,24 +144,52 @@ def participation_charts(parts: dict[str, Breakdown], names: dict[str, str]) -> 
     return out
 
 
+REPORT_TITLES = {
+    "coverage": _l("Coverage gaps"),
+    "watchlist": _l("Expiring soon and dormant"),
+    "requests": _l("Request performance"),
+    "participation": _l("Participation and balance"),
+}
+
+
 @bp.get("/dashboard")
 @login_required
-def dashboard_page() -> tuple[str, int]:
+def dashboard_page() -> str:
+    """The overview: headline figures, each linking to its report page."""
     _require_dashboard()
-    form, status = _filters()
-    reports = {kind: _report(kind, form) for kind in dashboard.KINDS}
-    cov, perf, parts = reports["coverage"][0], reports["requests"][0], reports["participation"][0]
-    names = topic_names(db.session())
     return render_template(
         "reports/dashboard.html",
-        form=form,
+        ov=overview.overview(db.session(), current_user, now=utcnow()),
+        urgency_labels=sheets.URGENCY_LABELS,
+        titles=REPORT_TITLES,
         can_import=policy.can_import_experts(current_user),
-        tables={kind: tables for kind, (_r, tables) in reports.items()},
-        coverage=cov,
-        performance=perf,
-        coverage_chart=coverage_chart(cov),
-        performance_charts=performance_charts(perf),
-        participation_charts=participation_charts(parts, names),
+    )
+
+
+@bp.get("/dashboard/<kind>")
+@login_required
+def report_page(kind: str) -> tuple[str, int]:
+    """One report in full: its settings, charts, tables and downloads."""
+    if kind not in dashboard.KINDS:
+        abort(404)
+    _require_dashboard()
+    form, status = _filters()
+    report, tables = _report(kind, form)
+    charts_: dict[str, Markup] = {}
+    if kind == "coverage":
+        charts_ = {"coverage": coverage_chart(report)}
+    elif kind == "requests":
+        charts_ = performance_charts(report)
+    elif kind == "participation":
+        charts_ = participation_charts(report, topic_names(db.session()))
+    return render_template(
+        "reports/report.html",
+        kind=kind,
+        titles=REPORT_TITLES,
+        form=form,
+        report=report,
+        tables=tables,
+        charts=charts_,
         export_args=request.args.to_dict(flat=True),
         formats=FORMATS,
     ), status
