@@ -11,9 +11,12 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from roster import db, refusals
 from roster.accounts.services import load_session_user
+from roster.db import utcnow
 from roster.errors import DomainError, envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
+from roster.reports.sheets import URGENCY_LABELS
+from roster.web.agenda import agenda_for
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats
 
@@ -50,7 +53,14 @@ ROLE_NAMES = {
 @bp.get("/")
 @login_required
 def home() -> str:
-    return render_template(HOME_TEMPLATES[current_user.role], stats=home_stats(db.session()))
+    session, now = db.session(), utcnow()
+    return render_template(
+        HOME_TEMPLATES[current_user.role],
+        stats=home_stats(session),
+        agenda=agenda_for(session, current_user, now),
+        today=now.date(),
+        urgency_labels=URGENCY_LABELS,
+    )
 
 
 @bp.get("/healthz")
