@@ -59,9 +59,12 @@ def heatmap(
     cells: Sequence[Sequence[Cell]],
     thin_below: int,
     cell: int = 30,
+    col_titles: Sequence[str] | None = None,
 ) -> str:
     """Rows x columns of counts; empty cells (0) and thin ones (< `thin_below`) stand out in
-    fill and outline, and every count is written in its cell. Linked cells are <a> elements."""
+    fill and outline, and every count is written in its cell. Linked cells are <a> elements.
+    `col_titles` (e.g. country names for codes) name the columns in each cell's title."""
+    titles = list(col_titles) if col_titles is not None else list(col_labels)
     # Room for the longest row label (about 7 px a character at the chart's font size).
     longest = max((len(label) for label in row_labels), default=10)
     left, top = max(120, min(400, 16 + 7 * longest)), 70
@@ -89,7 +92,7 @@ def heatmap(
                 fill, ink, stroke, state = THIN_FILL, INK, "#a15c07", "thin"
             else:
                 (fill, ink), stroke, state = _shade(c.value, highest), "#ffffff", "covered"
-            tip = f"{label} / {col_labels[j]}: {c.value} ({state})"
+            tip = f"{label} / {titles[j]}: {c.value} ({state})"
             rect = (
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" '
                 f'stroke="{stroke}" class="cell-{state}"/>'

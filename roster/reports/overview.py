@@ -14,7 +14,7 @@ from roster.accounts.models import User
 from roster.reports import dashboard
 from roster.reports.coverage import CoverageQuery
 from roster.reports.period import Period
-from roster.requests.models import CrisisRequest, RequestRegion
+from roster.requests.models import CrisisRequest, RequestRegion, RequestTopic
 from roster.requests.services import Viewer, viewer_for, visible_clause
 from roster.requests.workflow import URGENCIES
 
@@ -141,3 +141,17 @@ def asked_regions(session: Session, viewer: Viewer, today: date) -> set[str]:
             .where(visible_clause(viewer), col(CrisisRequest.created_at) >= since)
         ).scalars()
     )
+
+
+def asked_cells(session: Session, viewer: Viewer, today: date) -> dict[tuple[str, str], int]:
+    """How many visible requests of the last 24 months asked for each (topic, country)."""
+    since = Period(today - timedelta(days=ASKED_DAYS - 1), today).bounds()[0]
+    rows = session.execute(
+        sa.select(col(RequestTopic.topic_code), col(RequestRegion.country_code), sa.func.count())
+        .select_from(CrisisRequest)
+        .join(RequestTopic, col(RequestTopic.request_id) == col(CrisisRequest.id))
+        .join(RequestRegion, col(RequestRegion.request_id) == col(CrisisRequest.id))
+        .where(visible_clause(viewer), col(CrisisRequest.created_at) >= since)
+        .group_by(col(RequestTopic.topic_code), col(RequestRegion.country_code))
+    ).all()
+    return {(t, c): int(n) for t, c, n in rows}

@@ -34,7 +34,7 @@ def test_coordinator_reads_the_dashboard_and_downloads_a_csv(page, sign_in, db_s
     assert page.get_by_role("heading", level=1).inner_text() == "Coordinator dashboard"
     page.get_by_role("link", name="Coverage gaps").first.click()
     assert page.get_by_role("heading", level=1).inner_text() == "Coverage gaps"
-    heatmap = page.get_by_role("group", name="Coverage heatmap")
+    heatmap = page.get_by_role("group", name="Coverage heatmap").first
     expect(heatmap).to_be_visible()
     expect(page.locator("table[data-table=coverage] caption")).to_be_visible()
     assert_accessible(page)

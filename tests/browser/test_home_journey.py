@@ -13,7 +13,7 @@ from roster.seeding import load_demo
 from tests.browser.conftest import assert_accessible
 
 pytestmark = pytest.mark.browser
-SHOTS = None
+SHOTS = None  # a directory path keeps full-page screenshots while working on the UI
 
 
 def test_homes_show_what_needs_each_user(new_page, sign_in, db_session):

@@ -106,3 +106,17 @@ def test_no_tile_counts_a_request_above_the_viewers_clearance(app, auth, db_sess
     assert (low_figures["open"], low_figures["open-immediate"]) == ("1", "0")
     assert (high_figures["open"], high_figures["open-immediate"]) == ("2", "1")
     assert auth.page(lno).get("/dashboard").status_code == 403
+
+
+def test_gaps_rank_the_cells_asked_for_first_then_the_regions_asked_for():
+    from roster.reports.coverage import ranked_gaps
+
+    gaps = [("poc", "AF", 0), ("crsv", "UA", 2), ("poc", "UA", 0), ("sea", "ML", 1)]
+    ranked = ranked_gaps(gaps, {("crsv", "UA"): 3, ("sea", "ML"): 1}, {"UA", "ML"})
+    assert [(t, c) for t, c, _n, _a in ranked] == [
+        ("crsv", "UA"),
+        ("sea", "ML"),
+        ("poc", "UA"),
+        ("poc", "AF"),
+    ]
+    assert ranked[0][3] == 3 and ranked[-1][3] == 0
