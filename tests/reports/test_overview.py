@@ -120,3 +120,28 @@ def test_gaps_rank_the_cells_asked_for_first_then_the_regions_asked_for():
         ("poc", "AF"),
     ]
     assert ranked[0][3] == 3 and ranked[-1][3] == 0
+
+
+def test_requests_per_month_count_only_what_the_viewer_may_see(app, db_session, make_user):
+    from roster.reports.dashboard import monthly_report
+
+    now = utcnow()
+    load_demo(db_session, now=now)
+    db_session.commit()
+    high, low = make_user("coordinator", clearance="NS"), make_user("coordinator", clearance="NR")
+    with app.app_context():
+        months = monthly_report(db_session, high, today=now.date())
+        fewer = monthly_report(db_session, low, today=now.date())
+    assert len(months) == 24 and months[-1][0] == now.strftime("%Y-%m")
+    first = months[0][0]
+    every = db_session.exec(
+        select(CrisisRequest).where(CrisisRequest.classification != "CTS")
+    ).all()
+    visible = [r for r in every if r.created_at.strftime("%Y-%m") >= first]
+    assert sum(r for _m, r, _s in months) == len(visible)
+    assert sum(s for _m, _r, s in months) == sum(
+        1 for r in every if r.staffed_at and r.staffed_at.strftime("%Y-%m") >= first
+    )
+    assert sum(r for _m, r, _s in fewer) == sum(
+        1 for r in visible if r.classification in ("NU", "NR")
+    )
