@@ -18,8 +18,9 @@ from sqlmodel import Session, SQLModel, col, select
 
 from roster import audit, policy
 from roster.accounts.models import User
+from roster.demo.engagement import engagement, mark_engaged
 from roster.demo.stories import Story
-from roster.demo.timeline import Timeline, at_hour, timeline
+from roster.demo.timeline import Timeline, timeline
 from roster.experts.models import CsapMembership, Expert, ExpertLanguage, ExpertTopic
 from roster.requests.models import (
     Assignment,
@@ -51,16 +52,6 @@ DECLINE_REASONS = (
     "Outside my area of expertise.",
     "Family commitments.",
     "The notice is too short for me.",
-)
-LNO_COMMENTS = (
-    "Clear, practical advice the staff could use at once.",
-    "Knew the context well and worked closely with the planners.",
-    "Very responsive; the deliverable arrived on time.",
-)
-EXPERT_COMMENTS = (
-    "The tasking was clear and the team made time for us.",
-    "A well-prepared request; access to the right people helped.",
-    "Useful engagement; earlier sharing of documents would help.",
 )
 
 
@@ -125,9 +116,9 @@ def load_history(session: Session, stories: tuple[Story, ...], *, now: datetime)
     experts = {e.id: e for e in pool.experts}
     for b in built:
         later += _assignments(b)
-        later += _engagement(b, experts, lnos[b.story.lno], rng, now)  # type: ignore[arg-type]
+        later += engagement(b.request, b.story, b.offers, experts, lnos[b.story.lno], rng, now)  # type: ignore[arg-type]
     session.add_all(later)
-    _mark_engaged(session, built, experts)
+    mark_engaged(session, [(b.request, b.offers) for b in built], experts)
     session.flush()
     for b in built:
         b.request.filled = sum(1 for o in b.offers if o.state == "accepted")
@@ -329,85 +320,3 @@ def _assignments(b: Built) -> list[SQLModel]:
         for o in b.offers
         if o.state == "accepted"
     ]
-
-
-def _engagement(
-    b: Built, experts: dict[int, Expert], lno: User, rng: random.Random, now: datetime
-) -> list[SQLModel]:
-    """Log entries while the work runs, and feedback both ways once it is completed."""
-    if b.request.state not in ("active", "completed"):
-        return []
-    request, story = b.request, b.story
-    team = [experts[o.expert_id] for o in b.offers if o.state == "accepted"]
-    first = at_hour(request.starts_on, 10)
-    last = min(at_hour(request.ends_on, 15), now - timedelta(hours=2))
-    span = max(last - first, timedelta(hours=1))
-    kind = {"exercise": "exercise", "consultation": "consultation"}.get(story.kind, "note")
-    rows: list[SQLModel] = []
-    for i, expert in enumerate(team):
-        author = expert.user_id or lno.id
-        summary = {
-            "exercise": f"Served as mentor to the training audience during {story.title.lower()}.",
-            "consultation": "Consultation held with the staff; points of advice recorded.",
-            "note": "Met the command's staff and agreed the work plan.",
-        }[kind]
-        rows.append(
-            EngagementEntry(
-                request_id=request.id,
-                author_id=author,
-                kind=kind,
-                summary=summary,
-                at=first + span * (0.2 + 0.1 * i),
-            )
-        )
-    if request.state == "completed":
-        rows.append(
-            EngagementEntry(
-                request_id=request.id,
-                author_id=team[0].user_id or lno.id,
-                kind="deliverable",
-                summary="Final report delivered to the command, with recommendations.",
-                at=last,
-            )
-        )
-        done = at_hour(request.ends_on, 17)
-        for expert in team:
-            rows.append(
-                Feedback(
-                    request_id=request.id,
-                    expert_id=expert.id,
-                    author_id=lno.id,
-                    direction="lno_on_expert",
-                    rating=rng.choice((3, 4, 4, 5, 5, 5)),
-                    comment=rng.choice(LNO_COMMENTS),
-                    at=min(done + timedelta(days=rng.randint(1, 5)), now - timedelta(hours=1)),
-                )
-            )
-            if expert.user_id is not None:
-                rows.append(
-                    Feedback(
-                        request_id=request.id,
-                        expert_id=expert.id,
-                        author_id=expert.user_id,
-                        direction="expert_on_request",
-                        clarity=rng.choice((3, 4, 5, 5)),
-                        usefulness=rng.choice((4, 4, 5)),
-                        comment=rng.choice(EXPERT_COMMENTS),
-                        at=min(done + timedelta(days=rng.randint(1, 7)), now - timedelta(hours=1)),
-                    )
-                )
-    return rows
-
-
-def _mark_engaged(session: Session, built: list[Built], experts: dict[int, Expert]) -> None:
-    """As completing a request does: each expert's last engagement is the latest one ended."""
-    for b in built:
-        if b.request.state != "completed":
-            continue
-        for offer in b.offers:
-            expert = experts[offer.expert_id]
-            if offer.state == "accepted" and (
-                expert.last_engaged_on is None or expert.last_engaged_on < b.request.ends_on
-            ):
-                expert.last_engaged_on = b.request.ends_on
-                session.add(expert)
