@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -18,6 +18,10 @@ from sqlmodel import Session, SQLModel, select
 from roster.accounts.models import User
 from roster.accounts.passwords import hash_password
 from roster.db import utcnow
+from roster.demo import dates
+from roster.demo.accounts import link_expert_accounts
+from roster.demo.history import HISTORY_KINDS, load_history
+from roster.demo.stories import parse_stories
 from roster.experts.models import (
     AvailabilityWindow,
     CsapMembership,
@@ -45,8 +49,9 @@ from roster.seed_checks import (
 
 SEEDS_DIR = Path(__file__).resolve().parent.parent / "seeds"
 SEED_NOTE = "Seeded demo data"
-# When seeded clearances count as verified: a fixed moment, so every load gives the same data.
-SEED_VERIFIED_AT = datetime(2026, 1, 15, 9, 0, tzinfo=UTC)
+# When seeded clearances count as verified, as seen from the seed files' anchor day (moved with
+# every other date): before the demo history starts, so every seated expert was cleared in time.
+SEED_VERIFIED_AT = datetime(2024, 6, 3, 9, 0, tzinfo=UTC)
 
 # What `load_demo` counts, in the order it reports them.
 DEMO_KINDS = (
@@ -56,6 +61,8 @@ DEMO_KINDS = (
     "csap_memberships",
     "focal_points",
     "availability_windows",
+    "expert_accounts",
+    *HISTORY_KINDS,
 )
 
 Raw = Mapping[str, Any]
@@ -131,15 +138,20 @@ def _upsert(
 # --- demo data --------------------------------------------------------------------------------
 
 
-def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, int]:
-    """Load demo logins and fictional experts (needs `load_reference` first); returns rows added."""
+def load_demo(
+    session: Session, *, seeds_dir: Path | None = None, now: datetime | None = None
+) -> dict[str, int]:
+    """Load demo logins, fictional experts with an account each and the request history (needs
+    `load_reference` first); returns rows added. The seed files' dates move to `now`'s day."""
+    now = now or utcnow()
+    shift = dates.offset(now.date())
     refs = _demo_refs(session, seeds_dir)
-    accounts_file = read_seed("demo_accounts.yaml", seeds_dir=seeds_dir)
+    accounts_file = dates.shift(read_seed("demo_accounts.yaml", seeds_dir=seeds_dir), shift)
     require(isinstance(accounts_file, dict), "demo_accounts.yaml: expected a mapping")
     password = accounts_file.get("password")
     require(isinstance(password, str) and bool(password), "demo_accounts.yaml: missing password")
     accounts = accounts_file.get("accounts") or []
-    experts = read_seed("demo_experts.yaml", seeds_dir=seeds_dir) or []
+    experts = dates.shift(read_seed("demo_experts.yaml", seeds_dir=seeds_dir) or [], shift)
     require(isinstance(experts, list), "demo_experts.yaml: expected a list of experts")
 
     # Check everything before adding anything, so bad data never leaves half a load behind.
@@ -149,6 +161,7 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
     for i, raw in enumerate(experts):
         check_expert(raw, f"demo_experts.yaml entry {i} ({label(raw, 'full_name')})", refs)
     check_unique(experts, "demo_experts.yaml")
+    stories = parse_stories(read_seed("demo_requests.yaml", seeds_dir=seeds_dir), refs.topics)
     expert_emails = {raw["email"].lower() for raw in experts}
     for raw in accounts:
         if raw["role"] == "expert":
@@ -159,9 +172,11 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
 
     counts: Counter[str] = Counter(dict.fromkeys(DEMO_KINDS, 0))
     users = {u.email.lower(): u for u in session.exec(select(User)).all()}
+    password_hash: str | None = None  # hashed once, and only when an account is added
     for raw in accounts:
         if raw["email"].lower() not in users:
-            user = _new_user(raw, password, refs)
+            password_hash = password_hash or hash_password(password)
+            user = _new_user(raw, password_hash, refs)
             session.add(user)
             users[raw["email"].lower()] = user
             counts["users"] += 1
@@ -171,7 +186,7 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
     added: list[Expert] = []
     for raw in experts:
         if raw["email"].lower() not in known:
-            known[raw["email"].lower()] = _add_expert(session, raw, refs, counts)
+            known[raw["email"].lower()] = _add_expert(session, raw, refs, counts, shift)
             added.append(known[raw["email"].lower()])
             counts["experts"] += 1
 
@@ -182,6 +197,10 @@ def load_demo(session: Session, *, seeds_dir: Path | None = None) -> dict[str, i
                 expert.user_id = user.id
                 session.add(expert)
     session.flush()
+    counts["expert_accounts"] = link_expert_accounts(
+        session, expert_emails, password, password_hash=password_hash
+    )
+    counts.update(load_history(session, stories, now=now))
     reindex_experts(session, [e.id for e in added if e.id is not None])
     return dict(counts)
 
@@ -209,14 +228,14 @@ def _demo_refs(session: Session, seeds_dir: Path | None) -> Refs:
     return Refs(topic_codes, level_codes, command_ids)
 
 
-def _new_user(raw: Raw, password: str, refs: Refs) -> User:
+def _new_user(raw: Raw, password_hash: str, refs: Refs) -> User:
     clearance = raw.get("clearance") or {}
     command = raw.get("command")
     return User(
         email=raw["email"],
         full_name=raw["full_name"],
         role=raw["role"],
-        password_hash=hash_password(password),
+        password_hash=password_hash,
         active=True,
         clearance_level=clearance.get("level"),
         clearance_expires_on=as_date(clearance.get("expires_on")),
@@ -227,7 +246,9 @@ def _new_user(raw: Raw, password: str, refs: Refs) -> User:
     )
 
 
-def _add_expert(session: Session, raw: Raw, refs: Refs, counts: Counter[str]) -> Expert:
+def _add_expert(
+    session: Session, raw: Raw, refs: Refs, counts: Counter[str], shift: timedelta
+) -> Expert:
     affiliation = raw.get("affiliation") or {}
     vetting = raw["vetting"]
     clearance = raw.get("clearance") or {}
@@ -248,7 +269,7 @@ def _add_expert(session: Session, raw: Raw, refs: Refs, counts: Counter[str]) ->
         clearance_level=clearance.get("level"),
         clearance_issued_by=clearance.get("issued_by"),
         clearance_expires_on=as_date(clearance.get("expires_on")),
-        clearance_verified_at=SEED_VERIFIED_AT if clearance.get("verified") else None,
+        clearance_verified_at=SEED_VERIFIED_AT + shift if clearance.get("verified") else None,
         last_engaged_on=as_date(raw.get("last_engaged_on")),
     )
     session.add(expert)

@@ -59,9 +59,12 @@ def heatmap(
     cells: Sequence[Sequence[Cell]],
     thin_below: int,
     cell: int = 30,
+    col_titles: Sequence[str] | None = None,
 ) -> str:
     """Rows x columns of counts; empty cells (0) and thin ones (< `thin_below`) stand out in
-    fill and outline, and every count is written in its cell. Linked cells are <a> elements."""
+    fill and outline, and every count is written in its cell. Linked cells are <a> elements.
+    `col_titles` (e.g. country names for codes) name the columns in each cell's title."""
+    titles = list(col_titles) if col_titles is not None else list(col_labels)
     # Room for the longest row label (about 7 px a character at the chart's font size).
     longest = max((len(label) for label in row_labels), default=10)
     left, top = max(120, min(400, 16 + 7 * longest)), 70
@@ -89,7 +92,7 @@ def heatmap(
                 fill, ink, stroke, state = THIN_FILL, INK, "#a15c07", "thin"
             else:
                 (fill, ink), stroke, state = _shade(c.value, highest), "#ffffff", "covered"
-            tip = f"{label} / {col_labels[j]}: {c.value} ({state})"
+            tip = f"{label} / {titles[j]}: {c.value} ({state})"
             rect = (
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" '
                 f'stroke="{stroke}" class="cell-{state}"/>'
@@ -203,6 +206,52 @@ def columns(
             f'<rect x="{x}" y="{base + 30}" width="12" height="12" '
             f'fill="{SERIES[s % len(SERIES)]}"/>'
             f'<text x="{x + 16}" y="{base + 40}" fill="{INK}">{_a(name)}</text>'
+        )
+    out.append("</svg>")
+    return "".join(out)
+
+
+def monthly(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    months: Sequence[str],
+    series: Sequence[str],
+    values: Sequence[Sequence[int]],
+) -> str:
+    """Narrow paired columns for many months (`values[s][m]`), each count written above its
+    column and each month labelled at a slant, so 24 months fit in under 1,000 px."""
+    col_w, group_gap, plot_h, base, left = 12, 10, 160, 200, 40
+    group_w = len(series) * (col_w + 1) + group_gap
+    width = left + len(months) * group_w + 20
+    highest = max((v for row in values for v in row), default=0)
+    out = _open(chart_id, title, desc, width, base + 90)
+    out.append(f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="{LINE}"/>')
+    for m, month in enumerate(months):
+        gx = left + 6 + m * group_w
+        for s in range(len(series)):
+            value = values[s][m]
+            h = plot_h * value / highest if highest else 0.0
+            x = gx + s * (col_w + 1)
+            out.append(
+                f'<rect x="{x}" y="{base - h:.1f}" width="{col_w}" height="{h:.1f}" '
+                f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(month)}: {_a(series[s])} '
+                f"{value}</title></rect>"
+                f'<text x="{x + col_w / 2}" y="{base - h - 3:.1f}" text-anchor="middle" '
+                f'font-size="9" fill="{INK}">{value}</text>'
+            )
+        lx = gx + (group_w - group_gap) / 2
+        out.append(
+            f'<text x="{lx:.1f}" y="{base + 12}" transform="rotate(-45 {lx:.1f} {base + 12})" '
+            f'text-anchor="end" font-size="11" fill="{INK}">{_a(month)}</text>'
+        )
+    for s, name in enumerate(series):
+        x = left + s * 140
+        out.append(
+            f'<rect x="{x}" y="{base + 66}" width="12" height="12" '
+            f'fill="{SERIES[s % len(SERIES)]}"/>'
+            f'<text x="{x + 16}" y="{base + 76}" fill="{INK}">{_a(name)}</text>'
         )
     out.append("</svg>")
     return "".join(out)

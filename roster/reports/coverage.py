@@ -64,6 +64,16 @@ class Coverage:
         return sorted(cells, key=lambda cell: (cell[2], cell[0], cell[1]))
 
 
+def ranked_gaps(
+    gaps: list[tuple[str, str, int]], asked: dict[tuple[str, str], int], regions: set[str]
+) -> list[tuple[str, str, int, int]]:
+    """Gaps by need, as (topic, column, count, requests asking for the cell): the cells requests
+    asked for first (the most asked first), then the other cells of the regions asked for, then
+    the rest; within each, the emptiest first. Pure."""
+    ranked = [(t, c, n, asked.get((t, c), 0)) for t, c, n in gaps]
+    return sorted(ranked, key=lambda g: (-g[3], g[1] not in regions, g[2], g[0], g[1]))
+
+
 def _criteria(query: CoverageQuery, today: date) -> SearchCriteria:
     return SearchCriteria(clearance=query.clearance, available_from=today, available_to=today)
 

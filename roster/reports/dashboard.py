@@ -56,6 +56,14 @@ def requests_report(
     return performance_mod.request_performance(session, viewer, period=period, now=now)
 
 
+def monthly_report(
+    session: Session, user: User | None, *, today: date
+) -> list[tuple[str, int, int]]:
+    """Requests raised and staffed per month over 24 months, as `requests_report` counts them."""
+    _check(user)
+    return performance_mod.by_month(session, viewer_for(session, user, today), today=today)
+
+
 def participation_report(
     session: Session, user: User | None, *, period: Period, today: date
 ) -> dict[str, Breakdown]:

@@ -10,7 +10,7 @@ import math
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlmodel import Session, col
@@ -178,3 +178,30 @@ def overdue_now(session: Session, viewer: Viewer, *, now: datetime) -> list[Wait
         if overdue(submitted, urgency, now, response_targets())
     ]
     return sorted(waiting, key=lambda w: -w.hours_waiting / w.target_hours)
+
+
+def by_month(
+    session: Session, viewer: Viewer, *, today: date, months: int = 24
+) -> list[tuple[str, int, int]]:
+    """(YYYY-MM, requests raised, requests staffed) for each of the last `months` calendar months
+    up to today's, counting only the requests the viewer may see."""
+    keys: list[str] = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        keys.append(f"{year:04d}-{month:02d}")
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    keys.reverse()
+    since = datetime(int(keys[0][:4]), int(keys[0][5:]), 1, tzinfo=UTC)
+    rows = session.execute(
+        sa.select(col(CrisisRequest.created_at), col(CrisisRequest.staffed_at)).where(
+            visible_clause(viewer),
+            sa.or_(col(CrisisRequest.created_at) >= since, col(CrisisRequest.staffed_at) >= since),
+        )
+    ).all()
+    raised: Counter[str] = Counter()
+    staffed: Counter[str] = Counter()
+    for created, done in rows:
+        raised[created.strftime("%Y-%m")] += 1
+        if done is not None:
+            staffed[done.strftime("%Y-%m")] += 1
+    return [(k, raised.get(k, 0), staffed.get(k, 0)) for k in keys]

@@ -1,5 +1,6 @@
-"""Dashboard pages: /dashboard, the printable annual report, and every report and roster search
-as CSV or XLSX. Thin: the reports come from `dashboard`, their tables from `sheets`."""
+"""Dashboard pages: the /dashboard overview, one page per report, the printable annual report,
+and every report and roster search as CSV or XLSX. Thin: the reports come from `dashboard`, the
+overview from `overview`, their tables from `sheets`."""
 
 from __future__ import annotations
 
@@ -8,19 +9,21 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
 from roster.db import utcnow
-from roster.reports import charts, dashboard, exports, sheets
-from roster.reports.coverage import THIN_BELOW, Coverage, search_args
+from roster.reports import charts, dashboard, exports, overview, sheets
+from roster.reports.coverage import THIN_BELOW, Coverage, ranked_gaps, search_args
 from roster.reports.forms import AnnualForm, ReportFilterForm
 from roster.reports.participation import Breakdown
 from roster.reports.performance import BUCKETS, Performance
 from roster.reports.period import Period
 from roster.reports.tables import Table, pick
+from roster.requests.services import viewer_for
 from roster.search.cards import topic_names
 from roster.search.export import export_search
 from roster.search.forms import SearchForm
@@ -76,31 +79,52 @@ def _cell_link(cov: Coverage, topic: str, column: str) -> str:
     return url_for("search.search", **values)
 
 
-def coverage_chart(cov: Coverage) -> Markup:
-    cells = [
-        [
-            charts.Cell(cov.count(code, column), _cell_link(cov, code, column))
-            for column, _name in cov.columns
+HEATMAP_COLUMNS = 20  # columns per heatmap: wider ones overflow a 1366 px screen
+
+
+def coverage_chart(cov: Coverage, only: set[str] | None = None) -> Markup:
+    """The heatmap, in blocks of `HEATMAP_COLUMNS` columns one under the other; `only` limits
+    its columns (the table keeps them all). Country names title the cells."""
+    columns = [(c, n) for c, n in cov.columns if only is None or c in only]
+    blocks = [
+        columns[i : i + HEATMAP_COLUMNS] for i in range(0, len(columns), HEATMAP_COLUMNS)
+    ] or [[]]
+    out = []
+    for n, block in enumerate(blocks):
+        cells = [
+            [
+                charts.Cell(cov.count(code, column), _cell_link(cov, code, column))
+                for column, _name in block
+            ]
+            for code, _name in cov.topics
         ]
-        for code, _name in cov.topics
-    ]
-    return Markup(  # noqa: S704 - the builder escapes every text  # nosec B704
-        charts.heatmap(
-            chart_id="coverage-chart",
-            title=_("Coverage heatmap"),
-            desc=_(
-                "Experts per topic (rows) and %(dimension)s (columns). Cells with 0 are empty "
-                "(red outline), fewer than %(thin)s thin (amber). Each cell opens the roster "
-                "search for it. The table below holds the same numbers.",
-                dimension=_("region") if cov.query.dimension == "region" else _("language"),
-                thin=THIN_BELOW,
-            ),
-            row_labels=[name for _code, name in cov.topics],
-            col_labels=[code for code, _name in cov.columns],
-            cells=cells,
-            thin_below=THIN_BELOW,
+        title = _("Coverage heatmap")
+        if len(blocks) > 1:
+            title = _(
+                "Coverage heatmap, columns %(first)s to %(last)s of %(total)s",
+                first=n * HEATMAP_COLUMNS + 1,
+                last=n * HEATMAP_COLUMNS + len(block),
+                total=len(columns),
+            )
+        out.append(
+            charts.heatmap(
+                chart_id="coverage-chart" if n == 0 else f"coverage-chart-{n + 1}",
+                title=title,
+                desc=_(
+                    "Experts per topic (rows) and %(dimension)s (columns). Cells with 0 are "
+                    "empty (red outline), fewer than %(thin)s thin (amber). Each cell opens the "
+                    "roster search for it. The table below holds the same numbers.",
+                    dimension=_("region") if cov.query.dimension == "region" else _("language"),
+                    thin=THIN_BELOW,
+                ),
+                row_labels=[name for _code, name in cov.topics],
+                col_labels=[code for code, _name in block],
+                col_titles=[f"{name} ({code})" for code, name in block],
+                cells=cells,
+                thin_below=THIN_BELOW,
+            )
         )
-    )
+    return Markup("".join(out))  # noqa: S704 - the builder escapes every text  # nosec B704
 
 
 def performance_charts(perf: Performance) -> dict[str, Markup]:
@@ -142,27 +166,104 @@ def participation_charts(parts: dict[str, Breakdown], names: dict[str, str]) -> 
     return out
 
 
+REPORT_TITLES = {
+    "coverage": _l("Coverage gaps"),
+    "watchlist": _l("Expiring soon and dormant"),
+    "requests": _l("Request performance"),
+    "participation": _l("Participation and balance"),
+}
+
+
 @bp.get("/dashboard")
 @login_required
-def dashboard_page() -> tuple[str, int]:
+def dashboard_page() -> str:
+    """The overview: headline figures, each linking to its report page."""
     _require_dashboard()
-    form, status = _filters()
-    reports = {kind: _report(kind, form) for kind in dashboard.KINDS}
-    cov, perf, parts = reports["coverage"][0], reports["requests"][0], reports["participation"][0]
-    names = topic_names(db.session())
     return render_template(
         "reports/dashboard.html",
-        form=form,
+        ov=overview.overview(db.session(), current_user, now=utcnow()),
+        urgency_labels=sheets.URGENCY_LABELS,
+        titles=REPORT_TITLES,
         can_import=policy.can_import_experts(current_user),
-        tables={kind: tables for kind, (_r, tables) in reports.items()},
-        coverage=cov,
-        performance=perf,
-        coverage_chart=coverage_chart(cov),
-        performance_charts=performance_charts(perf),
-        participation_charts=participation_charts(parts, names),
+    )
+
+
+@bp.get("/dashboard/<kind>")
+@login_required
+def report_page(kind: str) -> tuple[str, int]:
+    """One report in full: its settings, charts, tables and downloads."""
+    if kind not in dashboard.KINDS:
+        abort(404)
+    _require_dashboard()
+    form, status = _filters()
+    report, tables = _report(kind, form)
+    charts_: dict[str, Markup] = {}
+    extra: dict[str, Any] = {}
+    if kind == "coverage":
+        extra = _coverage_extra(report)
+        charts_ = {"coverage": coverage_chart(report, extra["only"])}
+    elif kind == "requests":
+        charts_ = performance_charts(report)
+        extra = _monthly_extra()
+    elif kind == "participation":
+        charts_ = participation_charts(report, topic_names(db.session()))
+    return render_template(
+        "reports/report.html",
+        kind=kind,
+        titles=REPORT_TITLES,
+        form=form,
+        report=report,
+        tables=tables,
+        charts=charts_,
         export_args=request.args.to_dict(flat=True),
         formats=FORMATS,
+        **extra,
     ), status
+
+
+TOP_GAPS = 20
+
+
+def _monthly_extra() -> dict[str, Any]:
+    """Requests raised and staffed per month over 24 months: the chart and its table."""
+    months = dashboard.monthly_report(db.session(), current_user, today=db.today())
+    table = Table(
+        key="monthly",
+        caption=_("Requests raised and staffed per month, last 24 months"),
+        headers=[_("Month"), _("Raised"), _("Staffed")],
+        rows=[[m, raised, staffed] for m, raised, staffed in months],
+    )
+    chart = charts.monthly(
+        chart_id="monthly-chart",
+        title=_("Requests raised and staffed per month"),
+        desc=_("Requests raised (created) and staffed in each of the last 24 months."),
+        months=[m for m, _r, _s in months],
+        series=[_("Raised"), _("Staffed")],
+        values=[[r for _m, r, _s in months], [s for _m, _r, s in months]],
+    )
+    return {"monthly_chart": Markup(chart), "monthly_table": table}  # noqa: S704 - escaped by the chart builder  # nosec B704
+
+
+def _coverage_extra(cov: Coverage) -> dict[str, Any]:
+    """Gaps ranked by need and the heatmap's columns: by region, the regions requests were
+    raised for in the last 24 months unless all are asked for (`columns=all`)."""
+    session, today = db.session(), db.today()
+    viewer = viewer_for(session, current_user, today)
+    by_region = cov.query.dimension == "region"
+    regions = overview.asked_regions(session, viewer, today) if by_region else set()
+    asked = overview.asked_cells(session, viewer, today) if by_region else {}
+    ranked = ranked_gaps(cov.gaps(), asked, regions)
+    every = request.args.get("gaps") == "all"
+    shown_columns = {c for c, _n in cov.columns} & regions
+    limited = by_region and bool(shown_columns) and request.args.get("columns") != "all"
+    return {
+        "ranked": ranked if every else ranked[:TOP_GAPS],
+        "ranked_total": len(ranked),
+        "all_gaps": every,
+        "only": shown_columns if limited else None,
+        "column_names": dict(cov.columns),
+        "topic_labels": dict(cov.topics),
+    }
 
 
 def download(tables: list[Table], name: str, fmt: str) -> Response:

@@ -18,6 +18,8 @@ from roster.errors import DomainError, envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
 from roster.notify import outbox
+from roster.reports.sheets import URGENCY_LABELS
+from roster.web.agenda import agenda_for
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats
 
@@ -57,12 +59,17 @@ ROLE_NAMES = {
 @bp.get("/")
 @login_required
 def home() -> str:
-    session = db.session()
+    session, now = db.session(), utcnow()
     trouble = None
     if policy.can_manage_users(current_user):
-        trouble = outbox.delivery_trouble(session, utcnow(), stale=MAIL_STALE_AFTER)
+        trouble = outbox.delivery_trouble(session, now, stale=MAIL_STALE_AFTER)
     return render_template(
-        HOME_TEMPLATES[current_user.role], stats=home_stats(session), mail_trouble=trouble
+        HOME_TEMPLATES[current_user.role],
+        stats=home_stats(session),
+        agenda=agenda_for(session, current_user, now),
+        today=now.date(),
+        urgency_labels=URGENCY_LABELS,
+        mail_trouble=trouble,
     )
 
 

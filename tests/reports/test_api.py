@@ -17,7 +17,7 @@ def test_coverage_api_gives_the_pages_numbers_and_gaps(auth, db_session, roster,
     assert crsv["cells"]["UA"] == 2 and crsv["cells"]["SY"] == 1 and crsv["total"] == 2
     assert {"topic": "crsv", "column": "SY", "count": 1, "kind": "thin"} in body["gaps"]
     assert {"topic": "poc", "column": "UA", "count": 0, "kind": "empty"} in body["gaps"]
-    html = coordinator.get("/dashboard?clearance=NS").get_data(as_text=True)
+    html = coordinator.get("/dashboard/coverage?clearance=NS").get_data(as_text=True)
     table = page_table(html, "coverage")
     columns = table[0][2:]
     for row in table[1:]:

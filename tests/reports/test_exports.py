@@ -54,7 +54,7 @@ def test_coverage_export_equals_the_page(auth, roster, make_user):
     roster("Ben", topics={"crsv": 2, "poc": 3}, regions=["UA", "SY"], **cleared("NR"))
     coordinator = auth.page(make_user("coordinator", clearance="NS"))
     query = "clearance=NR&topic_level=2"
-    html = coordinator.get(f"/dashboard?{query}").get_data(as_text=True)
+    html = coordinator.get(f"/dashboard/coverage?{query}").get_data(as_text=True)
     on_page = page_table(html, "coverage")
     exported = read_csv(coordinator.get(f"/reports/coverage.csv?{query}&table=coverage").data)
     assert exported == on_page
@@ -69,13 +69,13 @@ def test_request_and_participation_exports_equal_the_page(auth, db_session, make
     for urgency in ("routine", "priority", "priority"):
         make_request(db_session, lno, state="matching", urgency=urgency)
     coordinator = auth.page(make_user("coordinator", clearance="NS"))
-    html = coordinator.get("/dashboard").get_data(as_text=True)
     for kind, key in (
         ("requests", "requests_by_state"),
         ("requests", "offers"),
         ("participation", "participation_gender"),
         ("watchlist", "dormant"),
     ):
+        html = coordinator.get(f"/dashboard/{kind}").get_data(as_text=True)
         exported = read_csv(coordinator.get(f"/reports/{kind}.csv?table={key}").data)
         shown = page_table(html, key)
         if shown[1:] == [["Nothing to show."]]:

@@ -113,7 +113,7 @@ def test_participation_page_and_api_show_the_same_suppressed_figures(
         _engage(db_session, req, roster(f"W{i}", gender="woman"))
     _engage(db_session, req, roster("Only man", gender="man"))
     browser = auth.page(make_user("coordinator", clearance="NS"))
-    html = browser.get("/dashboard").get_data(as_text=True)
+    html = browser.get("/dashboard/participation").get_data(as_text=True)
     assert "&lt; 5" in html
     body = browser.get(
         "/api/v1/reports/participation", headers=auth.bearer(browser.user)

@@ -204,6 +204,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("api.command_focal_points", "GET"): {"-": "lfoooo"},
     ("api.list_audit_events", "GET"): {"-": "lfffof"},
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
+    ("reports.report_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
     ("reports.export_report", "GET"): {"-": "lffoof"},
     ("reports.export_search_results", "GET"): {"-": "lfoooo"},

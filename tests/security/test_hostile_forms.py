@@ -95,6 +95,7 @@ def test_stored_script_payloads_are_escaped_everywhere(
             "/search?q=eve",
             "/directory",
             "/dashboard",
+            "/dashboard/watchlist",
         ],
         "lno": [f"/experts/{expert.id}", "/search?q=eve"],
         "admin": ["/admin/users", "/admin/audit"],
