@@ -20,7 +20,7 @@ from roster.settings.forms import (
     submitted_values,
 )
 
-bp = Blueprint("settings", __name__)
+bp = Blueprint("app_settings", __name__)
 
 
 @bp.route("/admin/settings", methods=["GET", "POST"])
@@ -50,7 +50,7 @@ def edit() -> tuple[str, int] | Response:
             flash(_("Saved: %(n)s setting(s) changed.", n=len(changed)), "info")
         else:
             flash(_("Nothing changed."), "info")
-        return redirect(url_for("settings.edit"))
+        return redirect(url_for("app_settings.edit"))
     return page.again()
 
 
