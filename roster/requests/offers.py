@@ -14,7 +14,7 @@ from roster import audit, policy
 from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.requests import candidate_loader, mails, settings
+from roster.requests import candidate_loader, mails, pool_cache, settings
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
 from roster.requests.services import apply_action
@@ -35,7 +35,7 @@ def candidates(
 ) -> Ranking:
     if not policy.can_match(actor):
         raise Forbidden("Only coordinators see candidates.")
-    pool = candidate_loader.candidate_facts(session, today=today, vetted_only=not explain)
+    pool = pool_cache.candidate_pool(session, today=today)
     return rank(
         candidate_loader.request_spec(session, request),
         pool,
