@@ -16,7 +16,7 @@ from roster import db, policy
 from roster.db import utcnow
 from roster.errors import DomainError
 from roster.refusals import on_refusal
-from roster.requests import offers, pages, presenters, settings
+from roster.requests import left_out, offers, pages, presenters, settings
 from roster.requests.forms import (
     COMPONENT_LABELS,
     EXCLUSION_LABELS,
@@ -46,10 +46,12 @@ def _candidates_page(
     ranking = offers.candidates(
         session=session, actor=current_user, request=req, today=db.today(), explain=explain
     )
+    page = max(1, min(http.args.get("excluded_page", 1, type=int) or 1, 1_000_000))
+    shown = left_out.page_of(ranking.excluded, page) if explain else None
     names = pages.expert_names(
         session,
         [r.expert_id for r in ranking.ranked]
-        + [e.expert_id for e in ranking.excluded]
+        + [e.expert_id for e in (shown.items if shown else [])]
         + [w["expert_id"] for w in warnings],
     )
     html = render_template(
@@ -61,6 +63,7 @@ def _candidates_page(
         selected=set(form.expert_ids.data or []),
         warnings=warnings,
         explain=explain,
+        left_out=shown,
         component_labels=COMPONENT_LABELS,
         exclusion_labels=EXCLUSION_LABELS,
     )
