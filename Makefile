@@ -55,6 +55,7 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.candidates
 
 # Longer campaigns than CI runs: more race rounds (CI runs a smaller dose in `make test`).
 soak: install

@@ -60,7 +60,9 @@ def candidate_facts(
     if expert_ids is not None:
         chosen.append(col(Expert.id).in_(expert_ids))
     where = sa.and_(*chosen)
-    experts = session.execute(
+    # Core rows on the session's connection (its transaction), past the ORM's row loading.
+    connection = session.connection()
+    experts = connection.execute(
         sa.select(
             col(Expert.id),
             col(Expert.vetting_status),
@@ -88,7 +90,7 @@ def candidate_facts(
         if extra is not None:
             query = query.where(extra)
         out: dict[int, list[Any]] = defaultdict(list)
-        for row in session.execute(query):
+        for row in connection.execute(query):
             out[row[0]].append(row[1:])
         return out
 
