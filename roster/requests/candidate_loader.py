@@ -83,14 +83,34 @@ def candidate_facts(
     if not experts:
         return []
 
-    def grouped(*columns: Any, extra: Any = None) -> dict[int, list[Any]]:
-        """Rows of one child table for the chosen experts: expert id -> [(values...)]."""
+    def grouped(*columns: Any, extra: Any = None, dated: int = 0) -> dict[int, list[Any]]:
+        """Rows of one child table for the chosen experts: expert id -> [(values...)].
+
+        The driver's own tuples (these columns are ids, codes, levels and days, none needing the
+        ORM's result processing); the first `dated` values are days, which SQLite returns as ISO
+        text."""
         owner = columns[0]
         query = sa.select(*columns).join(Expert, col(Expert.id) == owner).where(where)
         if extra is not None:
             query = query.where(extra)
+        result = connection.execute(query)
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
         out: dict[int, list[Any]] = defaultdict(list)
-        for row in connection.execute(query):
+        if dated and rows and isinstance(rows[0][1], str):
+            day = date.fromisoformat
+            for row in rows:
+                out[row[0]].append(
+                    tuple(day(v) for v in row[1 : 1 + dated]) + tuple(row[1 + dated :])
+                )
+            return out
+        if len(columns) == 2:  # one value per row: keep the value itself
+            for owner_id, value in rows:
+                out[owner_id].append(value)
+            return out
+        for row in rows:
             out[row[0]].append(row[1:])
         return out
 
@@ -107,6 +127,7 @@ def candidate_facts(
         col(AvailabilityWindow.starts_on),
         col(AvailabilityWindow.ends_on),
         col(AvailabilityWindow.kind),
+        dated=2,
     )
     year_ago = today - timedelta(days=365)
     seats = grouped(
@@ -116,14 +137,20 @@ def candidate_facts(
         col(Assignment.request_id),
         col(Assignment.mode),
         extra=col(Assignment.ends_on) >= year_ago,
+        dated=2,
     )
     none: list[Any] = []
     facts = []
     for e in experts:
         expert_id = e[0]
         held = seats.get(expert_id, none)
-        past = [s for s in held if s[0] <= today]
-        last = max([s[1] for s in past if s[1] <= today] + ([e[11]] if e[11] else []), default=None)
+        if held:
+            past = [s for s in held if s[0] <= today]
+            last = max(
+                [s[1] for s in past if s[1] <= today] + ([e[11]] if e[11] else []), default=None
+            )
+        else:
+            past, last = none, e[11] or None
         facts.append(
             CandidateFacts(
                 expert_id=expert_id,
@@ -135,8 +162,8 @@ def candidate_facts(
                 windows=tuple(Window(*w) for w in windows.get(expert_id, none)),
                 topics=dict(topics.get(expert_id, none)),
                 languages=dict(languages.get(expert_id, none)),
-                regions=frozenset(r[0] for r in regions.get(expert_id, none)),
-                nationalities=frozenset(n[0] for n in nationalities.get(expert_id, none)),
+                regions=frozenset(regions.get(expert_id, none)),
+                nationalities=frozenset(nationalities.get(expert_id, none)),
                 gender=e[6],
                 affiliation_kind=e[7],
                 deployable=e[8],
