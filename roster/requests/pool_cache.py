@@ -11,6 +11,7 @@ the next version rebuilds it), never older ones.
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections import OrderedDict
 from datetime import date
@@ -48,7 +49,16 @@ def candidate_pool(session: Session, *, today: date) -> CandidatePool:
 
 
 def build(session: Session, *, today: date) -> CandidatePool:
-    return CandidatePool(candidate_facts(session, today=today, vetted_only=False))
+    """Load and lay out the pool with the cyclic garbage collector paused: the build makes
+    about a million small containers, none of them garbage, and collecting while they are made
+    costs a third of the time at 100,000 experts."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return CandidatePool(candidate_facts(session, today=today, vetted_only=False))
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def clear() -> None:
