@@ -226,7 +226,7 @@ def run_engine(engine_name: str, args: argparse.Namespace) -> None:
     print(f"{engine_name}: data {counts}, vetted {vetted}", flush=True)
     loads = in_process(url, request_id, args.old_runs)
     for name, samples in loads.items():
-        print(f"  {name}: p50/p95 {percentiles(samples)}", flush=True)
+        print(f"  {name}: p50/p95 {percentiles(samples) if samples else 'n/a'}", flush=True)
     http = over_http(url, request_id, token, args.repeat)
     print(f"  http: {http}", flush=True)
     report(engine_name, args, counts, vetted, loads, http, built_s if build else None)
