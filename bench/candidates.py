@@ -241,7 +241,10 @@ def report(
     http: dict,
     built_s: float | None,
 ) -> None:
-    command_line = f"python -m bench.candidates --n {args.n} --engine {engine_name}"
+    command_line = (
+        f"python -m bench.candidates --n {args.n} --engine {engine_name} "
+        f"--repeat {args.repeat} --old-runs {args.old_runs}"
+    )
     load1, load5, _ = os.getloadavg()
 
     def pp(samples: list[float]) -> str:
