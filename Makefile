@@ -6,7 +6,7 @@ FLASK := $(BIN)/flask --app wsgi
 STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 WORKERS ?= auto
 
-.PHONY: run test lint install bench soak sbom clean
+.PHONY: run test lint install bench load soak sbom clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.candidates
+
+# Five minutes of locust on two gunicorn servers, one PostgreSQL (ROSTER_LOAD_POSTGRES_URL) and
+# Redis (ROSTER_LOAD_REDIS_URL), then the invariants; CI runs a 30-second dose (tests/ops/test_load.py).
+load: install
+	$(BIN)/python -m bench.load.run --duration 300 --users 24 --write-report
 
 # Longer campaigns than CI runs: more race rounds (CI runs a smaller dose in `make test`).
 soak: install

@@ -21,7 +21,7 @@ from roster.notify import views as notify_views
 from roster.ops import denials, logs
 from roster.ops import views as ops_views
 from roster.reports import views as report_views
-from roster.requests import candidate_views, offer_pages, offer_views, requalify
+from roster.requests import candidate_views, offer_pages, offer_views, requalify, roster_version
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.settings import views as settings_views
@@ -56,6 +56,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     logs.install()
     db.init_app(app)
+    roster_version.install()  # every session's roster changes move the version on
     csrf.init_app(app)
     babel.init_app(app)
     _register(app)

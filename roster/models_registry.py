@@ -12,6 +12,7 @@ from roster.imports import models as imports_models  # noqa: F401 - imported so 
 from roster.notify import models as notify_models  # noqa: F401 - imported so its tables join the metadata
 from roster.reference import models as reference_models  # noqa: F401 - imported so its tables join the metadata
 from roster.requests import models as requests_models  # noqa: F401 - imported so its tables join the metadata
+from roster.requests import roster_version  # noqa: F401 - imported so every session moves the version on
 from roster.search import models as search_models  # noqa: F401 - imported so its tables join the metadata
 from roster.settings import models as settings_models  # noqa: F401 - imported so its tables join the metadata
 

@@ -10,6 +10,7 @@ from roster.api.schemas import StrictSchema, within
 from roster.inputs import REQUEST_DATES
 from roster.policy import CLEARANCE_RANK
 from roster.reference.codes import CEFR_LEVELS
+from roster.requests.left_out import MAX_PER_PAGE, PER_PAGE
 from roster.requests.models import LOG_KINDS, MODES, REQUEST_KINDS, URGENCIES
 
 LEVELS = list(CLEARANCE_RANK)
@@ -141,6 +142,11 @@ class ExcludedSchema(Schema):
 class CandidatesQuerySchema(StrictSchema):
     explain = fields.String(validate=validate.OneOf(["excluded"]))
     limit = fields.Integer(load_default=50, validate=validate.Range(1, 500))
+    # With explain=excluded: which page of the experts left out (by expert id) follows the ranked.
+    excluded_page = fields.Integer(load_default=1, validate=validate.Range(1, 1_000_000))
+    excluded_per_page = fields.Integer(
+        load_default=PER_PAGE, validate=validate.Range(1, MAX_PER_PAGE)
+    )
 
 
 class OfferCreateSchema(StrictSchema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import Response, current_app, request
@@ -29,7 +30,7 @@ from roster.api.request_schemas import (
     SeatWarningSchema,
 )
 from roster.db import utcnow
-from roster.requests import deadlines, engagement, offers, presenters, services
+from roster.requests import deadlines, engagement, left_out, offers, presenters, services
 from roster.requests.consent import LEGACY_API, confirmed
 from roster.requests.models import CrisisRequest
 
@@ -185,11 +186,15 @@ def list_candidates(id: int) -> Response:
         ]
     )
     # The contract's list keeps its shape: experts left out follow the ranked ones, marked
-    # `excluded` with the hard rules' reason codes.
+    # `excluded` with the hard rules' reason codes; one page of them, the counts in headers.
     for item in ranked:
         item["excluded"] = False
-    left_out = (
-        [
+    if not explain:
+        return answer(ranked)
+    shown = left_out.page_of(ranking.excluded, query["excluded_page"], query["excluded_per_page"])
+    response = answer(
+        ranked
+        + [
             {
                 "expert_id": e.expert_id,
                 "score": 0.0,
@@ -197,12 +202,14 @@ def list_candidates(id: int) -> Response:
                 "excluded": True,
                 "reasons": list(e.reasons),
             }
-            for e in ranking.excluded
+            for e in shown.items
         ]
-        if explain
-        else []
     )
-    return answer(ranked + left_out)
+    response.headers["X-Excluded-Summary"] = json.dumps(shown.summary, separators=(",", ":"))
+    response.headers["X-Excluded-Total"] = str(shown.total)
+    response.headers["X-Excluded-Page"] = str(shown.page)
+    response.headers["X-Excluded-Per-Page"] = str(shown.per_page)
+    return response
 
 
 @route(

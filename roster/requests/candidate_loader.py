@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import date, timedelta
-from typing import TypeVar
+from typing import Any
 
+import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from roster.experts.models import (
@@ -28,11 +29,6 @@ from roster.requests.candidate_facts import (
 from roster.requests.models import Assignment, CrisisRequest
 from roster.requests.services import needs
 
-# The rows kept per expert: each table holds one expert's topics, languages, regions and so on.
-_Row = TypeVar(
-    "_Row", ExpertTopic, ExpertLanguage, ExpertRegion, ExpertNationality, AvailabilityWindow
-)
-
 
 def request_spec(session: Session, request: CrisisRequest) -> RequestSpec:
     wanted = needs(session, request)
@@ -53,64 +49,127 @@ def request_spec(session: Session, request: CrisisRequest) -> RequestSpec:
 def candidate_facts(
     session: Session, *, today: date, expert_ids: list[int] | None = None, vetted_only: bool = True
 ) -> list[CandidateFacts]:
-    """Facts for active, not-erased experts (only vetted ones unless `vetted_only` is False)."""
-    query = select(Expert).where(Expert.active, col(Expert.pseudonym).is_(None))
+    """Facts for active, not-erased experts (only vetted ones unless `vetted_only` is False),
+    by expert id.
+
+    Tuple queries only: one for the experts' own columns, one per child table joined to the same
+    filter in SQL (no ORM object per row, no list of every expert id sent back)."""
+    chosen = [col(Expert.active), col(Expert.pseudonym).is_(None)]
     if vetted_only:
-        query = query.where(Expert.vetting_status == "vetted")
+        chosen.append(col(Expert.vetting_status) == "vetted")
     if expert_ids is not None:
-        query = query.where(col(Expert.id).in_(expert_ids))
-    experts = session.exec(query.order_by(col(Expert.id))).all()
-    ids = [e.id for e in experts]
-    if not ids:
+        chosen.append(col(Expert.id).in_(expert_ids))
+    where = sa.and_(*chosen)
+    # Core rows on the session's connection (its transaction), past the ORM's row loading.
+    connection = session.connection()
+    experts = connection.execute(
+        sa.select(
+            col(Expert.id),
+            col(Expert.vetting_status),
+            col(Expert.vetting_valid_until),
+            col(Expert.clearance_level),
+            col(Expert.clearance_verified_at),
+            col(Expert.clearance_expires_on),
+            col(Expert.gender),
+            col(Expert.affiliation_kind),
+            col(Expert.deployable),
+            col(Expert.notice_days),
+            col(Expert.max_concurrent),
+            col(Expert.last_engaged_on),
+        )
+        .where(where)
+        .order_by(col(Expert.id))
+    ).all()
+    if not experts:
         return []
 
-    def grouped(model: type[_Row]) -> dict[int, list[_Row]]:
-        out: dict[int, list[_Row]] = defaultdict(list)
-        for row in session.exec(select(model).where(col(model.expert_id).in_(ids))):
-            out[row.expert_id].append(row)
+    def grouped(*columns: Any, extra: Any = None, dated: int = 0) -> dict[int, list[Any]]:
+        """Rows of one child table for the chosen experts: expert id -> [(values...)].
+
+        The driver's own tuples (these columns are ids, codes, levels and days, none needing the
+        ORM's result processing); the first `dated` values are days, which SQLite returns as ISO
+        text."""
+        owner = columns[0]
+        query = sa.select(*columns).join(Expert, col(Expert.id) == owner).where(where)
+        if extra is not None:
+            query = query.where(extra)
+        result = connection.execute(query)
+        try:
+            rows = result.cursor.fetchall()
+        finally:
+            result.close()
+        out: dict[int, list[Any]] = defaultdict(list)
+        if dated and rows and isinstance(rows[0][1], str):
+            day = date.fromisoformat
+            for row in rows:
+                out[row[0]].append(
+                    tuple(day(v) for v in row[1 : 1 + dated]) + tuple(row[1 + dated :])
+                )
+            return out
+        if len(columns) == 2:  # one value per row: keep the value itself
+            for owner_id, value in rows:
+                out[owner_id].append(value)
+            return out
+        for row in rows:
+            out[row[0]].append(row[1:])
         return out
 
-    topics, languages = grouped(ExpertTopic), grouped(ExpertLanguage)
-    regions, nationalities = grouped(ExpertRegion), grouped(ExpertNationality)
-    windows = grouped(AvailabilityWindow)
+    topics = grouped(
+        col(ExpertTopic.expert_id), col(ExpertTopic.topic_code), col(ExpertTopic.level)
+    )
+    languages = grouped(
+        col(ExpertLanguage.expert_id), col(ExpertLanguage.language_code), col(ExpertLanguage.level)
+    )
+    regions = grouped(col(ExpertRegion.expert_id), col(ExpertRegion.country_code))
+    nationalities = grouped(col(ExpertNationality.expert_id), col(ExpertNationality.country_code))
+    windows = grouped(
+        col(AvailabilityWindow.expert_id),
+        col(AvailabilityWindow.starts_on),
+        col(AvailabilityWindow.ends_on),
+        col(AvailabilityWindow.kind),
+        dated=2,
+    )
     year_ago = today - timedelta(days=365)
-    seats: dict[int, list[Assignment]] = defaultdict(list)
-    for seat in session.exec(
-        select(Assignment).where(col(Assignment.expert_id).in_(ids), Assignment.ends_on >= year_ago)
-    ):
-        seats[seat.expert_id].append(seat)
+    seats = grouped(
+        col(Assignment.expert_id),
+        col(Assignment.starts_on),
+        col(Assignment.ends_on),
+        col(Assignment.request_id),
+        col(Assignment.mode),
+        extra=col(Assignment.ends_on) >= year_ago,
+        dated=2,
+    )
+    none: list[Any] = []
     facts = []
     for e in experts:
-        held = seats[e.id]
-        past = [s for s in held if s.starts_on <= today]
-        last = max(
-            [s.ends_on for s in past if s.ends_on <= today]
-            + ([e.last_engaged_on] if e.last_engaged_on else []),
-            default=None,
-        )
+        expert_id = e[0]
+        held = seats.get(expert_id, none)
+        if held:
+            past = [s for s in held if s[0] <= today]
+            last = max(
+                [s[1] for s in past if s[1] <= today] + ([e[11]] if e[11] else []), default=None
+            )
+        else:
+            past, last = none, e[11] or None
         facts.append(
             CandidateFacts(
-                expert_id=e.id,
-                vetting_status=e.vetting_status,
-                vetting_valid_until=e.vetting_valid_until,
-                clearance_level=e.clearance_level,
-                clearance_verified_at=e.clearance_verified_at,
-                clearance_expires_on=e.clearance_expires_on,
-                windows=tuple(Window(w.starts_on, w.ends_on, w.kind) for w in windows[e.id]),
-                topics={t.topic_code: t.level for t in topics[e.id]},
-                languages={lang.language_code: lang.level for lang in languages[e.id]},
-                regions=frozenset(r.country_code for r in regions[e.id]),
-                nationalities=frozenset(n.country_code for n in nationalities[e.id]),
-                gender=e.gender,
-                affiliation_kind=e.affiliation_kind,
-                deployable=e.deployable,
-                notice_days=e.notice_days,
-                max_concurrent=e.max_concurrent,
-                engagements=tuple(
-                    Engagement(s.starts_on, s.ends_on, s.request_id, s.mode)
-                    for s in held
-                    if s.ends_on >= today
-                ),
+                expert_id=expert_id,
+                vetting_status=e[1],
+                vetting_valid_until=e[2],
+                clearance_level=e[3],
+                clearance_verified_at=e[4],
+                clearance_expires_on=e[5],
+                windows=tuple(Window(*w) for w in windows.get(expert_id, none)),
+                topics=dict(topics.get(expert_id, none)),
+                languages=dict(languages.get(expert_id, none)),
+                regions=frozenset(regions.get(expert_id, none)),
+                nationalities=frozenset(nationalities.get(expert_id, none)),
+                gender=e[6],
+                affiliation_kind=e[7],
+                deployable=e[8],
+                notice_days=e[9],
+                max_concurrent=e[10],
+                engagements=tuple(Engagement(*s) for s in held if s[1] >= today),
                 recent_engagements=len(past),
                 last_engaged_on=last,
             )

@@ -20,7 +20,7 @@ from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts.forms import AFFILIATION_LABELS, GENDER_LABELS
 from roster.refusals import on_refusal
-from roster.requests import deadlines, offers, pages, shortlist
+from roster.requests import deadlines, left_out, offers, pages, shortlist
 from roster.requests.forms import COMPONENT_LABELS, EXCLUSION_LABELS, OffersForm
 from roster.requests.models import CrisisRequest
 from roster.requests.pages import visible_or_404
@@ -52,9 +52,11 @@ def _page(
     )
     selected = _chosen(form) if form.is_submitted() else list(found.preselected)
     listed = found.by_id()
+    page = max(1, min(http.args.get("excluded_page", 1, type=int) or 1, 1_000_000))
+    shown_out = left_out.page_of(found.excluded, page) if explain else None
     names = {eid: c.name for eid, c in listed.items()} | pages.expert_names(
         session,
-        [e.expert_id for e in found.excluded]
+        [e.expert_id for e in (shown_out.items if shown_out else [])]
         + [w["expert_id"] for w in warnings]
         + [eid for eid in selected if eid not in listed],
     )
@@ -71,6 +73,7 @@ def _page(
         balance=shortlist.balance(list(listed.values()), selected),
         warnings=warnings,
         explain=explain,
+        left_out=shown_out,
         component_labels=COMPONENT_LABELS,
         exclusion_labels=EXCLUSION_LABELS,
         gender_labels=GENDER_LABELS,

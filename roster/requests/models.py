@@ -196,3 +196,16 @@ class Feedback(SQLModel, table=True):
     usefulness: int | None = None
     comment: str = Field(default="", sa_type=sa.Text)
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RosterVersion(SQLModel, table=True):
+    """One row (id 1): changes with every committed change to what candidate matching reads
+    (`roster_version.WATCHED`), in the same transaction. `token` is new at each change, so a pool
+    built for one token is never taken for another roster, even after the row is recreated."""
+
+    __tablename__ = "roster_version"
+
+    id: int = Field(default=1, primary_key=True)
+    counter: int = Field(default=0, sa_type=sa.BigInteger)
+    token: str = Field(max_length=32)
+    changed_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

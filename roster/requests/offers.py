@@ -15,7 +15,7 @@ from roster import audit, policy
 from roster.db import affected_rows, lock_for_write, utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from roster.experts.models import Expert
-from roster.requests import alerts, candidate_loader, deadlines, settings
+from roster.requests import alerts, candidate_loader, deadlines, pool_cache, settings
 from roster.requests.consent import Consent
 from roster.requests.matching import Ranking, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer
@@ -37,7 +37,7 @@ def candidates(
 ) -> Ranking:
     if not policy.can_match(actor):
         raise Forbidden("Only coordinators see candidates.")
-    pool = candidate_loader.candidate_facts(session, today=today, vetted_only=not explain)
+    pool = pool_cache.candidate_pool(session, today=today)
     return rank(
         candidate_loader.request_spec(session, request),
         pool,

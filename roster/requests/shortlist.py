@@ -16,7 +16,7 @@ from roster import policy
 from roster.errors import Forbidden
 from roster.experts.models import Expert
 from roster.reference.taxonomy import topic_names
-from roster.requests import candidate_loader, settings
+from roster.requests import candidate_loader, pool_cache, settings
 from roster.requests.candidate_facts import CandidateFacts
 from roster.requests.matching import Excluded, Ranked, Ranking, rank
 from roster.requests.models import CrisisRequest, Offer
@@ -101,7 +101,9 @@ def shortlist(
     spec = candidate_loader.request_spec(session, request)
     team = candidate_loader.team_so_far(session, request)
     wording = Wording(topics=topic_names(session))
-    pool = candidate_loader.candidate_facts(session, today=today, vetted_only=not explain)
+    # The cached pool holds every active expert, vetted or not: ranking excludes the others
+    # (and names them only when `explain`), so the answer is the one a fresh load gives.
+    pool = pool_cache.candidate_pool(session, today=today).facts
     lacking = {f.expert_id: shortfalls(f, spec, wording) for f in pool}
     facts = {f.expert_id: f for f in pool}
     weights = settings.matching_weights()

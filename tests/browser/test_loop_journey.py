@@ -14,6 +14,7 @@ import json
 import os
 import time
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -163,8 +164,8 @@ def test_an_immediate_request_is_staffed_in_four_actions(
     assert tally.actions <= 4, tally.actions
     report = os.environ.get("ROSTER_LOOP_REPORT")
     if report:
-        with open(report, "w", encoding="utf-8") as out:
-            json.dump({"actions": tally.actions, "clicks": tally.clicks, "steps": tally.steps}, out)
+        figures = {"actions": tally.actions, "clicks": tally.clicks, "steps": tally.steps}
+        Path(report).write_text(json.dumps(figures), encoding="utf-8")
 
 
 def fill_topic(page, code: str, level: str) -> None:
