@@ -111,7 +111,13 @@ def new() -> tuple[str, int] | Response:
             data=form_data.read(form, topics),
             today=db.today(),
         )
-        flash(_("Request saved as a draft. Submit it when it is ready."), "info")
+        if request.form.get("and_submit"):  # "Save and submit": one step, one transaction
+            services.apply_action(
+                session=session, actor=current_user, request=created, action="submit"
+            )
+            flash(_("Request submitted. Coordinators have been told."), "info")
+        else:
+            flash(_("Request saved as a draft. Submit it when it is ready."), "info")
         return redirect(url_for("requests.show", request_id=created.id))
     return page.again()
 
