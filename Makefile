@@ -57,6 +57,7 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
+	$(BIN)/python -m bench.loop
 	$(BIN)/python -m bench.candidates
 
 # Five minutes of locust on two gunicorn servers, one PostgreSQL (ROSTER_LOAD_POSTGRES_URL) and
