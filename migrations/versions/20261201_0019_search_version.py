@@ -48,9 +48,13 @@ def _sqlite_up() -> list[str]:
 
 
 def _postgres_up() -> list[str]:
+    # Once per transaction: a bulk load fires the trigger per statement, and updating one row
+    # a million times in one transaction would chain a million row versions.
     statements = [
-        "CREATE FUNCTION search_version_bump() RETURNS trigger LANGUAGE plpgsql AS "
-        f"$$ BEGIN {BUMP}; RETURN NULL; END $$"
+        "CREATE FUNCTION search_version_bump() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+        "IF current_setting('roster.search_version_bumped', true) IS DISTINCT FROM 'y' THEN "
+        f"{BUMP}; PERFORM set_config('roster.search_version_bumped', 'y', true); "
+        "END IF; RETURN NULL; END $$"
     ]
     for table in TABLES:
         statements.append(

@@ -52,10 +52,10 @@ expert_st = st.fixed_dictionaries(
     {
         "full_name": st.sampled_from(NAMES),
         "bio": st.lists(st.sampled_from(WORDS), max_size=4).map(" ".join),
-        "vetting_status": st.sampled_from(VETTING_FILTERS),
+        "vetting_status": st.sampled_from(("vetted", "vetted", *VETTING_FILTERS)),
         "vetting_valid_until": maybe_day,
-        "active": st.booleans(),
-        "erased": st.booleans(),
+        "active": st.sampled_from((True, True, False)),
+        "erased": st.sampled_from((False, False, True)),
         "account": st.sampled_from((None, True, False)),
         "clearance_level": st.sampled_from((None, *CLEARANCES)),
         "verified": st.booleans(),
@@ -182,12 +182,67 @@ def assert_same(session: Session, criteria: SearchCriteria, scope: str | None) -
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(
-    experts=st.lists(expert_st, max_size=12),
+    experts=st.lists(expert_st, min_size=2, max_size=14),
     searches=st.lists(criteria_st, min_size=1, max_size=6),
 )
 def test_fast_path_equals_sql_path(db_session, experts, searches):
     replace_roster(db_session, experts)
     for criteria in searches:
+        for scope in SCOPES:
+            assert_same(db_session, criteria, scope)
+
+
+def boundary_roster() -> list[dict[str, Any]]:
+    """One expert per edge of the dated rules: every status and expiry around today, every
+    clearance level and expiry, accounts active, inactive and absent, erased or not."""
+    experts = []
+    for i, (status, until) in enumerate((s, d) for s in VETTING_FILTERS for d in DAYS):
+        level = (None, *CLEARANCES)[i % 5]
+        experts.append(
+            {
+                "full_name": NAMES[i % len(NAMES)],
+                "bio": WORDS[i % len(WORDS)] + (" gender" if i % 2 else ""),
+                "vetting_status": status,
+                "vetting_valid_until": until,
+                "active": i % 7 != 3,
+                "erased": i % 11 == 5,
+                "account": (None, True, False)[i % 3],
+                "clearance_level": level,
+                "verified": i % 4 != 1,
+                "clearance_expires_on": DAYS[(i // 2) % 4],
+                "deployable": i % 2 == 0,
+                "last_engaged_on": (None, TODAY - 30 * D, TODAY - 10 * D)[i % 3],
+                "topics": {TOPICS[i % 3]: 1 + i % 4, TOPICS[(i + 1) % 3]: 1 + (i // 3) % 4},
+                "languages": {LANGUAGES[i % 3]: CEFR_LEVELS[i % len(CEFR_LEVELS)]},
+                "regions": [COUNTRIES[i % 3]],
+                "nationalities": [COUNTRIES[(i + 1) % 3]],
+                "categories": [CATEGORIES[i % 3]],
+                "unavailable": i % 5 == 2,
+            }
+        )
+    return experts
+
+
+BOUNDARY_SEARCHES = [
+    SearchCriteria(),
+    SearchCriteria(q="gender", sort="relevance", per_page=7),
+    SearchCriteria(q="gender peace", page=2, per_page=2),
+    SearchCriteria(sort="last_engaged", per_page=50),
+    SearchCriteria(sort="name", page=3, per_page=3),
+    *(SearchCriteria(clearance=c, per_page=50) for c in CLEARANCES),
+    *(SearchCriteria(vetting=(v,), per_page=50) for v in VETTING_FILTERS),
+    SearchCriteria(vetting=("vetted", "expired"), per_page=50),
+    SearchCriteria(topics=(TopicNeed("crsv", 2), TopicNeed("poc", 3)), topic_mode="any"),
+    SearchCriteria(topics=(TopicNeed("crsv", 2), TopicNeed("poc", 1)), topic_mode="all"),
+    SearchCriteria(languages=(LanguageNeed("fr", "B2"),), regions=("UA", "IQ")),
+    SearchCriteria(nationalities=("ML",), categories=("genad",), deployable=True),
+    SearchCriteria(available_from=TODAY + 5 * D, available_to=TODAY + 9 * D, deployable=False),
+]
+
+
+def test_fast_path_equals_sql_path_at_every_edge(db_session):
+    replace_roster(db_session, boundary_roster())
+    for criteria in BOUNDARY_SEARCHES:
         for scope in SCOPES:
             assert_same(db_session, criteria, scope)
 
