@@ -13,23 +13,21 @@ from collections.abc import Callable, Hashable
 import sqlalchemy as sa
 from sqlmodel import Session
 
-from roster.db import table_of
-from roster.experts.models import Expert
 from roster.search.models import VERSION_TABLE
 
 VersionReader = Callable[[Session], Hashable | None]
 
-_expert = table_of(Expert)
-_COUNTER = sa.text(f"SELECT n FROM {VERSION_TABLE} WHERE id = 1")  # noqa: S608 - a constant
-_TOP = sa.select(sa.func.max(_expert.c.id))
+_VERSION = sa.text(  # one round trip: the counter and the highest expert id
+    f"SELECT n, (SELECT max(id) FROM expert) FROM {VERSION_TABLE} WHERE id = 1"  # noqa: S608
+)
 
 
 def search_version(session: Session) -> Hashable | None:
     """The counter and the highest expert id; None when there is no counter (not migrated)."""
-    counter = session.execute(_COUNTER).scalar()
-    if counter is None:
+    row = session.execute(_VERSION).first()
+    if row is None:
         return None
-    return (int(counter), session.execute(_TOP).scalar())
+    return (int(row[0]), row[1])
 
 
 def has_own_writes(session: Session) -> bool:
