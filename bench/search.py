@@ -229,7 +229,8 @@ def main(argv: list[str] | None = None) -> None:
         session.add(lno)
         readmodel.forget()
         started = time.perf_counter()
-        model = readmodel.model_for(session, version(session))
+        model = readmodel.model_for(session, version(session), version)
+        assert model is not None
         model_s = time.perf_counter() - started
         documents = {
             int(r[0]): tuple(r[1:])

@@ -193,7 +193,9 @@ def run_fast(
     key = version(session)
     if key is None or has_own_writes(session):
         return None
-    model = model_for(session, key)
+    model = model_for(session, key, version)
+    if model is None:
+        return None
     mask = filter_mask(session, model, criteria, scope, today)
     relevance = None
     if Shape.of(criteria, scope=scope, dialect="").text:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Hashable, Iterable, Sequence
+import time
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -256,25 +257,63 @@ _cache: dict[str, _Cached] = {}
 _lock = threading.Lock()
 
 
-def model_for(session: Session, key: Hashable) -> RosterModel:
-    """The model of this database at roster version `key`, built once per version and process."""
+# A roster this large is rebuilt in a background thread after a change, while the SQL path answers
+# (seconds of building must not fall on one unlucky request); a smaller one is rebuilt at once.
+BACKGROUND_FROM = 20_000
+_building: set[str] = set()
+
+
+def _built(session: Session) -> RosterModel:
+    collecting = gc.isenabled()
+    gc.disable()  # a million short tuples would set off full collections again and again
+    try:
+        return build(session)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _rebuild(engine: sa.Engine, where: str, reader: Callable[[Session], Hashable | None]) -> None:
+    try:
+        with Session(engine) as session:
+            key = reader(session)  # first: the data read after it can only be newer
+            if key is not None:
+                _cache[where] = _Cached(key, _built(session))
+    finally:
+        with _lock:
+            _building.discard(where)
+
+
+def model_for(
+    session: Session, key: Hashable, reader: Callable[[Session], Hashable | None]
+) -> RosterModel | None:
+    """The model of this database at roster version `key`, built once per version and process;
+    None while a large roster's new model is built in the background (`reader` gives its key)."""
     where = str(session.get_bind().engine.url)
     cached = _cache.get(where)
     if cached is not None and cached.key == key:
         return cached.model
+    if cached is not None and cached.model.size >= BACKGROUND_FROM:
+        with _lock:
+            if where not in _building:
+                _building.add(where)
+                engine = session.get_bind().engine
+                threading.Thread(target=_rebuild, args=(engine, where, reader), daemon=True).start()
+        return None
     with _lock:
         cached = _cache.get(where)
         if cached is not None and cached.key == key:
             return cached.model
-        collecting = gc.isenabled()
-        gc.disable()  # a million short tuples would set off full collections again and again
-        try:
-            model = build(session)
-        finally:
-            if collecting:
-                gc.enable()
+        model = _built(session)
         _cache[where] = _Cached(key, model)
         return model
+
+
+def wait_for_rebuilds(timeout: float = 60.0) -> None:
+    """Block until no background rebuild is running (tests, benchmarks)."""
+    deadline = time.monotonic() + timeout
+    while _building and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def forget() -> None:

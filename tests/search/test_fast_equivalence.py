@@ -23,6 +23,7 @@ from roster.experts.models import (
     ExpertTopic,
 )
 from roster.reference.codes import CEFR_LEVELS
+from roster.search import readmodel
 from roster.search.criteria import SORTS, VETTING_FILTERS, LanguageNeed, SearchCriteria, TopicNeed
 from roster.search.fast import run_fast
 from roster.search.index import reindex_experts
@@ -287,3 +288,22 @@ def test_no_scope_finds_nothing(db_session):
     add_expert(db_session, "Nadia Haddad")
     found = run_fast(db_session, SearchCriteria(), scope=None, today=TODAY)
     assert found is not None and found.total == 0 and found.ids == []
+
+
+def test_a_large_roster_is_rebuilt_in_the_background(db_session, monkeypatch):
+    """After a change, the SQL path answers while the new model is built; then the fast path."""
+    monkeypatch.setattr(readmodel, "BACKGROUND_FROM", 0)
+    readmodel.forget()
+    first = add_expert(db_session, "Nadia Haddad")
+    before = run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY)
+    db_session.rollback()
+    assert before is not None and before.total == 1
+    db_session.execute(
+        sa.update(table_of(Expert)).values(active=False).where(table_of(Expert).c.id == first.id)
+    )
+    db_session.commit()
+    assert run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY) is None
+    db_session.rollback()
+    readmodel.wait_for_rebuilds()
+    after = run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY)
+    assert after is not None and after.total == 0
