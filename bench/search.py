@@ -1,5 +1,6 @@
 """Search benchmark (`python -m bench.search`): a synthetic roster, then fixed searches timed
-in-process, over HTTP (gunicorn) and as the same raw SQL; writes the "search" section."""
+in-process on the fast path (read model), the SQL path and Tantivy side by side, then over HTTP
+(gunicorn); checks the paths give the same answer; writes the "search-<engine>-<n>" section."""
 
 from __future__ import annotations
 
@@ -13,23 +14,30 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import sqlalchemy as sa
 from alembic import command
-from sqlalchemy import event
 from sqlmodel import Session
 from werkzeug.datastructures import MultiDict
 
-from bench import ROOT, machine, percentiles, write_section
+from bench import ROOT, machine, percentiles, tantivy_index, write_section
 from bench.search_data import TODAY, build_roster
 from roster.accounts.models import User
 from roster.accounts.services import issue_token
 from roster.api.search import RESULT_SCHEMA, parse_query
 from roster.cli import alembic_config
 from roster.db import make_engine
+from roster.search import fast as fast_module
+from roster.search import readmodel
 from roster.search.cards import topic_names
+from roster.search.criteria import SearchCriteria
+from roster.search.fast import run_fast
+from roster.search.models import ExpertSearch
+from roster.search.query import run_search
 from roster.search.service import search_roster
+from roster.search.version import version
 from roster.seeding import load_reference
 
 DEFAULT_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -121,37 +129,6 @@ def _pairs(query: str) -> list[tuple[str, str]]:
     return [tuple(part.split("=", 1)) for part in query.split("&")]  # type: ignore[misc]
 
 
-def captured_sql(engine: sa.Engine, run: Callable[[], object]) -> list[tuple[str, object]]:
-    """The statements (with parameters) one run sends to the database."""
-    seen: list[tuple[str, object]] = []
-
-    def grab(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine, "before_cursor_execute", grab)
-    try:
-        run()
-    finally:
-        event.remove(engine, "before_cursor_execute", grab)
-    return seen
-
-
-def raw_runner(engine: sa.Engine, statements: list[tuple[str, object]]) -> Callable[[], object]:
-    """The same statements on the bare DB-API connection: execute and fetch every row."""
-    raw = engine.raw_connection()
-
-    def run() -> object:
-        cursor = raw.cursor()
-        for statement, parameters in statements:
-            cursor.execute(statement, parameters)
-            cursor.fetchall()
-        cursor.close()
-        raw.rollback()
-        return None
-
-    return run
-
-
 def timed(run: Callable[[], object], repeat: int, warmup: int = 3) -> list[float]:
     for _ in range(warmup):
         run()
@@ -201,6 +178,36 @@ def http_timings(url: str, token: str, repeat: int) -> dict[str, list[float]]:
         server.wait(timeout=30)
 
 
+def core_runners(
+    session: Session, criteria: SearchCriteria, index: Any, schema: Any
+) -> dict[str, Callable[[], Any]]:
+    """The search alone (ids, total, facets) on each path: fast, SQL, Tantivy."""
+
+    def fast() -> Any:
+        found = run_fast(session, criteria, scope="vetted", today=TODAY)
+        session.rollback()
+        return found
+
+    def sql() -> Any:
+        found = run_search(session, criteria, scope="vetted", today=TODAY)
+        session.rollback()
+        return found
+
+    return {
+        "fast": fast,
+        "sql": sql,
+        "tantivy": lambda: tantivy_index.search(index, schema, criteria, "vetted"),
+    }
+
+
+def first_call(run: Callable[[], object]) -> float:
+    """One call after the per-query text cache is emptied (the model itself stays built)."""
+    fast_module._matches.clear()
+    start = time.perf_counter()
+    run()
+    return (time.perf_counter() - start) * 1000
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=100_000, help="experts in the synthetic roster")
@@ -220,44 +227,95 @@ def main(argv: list[str] | None = None) -> None:
     rows = []
     with Session(engine, expire_on_commit=False) as session:
         session.add(lno)
+        readmodel.forget()
+        started = time.perf_counter()
+        model = readmodel.model_for(session, version(session), version)
+        assert model is not None
+        model_s = time.perf_counter() - started
+        documents = {
+            int(r[0]): tuple(r[1:])
+            for r in session.execute(
+                sa.select(
+                    ExpertSearch.expert_id,  # type: ignore[arg-type]
+                    ExpertSearch.name,
+                    ExpertSearch.affiliation,
+                    ExpertSearch.topics,
+                    ExpertSearch.bio,
+                )
+            )
+        }
+        started = time.perf_counter()
+        index, schema = tantivy_index.build_index(session, model, documents, TODAY)
+        tantivy_s = time.perf_counter() - started
+        session.rollback()
+        topics = set(topic_names(session))
         for name, query in SEARCHES.items():
-            app_run = in_process(session, lno, query)
-            statements = captured_sql(engine, app_run)
-            app = timed(app_run, args.repeat)
-            raw = timed(raw_runner(engine, statements), args.repeat)
-            rows.append([name, query, app, raw, None, len(statements)])
-            print(f"{name}: app p50/p95 {percentiles(app)}, raw {percentiles(raw)}", flush=True)
+            criteria = parse_query(
+                MultiDict(_pairs(query)), may_filter_vetting=False, topics=topics
+            )
+            runners = core_runners(session, criteria, index, schema)
+            fast, sql = runners["fast"](), runners["sql"]()
+            t_ids, t_total, t_facets = runners["tantivy"]()
+            same = (fast.ids, fast.total, fast.facets) == (sql.ids, sql.total, sql.facets)
+            agree = f"{'=' if same else '≠'} SQL, {'=' if t_total == fast.total else '≠'} Tantivy"
+            if t_facets != fast.facets:
+                agree += " (Tantivy facets differ)"
+            cold = first_call(runners["fast"])
+            samples = {path: timed(run, args.repeat) for path, run in runners.items()}
+            api = timed(in_process(session, lno, query), args.repeat)
+            rows.append([name, query, fast.total, agree, cold, samples, api, None])
+            print(
+                f"{name}: total {fast.total} ({agree}); first {cold:.1f} ms; "
+                + ", ".join(f"{p} {percentiles(v)}" for p, v in samples.items())
+                + f"; API in-process {percentiles(api)}",
+                flush=True,
+            )
     engine.dispose()
     if not args.no_http:
-        for row, samples in zip(rows, http_timings(url, token, args.repeat).values(), strict=True):
-            row[4] = samples
-    report(args, rows, built_s if build else None)
+        for row, http in zip(rows, http_timings(url, token, args.repeat).values(), strict=True):
+            row[7] = http
+    report(args, rows, built_s if build else None, model_s, tantivy_s)
     if args.drop:
         drop_database(args.engine, url)
 
 
-def report(args: argparse.Namespace, rows: list, built_s: float | None) -> None:
+def _pq(samples: list[float]) -> str:
+    return "{:.1f} / {:.1f}".format(*percentiles(samples))
+
+
+def report(
+    args: argparse.Namespace, rows: list, built_s: float | None, model_s: float, tantivy_s: float
+) -> None:
     command_line = (
         f"python -m bench.search --n {args.n} --engine {args.engine} --repeat {args.repeat}"
     )
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
     lines = [
         f"### Search: {args.engine}, N = {args.n:,} experts",
         "",
-        f"Machine: {machine()}. Command: `{command_line}`"
+        f"Machine: {machine()}; load average (1/5/15 min) at the end {load}. "
+        f"Command: `{command_line}`"
         + (f"; roster built in {built_s:.0f} s." if built_s else ".")
-        + f" {args.repeat} timed runs per search after 3 warm-ups, viewer an LNO (vetted scope).",
+        + f" {args.repeat} timed runs per search after 3 warm-ups, viewer an LNO (vetted scope)."
+        f" Read model built in {model_s:.1f} s (once per roster version and process);"
+        f" Tantivy {tantivy_index.tantivy.__name__} 0.27 index built in {tantivy_s:.1f} s."
+        " Fast, SQL and Tantivy columns: the search alone (page ids, total, facets);"
+        " *first* is the fast path's first call for that query after the model is built"
+        " (the words' matches and relevance are then kept per roster version);"
+        " API: parse, search, cards and JSON in-process.",
         "",
-        "| search | query | in-process p50 / p95 ms | raw SQL p50 / p95 ms | app / raw (p50) "
-        "| HTTP p50 / p95 ms | statements |",
-        "|---|---|---|---|---|---|---|",
+        "| search | query | total | same answer | fast first ms | fast p50 / p95 ms "
+        "| SQL path p50 / p95 ms | Tantivy p50 / p95 ms | fast / Tantivy (p95) "
+        "| API in-process p50 / p95 | HTTP p50 / p95 ms |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for name, query, app, raw, http, statements in rows:
-        a50, a95 = percentiles(app)
-        r50, r95 = percentiles(raw)
-        h = "n/a" if http is None else "{:.1f} / {:.1f}".format(*percentiles(http))
+    for name, query, total, agree, cold, samples, api, http in rows:
+        ratio = percentiles(samples["fast"])[1] / max(percentiles(samples["tantivy"])[1], 1e-9)
+        h = "n/a" if http is None else _pq(http)
         lines.append(
-            f"| {name} | `{query}` | {a50:.1f} / {a95:.1f} | {r50:.1f} / {r95:.1f} "
-            f"| {a50 / r50:.2f}x | {h} | {statements} |"
+            f"| {name} | `{query}` | {total:,} | {agree} | {cold:.1f} | {_pq(samples['fast'])} "
+            f"| {_pq(samples['sql'])} | {_pq(samples['tantivy'])} | {ratio:.1f}x "
+            f"| {_pq(api)} | {h} |"
         )
     write_section(args.section or f"search-{args.engine}-{args.n}", "\n".join(lines))
     print("\n".join(lines))

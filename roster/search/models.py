@@ -14,6 +14,8 @@ FTS_TABLE = "expert_fts"
 FTS_SHADOW_SUFFIXES = ("", "_data", "_idx", "_content", "_docsize", "_config")
 TSVECTOR_COLUMN = "document"
 TSVECTOR_INDEX = "ix_expert_search_document"
+# The counter of migration 0019, bumped by triggers; read by `roster.search.version`.
+VERSION_TABLE = "search_version"
 
 
 class ExpertSearch(SQLModel, table=True):
@@ -40,7 +42,7 @@ def include_object(
     if not reflected or compare_to is not None:
         return True
     if type_ == "table":
-        return name not in {FTS_TABLE + suffix for suffix in FTS_SHADOW_SUFFIXES}
+        return name not in {FTS_TABLE + suffix for suffix in FTS_SHADOW_SUFFIXES} | {VERSION_TABLE}
     if type_ == "column":
         return not (name == TSVECTOR_COLUMN and obj.table.name == ExpertSearch.__tablename__)
     if type_ == "index":

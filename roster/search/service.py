@@ -11,6 +11,7 @@ from sqlmodel import Session
 from roster import policy
 from roster.search.cards import load_cards
 from roster.search.criteria import SearchCriteria
+from roster.search.fast import run_fast
 from roster.search.query import SearchResult, run_search
 
 
@@ -32,7 +33,9 @@ def search_roster(
 ) -> SearchPage:
     """Search the roster as `viewer`; callers check `policy.roster_scope` first (None: refused)."""
     scope = policy.roster_scope(viewer)
-    result = run_search(session, criteria, scope=scope, today=today)
+    result = run_fast(session, criteria, scope=scope, today=today)
+    if result is None:
+        result = run_search(session, criteria, scope=scope, today=today)
     cards = load_cards(session, result.ids, viewer=viewer, today=today)
     for card in cards:
         card["score"] = result.scores.get(card["id"], 0.0)

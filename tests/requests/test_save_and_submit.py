@@ -13,7 +13,7 @@ from tests.support.auth import csrf_token
 
 def _form(client, **extra):
     starts = today() + timedelta(days=5)
-    data = {
+    return {
         "csrf_token": csrf_token(client, "/requests/new"),
         "title": "Gender advice to the JTF",
         "description": "Advise the JTF staff.",
@@ -27,7 +27,6 @@ def _form(client, **extra):
         "seats": "1",
         **extra,
     }
-    return data
 
 
 def test_save_and_submit_creates_a_submitted_request(auth, make_user, db_session):
