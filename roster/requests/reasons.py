@@ -62,7 +62,11 @@ def asked(request: RequestSpec, wording: Wording = PLAIN) -> tuple[str, ...]:
             f"{wording.language(code)}: {level} or above"
             for code, level in request.languages.items()
         ),
-        *(f"knowledge of {wording.country(cc)}" for cc in sorted(request.regions)),
+        *(
+            (f"knowledge of {' or '.join(wording.country(cc) for cc in sorted(request.regions))}",)
+            if request.regions
+            else ()
+        ),
     )
 
 
@@ -71,7 +75,8 @@ def shortfalls(
 ) -> tuple[str, ...]:
     """What the expert lacks of what the request asked (empty: they meet every requirement):
     a topic below its minimum, a language below its CEFR level, a country they neither list as
-    a region of knowledge nor hold the nationality of."""
+    a region of knowledge nor hold the nationality of. A request about several countries (a
+    border, a region) is met by knowing any one of them."""
     lacks = []
     for code, minimum in request.topics.items():
         level = expert.topics.get(code, 0)
@@ -82,9 +87,10 @@ def shortfalls(
         spoken = expert.languages.get(code)
         if spoken is None or CEFR_LEVELS.index(spoken) < CEFR_LEVELS.index(cefr):
             lacks.append(f"{wording.language(code)}: {spoken or 'not spoken'}, asked {cefr}")
-    for country in sorted(request.regions):
-        if country not in expert.regions and country not in expert.nationalities:
-            lacks.append(f"{wording.country(country)}: no knowledge listed")
+    known = set(expert.regions) | set(expert.nationalities)
+    if request.regions and not known & set(request.regions):
+        names = " or ".join(wording.country(cc) for cc in sorted(request.regions))
+        lacks.append(f"{names}: no knowledge listed")
     return tuple(lacks)
 
 

@@ -3,6 +3,7 @@ partial match lacks, and what the request asked (pure, no database)."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -76,3 +77,12 @@ def test_the_request_asks_in_words():
 
 def test_an_unnamed_code_is_shown_as_it_is():
     assert shortfalls(expert(topics={}), SPEC)[0] == "crsv: not listed, asked expert"
+
+
+def test_a_request_about_several_countries_is_met_by_knowing_one_of_them():
+    border = replace(SPEC, regions=frozenset({"SD", "TD"}))
+    assert shortfalls(expert(regions=frozenset({"TD"})), border, WORDING) == ()
+    assert shortfalls(expert(regions=frozenset({"ML"})), border, WORDING) == (
+        "Sudan or Chad: no knowledge listed",
+    )
+    assert asked(border, WORDING)[-1] == "knowledge of Sudan or Chad"
