@@ -14,7 +14,7 @@ FTS_TABLE = "expert_fts"
 FTS_SHADOW_SUFFIXES = ("", "_data", "_idx", "_content", "_docsize", "_config")
 TSVECTOR_COLUMN = "document"
 TSVECTOR_INDEX = "ix_expert_search_document"
-# The counter of migration 0019, bumped by triggers; read by `roster.search.version`.
+# The counter of migration 0016, bumped by triggers; read by `roster.search.version`.
 VERSION_TABLE = "search_version"
 
 

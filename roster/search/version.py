@@ -1,6 +1,6 @@
 """Which roster a search read model was built from: a version reader, and whether it may be cached.
 
-`search_version` reads the counter of migration 0019 (bumped by triggers in the same transaction
+`search_version` reads the counter of migration 0016 (bumped by triggers in the same transaction
 as any change a search can see) with the highest expert id, which also moves when a test empties
 the tables with triggers off. Another number can stand in (e.g. a roster version row bumped at
 commit): anything with the `VersionReader` signature, set with `use_version_reader`.

@@ -5,7 +5,7 @@ Triggers bump it in the same transaction as the change: experts, their topics, l
 nationalities, categories, availability windows, search documents, and a user's `active` flag.
 The table lives outside the SQLModel metadata (like the full-text objects of 0002).
 
-Revision ID: 0019
+Revision ID: 0016
 Revises: 0015
 Create Date: 2026-12-01 14:00:00
 """
@@ -14,7 +14,7 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0019"
+revision: str = "0016"
 down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
