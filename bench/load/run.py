@@ -116,9 +116,10 @@ def run(
                 "ROSTER_SECRET_KEY": "load-test-secret",
                 "ROSTER_INSTANCE_PATH": str(folder),
             }
+            # The worker, as production runs it: it stops after the turn it is in on SIGTERM, so
+            # no message is left claimed half-sent when the load ends.
             sender = subprocess.Popen(
-                [str(BIN / "flask"), "--app", "wsgi", "roster", "send-mail", "--loop"]
-                + ["--interval", "1"],
+                [str(BIN / "flask"), "--app", "wsgi", "roster", "worker", "--tick", "1"],
                 cwd=ROOT,
                 env=app_env,
                 stdout=subprocess.DEVNULL,
@@ -205,7 +206,7 @@ def table(outcome: Outcome, args: argparse.Namespace) -> str:
         f"Machine: {machine()}; load average {load1:.2f} (1 min), {load5:.2f} (5 min) at the end."
         f" Command: `python -m bench.load.run --duration {args.duration} --users {args.users}`"
         f" (`make load`). Two gunicorn servers (2 sync workers each) on one PostgreSQL, Redis for"
-        f" the limits, a test SMTP server and `flask roster send-mail --loop`; locust "
+        f" the limits, a test SMTP server and `flask roster worker`; locust "
         f"{args.users} users (LNOs 3 : coordinators 1 : experts 3) for {args.duration} s; "
         f"roster of {args.filler:,} synthetic experts plus {args.experts} with accounts. "
         "A 409 (a race the load provokes: triage twice, accept after the last seat) counts as "
