@@ -1,7 +1,9 @@
 // The request form, better with a script; without it the plain selects and rows still work.
-// - A multiple select marked data-chips becomes a combobox (WAI-ARIA APG, list autocomplete)
-//   with removable chips; the hidden select stays the source of truth the server reads.
-// - "Add another" copies the last topic or language row, renumbered and blank.
+// - A select marked data-chips (multiple) or data-typeahead (single) becomes a combobox
+//   (WAI-ARIA APG, list autocomplete): type, then arrows and Enter or a click. The multiple one
+//   shows its choices as chips, each with a remove button; Backspace in the empty input removes
+//   the last. The hidden select stays what the server reads.
+// - "Add another" copies a blank topic or language row, renumbered.
 // - The clearance the experts need follows the classification until the user changes it.
 (function () {
   "use strict";
@@ -13,11 +15,16 @@
     return text.normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase();
   }
 
-  function chips(select) {
+  function words(select, key, fallback, text) {
+    return (select.dataset[key] || fallback).replace("%(name)s", text);
+  }
+
+  function combo(select) {
+    var multiple = select.multiple;
     var label = document.querySelector("label[for='" + select.id + "']");
     var name = label ? label.textContent.trim() : select.name;
     var box = document.createElement("div");
-    box.className = "chips-box";
+    box.className = "combo-box";
     var list = document.createElement("ul");
     list.className = "chips";
     list.setAttribute("aria-label", select.dataset.chosenLabel || name);
@@ -43,14 +50,23 @@
     status.className = "visually-hidden";
     status.setAttribute("aria-live", "polite");
     var active = -1;
+    var shown = [];
     var options = Array.prototype.filter.call(select.options, function (o) { return o.value; });
 
     function say(text) { status.textContent = text; }
 
+    function chosen() { return options.filter(function (o) { return o.selected; }); }
+
+    function drop(option) {
+      option.selected = false;
+      drawChips();
+      say(words(select, "removedLabel", "%(name)s removed", option.text));
+    }
+
     function drawChips() {
+      if (!multiple) { return; }
       list.textContent = "";
-      options.forEach(function (option) {
-        if (!option.selected) { return; }
+      chosen().forEach(function (option) {
         var chip = document.createElement("li");
         chip.className = "chip";
         chip.appendChild(document.createTextNode(option.text));
@@ -58,13 +74,8 @@
         remove.type = "button";
         remove.className = "chip-remove";
         remove.textContent = "×";
-        remove.setAttribute("aria-label", (select.dataset.removeLabel || "%(name)s, remove").replace("%(name)s", option.text));
-        remove.addEventListener("click", function () {
-          option.selected = false;
-          drawChips();
-          say((select.dataset.removedLabel || "%(name)s removed").replace("%(name)s", option.text));
-          input.focus();
-        });
+        remove.setAttribute("aria-label", words(select, "removeLabel", "%(name)s, remove", option.text));
+        remove.addEventListener("click", function () { drop(option); input.focus(); });
         chip.appendChild(remove);
         list.appendChild(chip);
       });
@@ -76,9 +87,9 @@
       if (!typed) { return []; }
       var starts = [], inside = [];
       options.forEach(function (o) {
-        if (o.selected) { return; }
-        var text = fold(o.text);
-        if (text.indexOf(typed) === 0) { starts.push(o); } else if (text.indexOf(typed) > 0) { inside.push(o); }
+        if (multiple && o.selected) { return; }
+        var at = fold(o.text).indexOf(typed);
+        if (at === 0) { starts.push(o); } else if (at > 0) { inside.push(o); }
       });
       return starts.concat(inside).slice(0, SHOWN);
     }
@@ -103,75 +114,85 @@
 
     function open() {
       listbox.textContent = "";
-      active = -1;
-      input.removeAttribute("aria-activedescendant");
-      matches().forEach(function (option) {
+      close();
+      shown = matches();
+      shown.forEach(function (option, i) {
         var item = document.createElement("li");
         item.setAttribute("role", "option");
         item.setAttribute("aria-selected", "false");
-        item.id = select.id + "-option-" + option.value;
+        item.id = select.id + "-option-" + i;
         item.textContent = option.text;
         item.addEventListener("mousedown", function (event) { event.preventDefault(); });
-        item.addEventListener("click", function () { add(option); });
+        item.addEventListener("click", function () { pick(option); });
         listbox.appendChild(item);
       });
-      var any = listbox.children.length > 0;
-      listbox.hidden = !any;
-      input.setAttribute("aria-expanded", any ? "true" : "false");
+      listbox.hidden = !shown.length;
+      input.setAttribute("aria-expanded", shown.length ? "true" : "false");
     }
 
-    function add(option) {
-      option.selected = true;
-      input.value = "";
+    function pick(option) {
       close();
-      drawChips();
-      say((select.dataset.addedLabel || "%(name)s added").replace("%(name)s", option.text));
+      if (multiple) {
+        option.selected = true;
+        input.value = "";
+        drawChips();
+        say(words(select, "addedLabel", "%(name)s added", option.text));
+      } else {
+        select.value = option.value;
+        input.value = option.text;
+      }
+      select.dispatchEvent(new Event("change", { bubbles: true }));
       input.focus();
     }
 
+    function show() {
+      var current = select.options[select.selectedIndex];
+      input.value = current && current.value ? current.text : "";
+    }
+
+    function settle() {
+      // A single choice shows what the select holds; an emptied input clears it.
+      close();
+      if (multiple) { return; }
+      if (!input.value.trim()) { select.value = ""; }
+      show();
+    }
+
     input.addEventListener("input", open);
-    input.addEventListener("blur", close);
+    input.addEventListener("blur", settle);
     input.addEventListener("keydown", function (event) {
       if (event.key === "ArrowDown" || event.key === "ArrowUp") {
         event.preventDefault();
         if (listbox.hidden) { open(); }
         mark(event.key === "ArrowDown" ? active + 1 : (active < 0 ? -1 : active - 1));
       } else if (event.key === "Enter") {
-        if (!listbox.hidden || input.value) { event.preventDefault(); }
-        var items = listbox.children;
-        var pick = active >= 0 ? active : (items.length === 1 ? 0 : -1);
-        if (!listbox.hidden && pick >= 0) {
-          add(options.filter(function (o) { return select.id + "-option-" + o.value === items[pick].id; })[0]);
-        }
+        if (!listbox.hidden || (multiple && input.value)) { event.preventDefault(); }
+        var at = active >= 0 ? active : (shown.length === 1 ? 0 : -1);
+        if (!listbox.hidden && at >= 0) { pick(shown[at]); }
       } else if (event.key === "Escape") {
-        if (!listbox.hidden) { close(); } else { input.value = ""; }
-      } else if (event.key === "Backspace" && !input.value) {
-        var chosen = options.filter(function (o) { return o.selected; });
-        if (chosen.length) {
-          var last = chosen[chosen.length - 1];
-          last.selected = false;
-          drawChips();
-          say((select.dataset.removedLabel || "%(name)s removed").replace("%(name)s", last.text));
-        }
+        if (!listbox.hidden) { close(); } else if (multiple) { input.value = ""; } else { settle(); }
+      } else if (event.key === "Backspace" && multiple && !input.value && chosen().length) {
+        drop(chosen()[chosen().length - 1]);
       }
     });
 
     select.hidden = true;
     select.tabIndex = -1;
     if (label) { label.htmlFor = input.id; }
-    box.appendChild(list);
+    if (multiple) { box.appendChild(list); }
     box.appendChild(input);
     box.appendChild(listbox);
     box.appendChild(status);
     select.parentNode.insertBefore(box, select.nextSibling);
     drawChips();
+    if (!multiple) { show(); }
   }
 
   function renumber(row, index) {
-    row.querySelectorAll("[id], [name], [for], [aria-describedby]").forEach(function (el) {
-      ["id", "name", "for", "aria-describedby"].forEach(function (attr) {
+    row.querySelectorAll("[id], [name], [for]").forEach(function (el) {
+      ["id", "name", "for"].forEach(function (attr) {
         var value = el.getAttribute(attr);
-        if (value) { el.setAttribute(attr, value.replace(/-\d+-/g, "-" + index + "-").replace(/-\d+$/, "-" + index)); }
+        if (value) { el.setAttribute(attr, value.replace(/-\d+-/, "-" + index + "-")); }
       });
     });
     row.querySelectorAll("label").forEach(function (lab) {
@@ -183,21 +204,24 @@
     var button = fieldset.querySelector("[data-add-row]");
     var max = parseInt(fieldset.dataset.max, 10) || 20;
     function rows() { return fieldset.querySelectorAll("[data-row]"); }
+    // A blank copy of a row as the server drew it, before any widget was added to it.
+    var blank = rows()[rows().length - 1].cloneNode(true);
+    blank.classList.remove("has-error");
+    blank.querySelectorAll(".error").forEach(function (p) { p.remove(); });
+    blank.querySelectorAll("select").forEach(function (s) {
+      Array.prototype.forEach.call(s.options, function (o) { o.removeAttribute("selected"); });
+      s.removeAttribute("aria-invalid");
+      s.removeAttribute("aria-describedby");
+    });
     function update() { button.parentNode.hidden = rows().length >= max; }
     button.addEventListener("click", function () {
-      var all = rows();
-      var copy = all[all.length - 1].cloneNode(true);
-      copy.classList.remove("has-error");
-      copy.querySelectorAll(".error").forEach(function (p) { p.remove(); });
-      copy.querySelectorAll("select").forEach(function (s) {
-        s.value = "";
-        s.removeAttribute("aria-invalid");
-        s.removeAttribute("aria-describedby");
-      });
-      renumber(copy, all.length);
-      all[all.length - 1].parentNode.insertBefore(copy, button.parentNode);
+      var copy = blank.cloneNode(true);
+      renumber(copy, rows().length);
+      fieldset.insertBefore(copy, button.parentNode);
+      copy.querySelectorAll("select").forEach(function (s) { s.value = ""; });
+      copy.querySelectorAll("select[data-typeahead]").forEach(combo);
       update();
-      copy.querySelector("select").focus();
+      (copy.querySelector("[role=combobox]") || copy.querySelector("select")).focus();
     });
     update();
   }
@@ -211,8 +235,8 @@
     });
   }
 
-  form.querySelectorAll("select[multiple][data-chips]").forEach(chips);
   form.querySelectorAll("[data-rows]").forEach(addable);
+  form.querySelectorAll("select[data-chips], select[data-typeahead]").forEach(combo);
   var classification = form.querySelector("#classification");
   var needed = form.querySelector("#required_clearance");
   if (classification && needed) { follow(classification, needed); }

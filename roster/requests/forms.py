@@ -131,7 +131,7 @@ class TopicNeed(PlainForm):
 
 
 class LanguageNeed(PlainForm):
-    code = SelectField(_l("Language"), choices=[])
+    code = SelectField(_l("Language"), choices=[], render_kw={"data-typeahead": "1"})
     level = SelectField(_l("Minimum level"), choices=LANGUAGE_LEVELS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -80,7 +80,11 @@ def test_an_lno_fills_the_request_form_by_keyboard(page, sign_in, make_user, db_
     page.get_by_label("Topic 3", exact=True).select_option("gender-analysis")
     page.get_by_role("button", name="Add another topic").click()
     expect(page.get_by_label("Topic 4", exact=True)).to_be_focused()
-    page.get_by_label("Language 1", exact=True).select_option("fr")
+    language = page.get_by_role("combobox", name="Language 1", exact=True)
+    language.fill("fren")
+    language.press("ArrowDown")
+    language.press("Enter")
+    expect(language).to_have_value("French")
     page.get_by_label("Minimum level of language 1").select_option("B2")
     starts = today() + timedelta(days=20)
     page.get_by_label("Starts on").fill(starts.isoformat())
@@ -101,6 +105,12 @@ def test_an_lno_fills_the_request_form_by_keyboard(page, sign_in, make_user, db_
 
     page.get_by_label("Topic 2", exact=True).select_option("")
     page.get_by_label("Minimum level of topic 3").select_option("2")
+    page.get_by_role("button", name="Add another language").click()
+    added = page.get_by_role("combobox", name="Language 4", exact=True)
+    expect(added).to_be_focused()
+    added.fill("Arabic")
+    added.press("Enter")
+    page.get_by_label("Minimum level of language 4").select_option("B1")
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Gender advice for the Sahel cell")
     req = db_session.exec(select(CrisisRequest)).one()
@@ -110,12 +120,16 @@ def test_an_lno_fills_the_request_form_by_keyboard(page, sign_in, make_user, db_
         {"code": "crsv", "min_level": 3},
         {"code": "gender-analysis", "min_level": 2},
     ]
-    assert stored["languages"] == [{"code": "fr", "min_level": "B2"}]
+    assert stored["languages"] == [
+        {"code": "ar", "min_level": "B1"},
+        {"code": "fr", "min_level": "B2"},
+    ]
     assert stored["regions"] == ["IQ"]
 
     page.goto(f"/requests/{req.id}/edit")
     assert page.get_by_label("Topic 1", exact=True).input_value() == "crsv"
     assert page.get_by_label("Minimum level of topic 2").input_value() == "2"
+    expect(page.get_by_role("combobox", name="Language 1", exact=True)).to_have_value("Arabic")
     expect(page.get_by_role("button", name="Iraq, remove")).to_be_visible()
 
 
