@@ -23,6 +23,13 @@ def staff_request_rank(user: Actor | None, today: date) -> int | None:
     return CLEARANCE_RANK["NU"] if rank is None else rank
 
 
+def raisable_classifications(user: Actor | None, today: date) -> list[str]:
+    """The classifications a user may give a request they raise or edit: up to their own
+    clearance today (the service refuses a higher one all the same)."""
+    rank = staff_request_rank(user, today)
+    return [] if rank is None else [c for c, r in CLEARANCE_RANK.items() if r <= rank]
+
+
 def can_view_request(
     user: Actor | None,
     *,

@@ -12,14 +12,20 @@ from wtforms import (
     DateTimeLocalField,
     FieldList,
     FormField,
-    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from roster import limits
 from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
@@ -91,27 +97,60 @@ COMPONENT_LABELS = {
     "rotation": _l("Rotation"),
 }
 RATINGS = choices([(n, str(n)) for n in range(1, 6)], "—")
-NEED_LEVELS = choices(
-    [(0, _l("Not needed"))] + [(n, label) for n, label in LEVEL_LABELS.items() if n]
-)
 
 
 def _clearance_choices() -> list:
     return choices([(c, c) for c in CLEARANCES])
 
 
+TOPIC_LEVELS = choices([(n, label) for n, label in LEVEL_LABELS.items() if n], "—")
+LANGUAGE_LEVELS = choices([(lv, lv) for lv in CEFR_LEVELS], "—")
+TOPIC_ROWS_MAX = 40
+LANGUAGE_ROWS_MAX = 20
+
+
+def _level_or_none(value: Any) -> int | None:
+    return None if value in ("", None) else int(value)
+
+
+def _paired(row: Any, what: str, level: str) -> None:
+    """A row asks for both halves or neither: a topic (or language) and its minimum level."""
+    if row.code.data and not row.level.data:
+        row.level.errors.append(level)
+    elif row.level.data and not row.code.data:
+        row.code.errors.append(what)
+
+
 class TopicNeed(PlainForm):
-    code = HiddenField()
-    level = SelectField(_l("Minimum level"), coerce=int, choices=NEED_LEVELS)
+    """One "choose a topic, then its level" row; the topics come from the taxonomy (`offer`)."""
+
+    code = SelectField(_l("Topic"), choices=[])
+    level = SelectField(_l("Minimum level"), coerce=_level_or_none, choices=TOPIC_LEVELS)
+
+    def offer(self, topics: dict[str, str]) -> None:
+        self.code.choices = choices(sorted(topics.items(), key=lambda kv: str(kv[1])), "—")
 
 
 class LanguageNeed(PlainForm):
-    code = SelectField(_l("Language"), choices=[])
-    level = SelectField(_l("Minimum level"), choices=choices([(lv, lv) for lv in CEFR_LEVELS], "—"))
+    code = SelectField(_l("Language"), choices=[], render_kw={"data-typeahead": "1"})
+    level = SelectField(_l("Minimum level"), choices=LANGUAGE_LEVELS)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
+
+
+def _twice(rows: Any, message: str) -> bool:
+    """Mark the rows that repeat an earlier row's choice; True when there were none."""
+    seen: set[str] = set()
+    clean = True
+    for row in rows:
+        code = row.code.data
+        if code and code in seen:
+            row.code.errors.append(message)
+            clean = False
+        seen.add(code)
+    return clean
 
 
 class RequestForm(RosterForm):
@@ -122,21 +161,35 @@ class RequestForm(RosterForm):
     kind = SelectField(
         _l("Kind of request"), choices=choices(KIND_LABELS.items()), default="crisis"
     )
+    # The choices stop at the user's own clearance (`form_data.offer`); a level above it that is
+    # posted all the same is refused by the service, beside this field.
     classification = SelectField(
         _l("Classification of the request"),
         choices=_clearance_choices(),
         default="NU",
+        validate_choice=False,
+        validators=[AnyOf(CLEARANCES)],
         description=_l("No higher than your own clearance."),
     )
     required_clearance = SelectField(
         _l("Clearance the experts need"),
-        choices=_clearance_choices(),
-        default="NU",
+        choices=choices([(c, c) for c in CLEARANCES], _l("Same as the classification")),
+        default="",
         description=_l("At least the request's classification."),
     )
-    topics = FieldList(FormField(TopicNeed))
-    languages = FieldList(FormField(LanguageNeed))
-    regions = SelectMultipleField(_l("Countries concerned"), choices=country_choices())
+    topics = FieldList(FormField(TopicNeed), max_entries=TOPIC_ROWS_MAX)
+    languages = FieldList(FormField(LanguageNeed), max_entries=LANGUAGE_ROWS_MAX)
+    regions = SelectMultipleField(
+        _l("Countries concerned"),
+        choices=country_choices(),
+        render_kw={
+            "data-chips": "1",
+            "data-chosen-label": _l("Chosen countries"),
+            "data-remove-label": _l("%(name)s, remove"),
+            "data-added-label": _l("%(name)s added"),
+            "data-removed-label": _l("%(name)s removed"),
+        },
+    )
     urgency = SelectField(_l("Urgency"), choices=choices(URGENCY_LABELS.items()), default="routine")
     starts_on = DateField(_l("Starts on"), validators=[DataRequired(), DateWithin(REQUEST_DATES)])
     ends_on = DateField(_l("Ends on"), validators=[DataRequired(), DateWithin(REQUEST_DATES)])
@@ -144,6 +197,17 @@ class RequestForm(RosterForm):
     seats = IntegerField(
         _l("Experts needed"), default=1, validators=[InputRequired(), NumberRange(min=1, max=50)]
     )
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        valid = super().validate(extra_validators)
+        for row in self.topics:
+            _paired(row, _l("Choose the topic of this level."), _l("Choose a minimum level."))
+        for row in self.languages:
+            _paired(row, _l("Choose the language of this level."), _l("Choose a minimum level."))
+        valid = _twice(self.topics, _l("This topic is already in another row.")) and valid
+        valid = _twice(self.languages, _l("This language is already in another row.")) and valid
+        rows = [*self.topics, *self.languages]
+        return valid and not any(r.code.errors or r.level.errors for r in rows)
 
 
 class StateFilterForm(PlainForm):

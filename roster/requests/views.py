@@ -80,13 +80,26 @@ def index() -> str:
 
 
 def _form_page(form: RequestForm, topics: dict[str, str], **context: Any) -> str:
-    form_data.prepare(form, topics)
+    form_data.prepare(form, topics, _classifications())
     return render_template(
         "requests/edit.html",
         form=form,
         topic_names=topics,
+        row_labels=form_data.row_labels,
+        errors=form_data.error_list(form, context["problems"]),
         **context,
     )
+
+
+def _classifications() -> list[str]:
+    return policy.raisable_classifications(current_user, db.today())
+
+
+def _request_form(topics: dict[str, str]) -> RequestForm:
+    """The posted (or blank) request form with this user's choices, ready to validate."""
+    form = RequestForm()
+    form_data.prepare(form, topics, _classifications())
+    return form
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -96,7 +109,7 @@ def new() -> tuple[str, int] | Response:
         abort(403)
     session = db.session()
     topics = taxonomy.topic_names(session)
-    form = RequestForm()
+    form = _request_form(topics)
     page = form_page(
         form,
         lambda problems: _form_page(
@@ -133,7 +146,7 @@ def edit(request_id: int) -> tuple[str, int] | Response:
         return redirect(url_for("requests.show", request_id=req.id))
     session = db.session()
     topics = taxonomy.topic_names(session)
-    form = RequestForm()
+    form = _request_form(topics)
     page = form_page(
         form,
         lambda problems: _form_page(
@@ -152,7 +165,6 @@ def edit(request_id: int) -> tuple[str, int] | Response:
         flash(_("Your changes were saved."), "info")
         return redirect(url_for("requests.show", request_id=req.id))
     if not form.is_submitted():
-        form_data.prepare(form, topics)
         form_data.fill(form, req, services.needs(session, req))
     return page.again()
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from roster import policy
@@ -107,3 +109,19 @@ def test_workflow_actors(role, is_requester, actors):
 
 def test_only_coordinators_hear_of_new_requests():
     assert frozenset({"coordinator"}) == policy.STAFFING_ROLES
+
+
+@pytest.mark.parametrize(
+    ("viewer", "offered"),
+    [
+        (None, []),
+        (user("expert", clearance_level="NS"), []),
+        (user("admin", clearance_level="NS"), []),
+        (user("lno"), ["NU"]),
+        (user("lno", clearance_level="NR"), ["NU", "NR"]),
+        (user("coordinator", clearance_level="NS"), ["NU", "NR", "NC", "NS"]),
+        (user("lno", clearance_level="NS", clearance_expires_on=date(2020, 1, 1)), ["NU"]),
+    ],
+)
+def test_raisable_classifications_stop_at_the_users_clearance(viewer, offered):
+    assert policy.raisable_classifications(viewer, date(2026, 6, 1)) == offered

@@ -178,10 +178,10 @@ def test_lno_raises_a_request_and_submits_it(auth, make_user):
             "languages-0-code": "fr",
             "languages-0-level": "B2",
             "regions": "ML",
+            "topics-0-code": "crsv",
+            "topics-0-level": "3",
         }
     )
-    crsv = next(k for k, v in data.items() if k.endswith("-code") and v == "crsv")
-    data[crsv.replace("-code", "-level")] = "3"
     response = client.post("/requests/new", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
