@@ -100,8 +100,8 @@ def test_an_immediate_request_is_staffed_in_four_actions(
     lno.get_by_label("Kind of request").select_option("crisis")
     lno.get_by_label("Urgency").select_option("immediate")
     lno.get_by_label("Classification of the request").select_option("NR")
-    lno.get_by_label("Clearance the experts need").select_option("NR")
-    fill_topic(lno, "crsv", "3")
+    lno.get_by_label("Topic 1", exact=True).select_option("crsv")
+    lno.get_by_label("Minimum level of topic 1").select_option("3")
     lno.get_by_label("Starts on").fill(starts.isoformat())
     lno.get_by_label("Ends on").fill((starts + timedelta(days=10)).isoformat())
     tally.click(lno.get_by_role("button", name="Save and submit"), action=True)
@@ -166,8 +166,3 @@ def test_an_immediate_request_is_staffed_in_four_actions(
     if report:
         figures = {"actions": tally.actions, "clicks": tally.clicks, "steps": tally.steps}
         Path(report).write_text(json.dumps(figures), encoding="utf-8")
-
-
-def fill_topic(page, code: str, level: str) -> None:
-    """The request form's topic and its minimum level."""
-    page.locator(f'tr:has(input[type="hidden"][value="{code}"]) select').select_option(level)
