@@ -29,9 +29,9 @@ from roster.search.version import has_own_writes, version
 
 _weights = ", ".join(str(w) for w in BM25_WEIGHTS)
 _SQLITE_MATCHES = (
-    f"SELECT rowid, -bm25({FTS_TABLE}, {_weights}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"  # noqa: S608 - constants of ours; the words are bound
+    f"SELECT rowid, -bm25({FTS_TABLE}, {_weights}) FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q"  # noqa: S608 - constants of ours; the words are bound  # nosec B608
 )
-_PG_MATCHES = f"SELECT expert_id, ts_rank({TSVECTOR_COLUMN}, query) FROM expert_search, to_tsquery('simple'::regconfig, CAST(:q AS TEXT)) AS query WHERE {TSVECTOR_COLUMN} @@ query"  # noqa: S608, E501 - constants of ours; the words are bound
+_PG_MATCHES = f"SELECT expert_id, ts_rank({TSVECTOR_COLUMN}, query) FROM expert_search, to_tsquery('simple'::regconfig, CAST(:q AS TEXT)) AS query WHERE {TSVECTOR_COLUMN} @@ query"  # noqa: S608, E501 - constants of ours; the words are bound  # nosec B608
 # Every match with its relevance, as `fulltext.text_match` computes it.
 _MATCHES = {"sqlite": sa.text(_SQLITE_MATCHES), "postgresql": sa.text(_PG_MATCHES)}
 _MAX_QUERIES = 64
