@@ -15,11 +15,11 @@ from roster import policy
 from roster.accounts.models import User
 from roster.db import today as utc_today
 from roster.experts.models import Expert
-from roster.experts.rules import verified_clearance_on
 from roster.notify.models import NotificationKind
 from roster.notify.notifications import Mail, notify, site_url
 from roster.requests import mails
 from roster.requests.models import Assignment, CrisisRequest, Offer
+from roster.requests.viewers import viewer_for
 
 # request action -> (kind, who hears of it). The requester hears how their request moves on;
 # coordinators hear of a new request. An actor is never told of their own act.
@@ -51,23 +51,15 @@ MAIL_KINDS = {"offer_received": "offer", "offer_withdrawn": "withdrawal"}
 
 def may_see(session: Session, user: User, request: CrisisRequest, today: date) -> bool:
     """`policy.can_view_request` for this user today: the rule the request's page obeys."""
-    viewer_rank: int | None
-    if policy.answers_offers(user):
-        expert = session.exec(select(Expert).where(Expert.user_id == user.id)).first()
-        if expert is None or not expert.active:
-            return False
-        rank = verified_clearance_on(expert, today)
-        viewer_rank = policy.CLEARANCE_RANK["NU"] if rank is None else rank
-        involved = _involved(session, expert.id, request.id)
-    else:
-        viewer_rank, involved = policy.staff_request_rank(user, today), False
+    viewer = viewer_for(session, user, today)
+    involved = viewer.expert_id is not None and _involved(session, viewer.expert_id, request.id)
     return policy.can_view_request(
         user,
         classification=request.classification,
         requester_id=request.requested_by_id,
         command_id=request.command_id,
         user_command_id=user.command_id,
-        viewer_rank=viewer_rank,
+        viewer_rank=viewer.rank,
         involved=involved,
     )
 

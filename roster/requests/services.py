@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -13,8 +12,6 @@ from roster import audit, policy
 from roster.accounts.models import User
 from roster.db import utcnow
 from roster.errors import Conflict, Forbidden, NotFound, ValidationFailed
-from roster.experts.models import Expert
-from roster.experts.rules import verified_clearance_on
 from roster.reference.codes import CEFR_LEVELS, is_country, is_language
 from roster.reference.models import Topic
 from roster.requests import alerts, workflow
@@ -27,6 +24,7 @@ from roster.requests.models import (
     RequestRegion,
     RequestTopic,
 )
+from roster.requests.viewers import Viewer, viewer_for  # noqa: F401 - services.viewer_for stays where callers find it
 
 SCALARS = (
     "title",
@@ -40,27 +38,6 @@ SCALARS = (
     "mode",
     "seats",
 )
-
-
-@dataclass
-class Viewer:
-    """What decides which requests a user sees: their own rank today and, for an expert,
-    their profile."""
-
-    user: User | None
-    rank: int | None
-    expert_id: int | None = None
-
-
-def viewer_for(session: Session, user: Any, today: date) -> Viewer:
-    if policy.answers_offers(user):
-        expert = session.exec(select(Expert).where(Expert.user_id == user.id)).first()
-        if expert is None or not expert.active:
-            return Viewer(user, None)
-        # Like staff without a clearance, an expert without a verified one reads unclassified only.
-        rank = verified_clearance_on(expert, today)
-        return Viewer(user, policy.CLEARANCE_RANK["NU"] if rank is None else rank, expert.id)
-    return Viewer(user, policy.staff_request_rank(user, today))
 
 
 def _allowed_codes(rank: int) -> list[str]:
