@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import Field, FieldList, Form, FormField
 from wtforms.validators import ValidationError
@@ -32,7 +33,9 @@ class LinkLines:
         for line in (field.data or "").splitlines():
             problem = link_problem(line.strip()) if line.strip() else None
             if problem:
-                raise ValidationError(f"{line.strip()[:80]}: {problem}")
+                raise ValidationError(
+                    _("%(link)s: %(problem)s", link=line.strip()[:80], problem=problem)
+                )
 
 
 class _CleaningMeta:
