@@ -24,6 +24,8 @@ from roster.requests.services import apply_action
 from roster.requests.weights import MatchingWeights
 
 FRESH = {"populate_existing": True}
+# The history note of the system's `staff` action, stored as written (pages word it by this key).
+LAST_SEAT_NOTE = "The last seat was accepted."
 
 
 def offer_is(state: str) -> str:
@@ -283,7 +285,7 @@ def accept_offer(
             actor=None,
             request=request,
             action="staff",
-            note="The last seat was accepted.",
+            note=LAST_SEAT_NOTE,
         )
     return offer
 
