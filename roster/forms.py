@@ -6,7 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask import current_app, has_app_context
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
+from flask_wtf.i18n import translations as wtforms_translations
 from wtforms import Field, FieldList, Form, FormField
 from wtforms.validators import ValidationError
 
@@ -32,7 +35,9 @@ class LinkLines:
         for line in (field.data or "").splitlines():
             problem = link_problem(line.strip()) if line.strip() else None
             if problem:
-                raise ValidationError(f"{line.strip()[:80]}: {problem}")
+                raise ValidationError(
+                    _("%(link)s: %(problem)s", link=line.strip()[:80], problem=problem)
+                )
 
 
 class _CleaningMeta:
@@ -52,7 +57,11 @@ class RosterForm(FlaskForm):
 
 
 class PlainForm(Form):
-    """A form without CSRF: GET filters and rows nested in a RosterForm."""
+    """A form without CSRF: GET filters and rows nested in a RosterForm. WTForms' own messages
+    ("This field is required.") follow the page's locale, as in a RosterForm."""
 
     class Meta(_CleaningMeta):
-        pass
+        def get_translations(self, form: Any) -> Any:
+            if not has_app_context() or not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)  # type: ignore[misc]
+            return wtforms_translations

@@ -8,6 +8,8 @@ from datetime import date
 from typing import overload
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
+
 LINK_SCHEMES = frozenset({"http", "https"})
 MAX_LINK_LENGTH = 500
 
@@ -25,15 +27,15 @@ REQUEST_DATES = (date(2000, 1, 1), date(2100, 12, 31))
 def link_problem(value: str) -> str | None:
     """Why `value` is not a link the roster shows as a live href, or None when it is one."""
     if len(value) > MAX_LINK_LENGTH:
-        return f"A link is at most {MAX_LINK_LENGTH} characters."
+        return _("A link is at most %(num)d characters.", num=MAX_LINK_LENGTH)
     if LINE_CONTROLS.search(value) or any(c.isspace() for c in value):
-        return "A link may not contain spaces or control characters."
+        return _("A link may not contain spaces or control characters.")
     try:
         parts = urlsplit(value)
     except ValueError:
-        return "Not a valid link."
+        return _("Not a valid link.")
     if parts.scheme.lower() not in LINK_SCHEMES or not parts.hostname:
-        return "Links must start with http:// or https:// and name a host."
+        return _("Links must start with http:// or https:// and name a host.")
     return None
 
 
@@ -62,5 +64,9 @@ def date_problem(value: date, bounds: tuple[date, date]) -> str | None:
     """Why `value` lies outside `bounds`, or None."""
     first, last = bounds
     if value < first or value > last:
-        return f"Enter a date between {first.isoformat()} and {last.isoformat()}."
+        return _(
+            "Enter a date between %(first)s and %(last)s.",
+            first=first.isoformat(),
+            last=last.isoformat(),
+        )
     return None

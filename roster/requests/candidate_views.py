@@ -116,7 +116,7 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
         sent_message(
             [names.get(eid, "") for eid in chosen if eid in offered],
             [names.get(eid, "") for eid in chosen if eid not in offered],
-            respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+            _("%(time)s UTC", time=respond_by.strftime("%Y-%m-%d %H:%M")),
         ),
         "info",
     )

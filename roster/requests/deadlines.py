@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, time, timedelta
 
+from flask_babel import gettext as _
+
 from roster.errors import ValidationFailed
 from roster.requests import settings
 from roster.requests.models import CrisisRequest
@@ -26,10 +28,17 @@ def check_respond_by(request: CrisisRequest, respond_by: datetime, now: datetime
     """Refuse (422 on `respond_by`) a reply-by that has passed or falls after the request ends."""
     if respond_by <= now:
         raise ValidationFailed(
-            "The reply deadline has passed.", {"respond_by": ["Must be in the future."]}
+            _("The reply deadline has passed."), {"respond_by": [_("Must be in the future.")]}
         )
     if respond_by > request_end(request):
         raise ValidationFailed(
-            "The reply deadline falls after the request ends.",
-            {"respond_by": [f"Must be before the request ends ({request.ends_on.isoformat()})."]},
+            _("The reply deadline falls after the request ends."),
+            {
+                "respond_by": [
+                    _(
+                        "Must be before the request ends (%(day)s).",
+                        day=request.ends_on.isoformat(),
+                    )
+                ]
+            },
         )

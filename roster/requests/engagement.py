@@ -4,6 +4,7 @@ two-way feedback once the work is done."""
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -60,11 +61,11 @@ def add_log_entry(
     if not policy.can_log_engagement(
         actor, requester_id=request.requested_by_id, assigned=is_assigned(session, actor, request)
     ):
-        raise Forbidden("You are not part of this engagement.")
+        raise Forbidden(_("You are not part of this engagement."))
     if request.state not in LOGGABLE_STATES:
-        raise Conflict("The engagement log opens when the request becomes active.")
+        raise Conflict(_("The engagement log opens when the request becomes active."))
     if not summary.strip():
-        raise ValidationFailed("Write a summary.", {"summary": ["Must not be empty."]})
+        raise ValidationFailed(_("Write a summary."), {"summary": [_("Must not be empty.")]})
     entry = EngagementEntry(
         request_id=request.id, author_id=actor.id, kind=kind, summary=summary.strip()
     )
@@ -105,16 +106,18 @@ def give_feedback(
     request (`clarity`, `usefulness`). Once each, after completion."""
     assigned = is_assigned(session, actor, request)
     if not policy.can_give_feedback(actor, requester_id=request.requested_by_id, assigned=assigned):
-        raise Forbidden("Only the requesting LNO and the assigned experts give feedback.")
+        raise Forbidden(_("Only the requesting LNO and the assigned experts give feedback."))
     if request.state != "completed":
-        raise Conflict("Feedback opens when the request is completed.")
+        raise Conflict(_("Feedback opens when the request is completed."))
     out_of_range = [
         name
         for name, value in (("rating", rating), ("clarity", clarity), ("usefulness", usefulness))
         if value is not None and not 1 <= value <= 5
     ]
     if out_of_range:
-        raise ValidationFailed("Ratings are 1 to 5.", {n: ["From 1 to 5."] for n in out_of_range})
+        raise ValidationFailed(
+            _("Ratings are 1 to 5."), {n: [_("From 1 to 5.")] for n in out_of_range}
+        )
     if policy.can_rate_experts(actor, requester_id=request.requested_by_id):
         seated = session.exec(
             select(Assignment.id).where(
@@ -123,8 +126,8 @@ def give_feedback(
         ).first()
         if seated is None or expert_id is None or rating is None:
             raise ValidationFailed(
-                "Rate an expert who worked on this request.",
-                {"expert_id": ["Not on this request's team."]},
+                _("Rate an expert who worked on this request."),
+                {"expert_id": [_("Not on this request's team.")]},
             )
         row = Feedback(
             request_id=request.id,
@@ -137,8 +140,8 @@ def give_feedback(
     elif is_assigned(session, actor, request):
         if clarity is None or usefulness is None:
             raise ValidationFailed(
-                "Rate clarity and usefulness.",
-                {"clarity": ["Required."], "usefulness": ["Required."]},
+                _("Rate clarity and usefulness."),
+                {"clarity": [_("Required.")], "usefulness": [_("Required.")]},
             )
         row = Feedback(
             request_id=request.id,
@@ -150,12 +153,12 @@ def give_feedback(
             comment=comment.strip(),
         )
     else:
-        raise Forbidden("Only the requesting LNO and the assigned experts give feedback.")
+        raise Forbidden(_("Only the requesting LNO and the assigned experts give feedback."))
     session.add(row)
     try:
         session.flush()
     except sa.exc.IntegrityError as exc:
-        raise Conflict("Feedback was already given.") from exc
+        raise Conflict(_("Feedback was already given.")) from exc
     audit.record(
         session,
         actor=audit.actor_label(actor),

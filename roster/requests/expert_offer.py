@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from roster.db import utcnow
@@ -78,12 +79,17 @@ def engagement_calendar(
     detail = view_offer(session, viewer, offer_id, today)
     request, engagement = detail.request, detail.engagement
     if request is None or engagement is None:
-        raise NotFound("No engagement to put in a calendar.")
+        raise NotFound(_("No engagement to put in a calendar."))
     if mails.is_classified(request):
-        summary, description = f"Roster engagement #{request.id}", f"Sign in to read it: {link}"
+        summary = _("Roster engagement #%(id)s", id=request.id)
+        description = _("Sign in to read it: %(link)s", link=link)
     else:
         summary = request.title
-        description = f"{request.mode.title()} engagement. Details: {link}"
+        description = (
+            _("Deployed engagement. Details: %(link)s", link=link)
+            if request.mode == "deployed"
+            else _("Remote engagement. Details: %(link)s", link=link)
+        )
     event = ics.CalendarEvent(
         uid=f"engagement-{engagement.id}@roster",
         summary=summary,

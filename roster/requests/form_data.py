@@ -106,8 +106,14 @@ def error_list(form: RequestForm, problems: dict[str, list[str]]) -> list[tuple[
             for n, row in enumerate(field, start=1):
                 labels = row_labels(field.name, n)
                 for part, label in zip((row.code, row.level), labels, strict=True):
-                    found.extend((part.id, f"{label}: {m}") for m in part.errors)
+                    found.extend(
+                        (part.id, _("%(label)s: %(message)s", label=label, message=m))
+                        for m in part.errors
+                    )
         else:
             target = "" if field.type in ("CSRFTokenField", "HiddenField") else field.id
-            found.extend((target, f"{field.label.text}: {m}") for m in field.errors)
+            found.extend(
+                (target, _("%(label)s: %(message)s", label=field.label.text, message=m))
+                for m in field.errors
+            )
     return found

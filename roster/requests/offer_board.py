@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import policy
@@ -55,7 +56,7 @@ def offer_rows(
     """Every offer of a request the viewer already sees, newest first; Forbidden for anyone
     but a coordinator."""
     if not policy.can_manage_offers(viewer):
-        raise Forbidden("Only coordinators see the offers of a request.")
+        raise Forbidden(_("Only coordinators see the offers of a request."))
     found = session.exec(
         select(Offer, Expert.full_name)
         .join(Expert, col(Expert.id) == col(Offer.expert_id))

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -23,6 +24,20 @@ from roster.requests.services import apply_action
 from roster.requests.weights import MatchingWeights
 
 FRESH = {"populate_existing": True}
+# The history note of the system's `staff` action, stored as written (pages word it by this key).
+LAST_SEAT_NOTE = "The last seat was accepted."
+
+
+def offer_is(state: str) -> str:
+    """Why an offer in `state` cannot be answered now, in words."""
+    said = {
+        "open": _("This offer is open."),
+        "accepted": _("This offer is accepted."),
+        "declined": _("This offer is declined."),
+        "expired": _("This offer is expired."),
+        "withdrawn": _("This offer is withdrawn."),
+    }
+    return said.get(state) or _("This offer is %(state)s.", state=state)
 
 
 def candidates(
@@ -36,7 +51,7 @@ def candidates(
     limit: int | None = 50,
 ) -> Ranking:
     if not policy.can_match(actor):
-        raise Forbidden("Only coordinators see candidates.")
+        raise Forbidden(_("Only coordinators see candidates."))
     pool = pool_cache.candidate_pool(session, today=today)
     return rank(
         candidate_loader.request_spec(session, request),
@@ -76,16 +91,16 @@ def send_offers(
     base_url: str = "",
 ) -> list[Offer]:
     if not policy.can_match(actor):
-        raise Forbidden("Only coordinators send offers.")
+        raise Forbidden(_("Only coordinators send offers."))
     if request.state != "matching":
-        raise Conflict("Offers can be sent only while the request is being matched.")
+        raise Conflict(_("Offers can be sent only while the request is being matched."))
     if not expert_ids:
-        raise ValidationFailed("Choose at least one expert.", {"expert_ids": ["Empty."]})
+        raise ValidationFailed(_("Choose at least one expert."), {"expert_ids": [_("Empty.")]})
     deadlines.check_respond_by(request, respond_by, utcnow())
     failures = hard_rule_failures(session, request, expert_ids, today)
     if failures:
         raise Conflict(
-            "Some selected experts no longer pass a hard rule.",
+            _("Some selected experts no longer pass a hard rule."),
             {
                 "expert_ids": [
                     f"{eid}: {', '.join(codes)}" for eid, codes in sorted(failures.items())
@@ -134,7 +149,7 @@ def send_offers(
 def own_expert(session: Session, actor: policy.Actor) -> Expert:
     expert = session.exec(select(Expert).where(Expert.user_id == actor.id)).first()
     if expert is None or not policy.answers_offers(actor):
-        raise Forbidden("Only experts answer offers.")
+        raise Forbidden(_("Only experts answer offers."))
     return expert
 
 
@@ -143,7 +158,7 @@ def owned_offer(session: Session, actor: policy.Actor, offer_id: int) -> Offer:
     expert = own_expert(session, actor)
     offer = session.get(Offer, offer_id)
     if offer is None or offer.expert_id != expert.id:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     return offer
 
 
@@ -169,7 +184,7 @@ def _locked(
         select(Offer).where(Offer.id == offer_id).execution_options(**FRESH)
     ).first()
     if offer is None or offer.expert_id != expert.id:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     request = session.exec(
         select(CrisisRequest)
         .where(CrisisRequest.id == offer.request_id)
@@ -195,7 +210,7 @@ def require_eligible(session: Session, request: CrisisRequest, expert: Expert, t
     reasons = hard_rule_failures(session, request, [expert.id], today).get(expert.id)
     if reasons:
         raise NotEligible(
-            "You no longer meet the requirements of this request.", {"reasons": reasons}
+            _("You no longer meet the requirements of this request."), {"reasons": reasons}
         )
 
 
@@ -217,11 +232,11 @@ def accept_offer(
     if offer.state != "accepted":
         require_eligible(session, request, expert, today or now.date())
     if offer.state != "open":
-        raise Conflict(f"This offer is {offer.state}.")
+        raise Conflict(offer_is(offer.state))
     if offer.respond_by < now:
-        raise Conflict("The reply deadline for this offer has passed.")
+        raise Conflict(_("The reply deadline for this offer has passed."))
     if request.state != "matching":
-        raise Conflict("This request is no longer being staffed.")
+        raise Conflict(_("This request is no longer being staffed."))
     taken = session.execute(
         sa.update(CrisisRequest)
         .where(
@@ -233,7 +248,7 @@ def accept_offer(
         .execution_options(synchronize_session=False)
     )
     if affected_rows(taken) != 1:
-        raise Conflict("Every seat on this request is taken.")
+        raise Conflict(_("Every seat on this request is taken."))
     session.add(
         Assignment(
             request_id=request.id,
@@ -252,7 +267,7 @@ def accept_offer(
     try:
         session.flush()
     except IntegrityError as exc:
-        raise Conflict("You already hold a seat on this request.") from exc
+        raise Conflict(_("You already hold a seat on this request.")) from exc
     session.refresh(request)
     audit.record(
         session,
@@ -270,7 +285,7 @@ def accept_offer(
             actor=None,
             request=request,
             action="staff",
-            note="The last seat was accepted.",
+            note=LAST_SEAT_NOTE,
         )
     return offer
 
@@ -278,7 +293,7 @@ def accept_offer(
 def decline_offer(*, session: Session, actor: policy.Actor, offer_id: int, reason: str) -> Offer:
     offer, request, expert = _locked(session, actor, offer_id)
     if offer.state != "open":
-        raise Conflict(f"This offer is {offer.state}.")
+        raise Conflict(offer_is(offer.state))
     offer.state, offer.responded_at, offer.decline_reason = "declined", utcnow(), reason.strip()
     session.add(offer)
     audit.record(

@@ -10,18 +10,28 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import reduce
+
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoFar
 from roster.requests.weights import CONFLICT_AFFECTED, STATE_AFFILIATIONS
 
-TOPIC_LEVELS = {1: "awareness", 2: "practitioner", 3: "expert", 4: "leading authority"}
+TOPIC_LEVELS = {
+    1: _l("awareness"),
+    2: _l("practitioner"),
+    3: _l("expert"),
+    4: _l("leading authority"),
+}
 GENDER_WORDS = {
-    "woman": "a woman",
-    "man": "a man",
-    "non-binary": "non-binary",
-    "self-described": "gender self-described",
-    "undisclosed": "gender not disclosed",
+    "woman": _l("a woman"),
+    "man": _l("a man"),
+    "non-binary": _l("non-binary"),
+    "self-described": _l("gender self-described"),
+    "undisclosed": _l("gender not disclosed"),
 }
 
 
@@ -48,22 +58,33 @@ PLAIN = Wording()
 
 
 def topic_level(level: int) -> str:
-    return TOPIC_LEVELS.get(level, f"level {level}")
+    word = TOPIC_LEVELS.get(level)
+    return str(word) if word is not None else _("level %(level)s", level=level)
+
+
+def either(names: list[str]) -> str:
+    """'A', 'A or B', 'A or B or C'."""
+    return reduce(lambda a, b: _("%(a)s or %(b)s", a=a, b=b), names) if names else ""
 
 
 def asked(request: RequestSpec, wording: Wording = PLAIN) -> tuple[str, ...]:
     """What the request asks for, in words: each topic and language minimum, each country."""
     return (
         *(
-            f"{wording.topic(code)}: {topic_level(level)} or above"
+            _("%(topic)s: %(level)s or above", topic=wording.topic(code), level=topic_level(level))
             for code, level in request.topics.items()
         ),
         *(
-            f"{wording.language(code)}: {level} or above"
+            _("%(language)s: %(level)s or above", language=wording.language(code), level=level)
             for code, level in request.languages.items()
         ),
         *(
-            (f"knowledge of {' or '.join(wording.country(cc) for cc in sorted(request.regions))}",)
+            (
+                _(
+                    "knowledge of %(countries)s",
+                    countries=either([wording.country(cc) for cc in sorted(request.regions)]),
+                ),
+            )
             if request.regions
             else ()
         ),
@@ -81,16 +102,30 @@ def shortfalls(
     for code, minimum in request.topics.items():
         level = expert.topics.get(code, 0)
         if level < minimum:
-            held = topic_level(level) if level else "not listed"
-            lacks.append(f"{wording.topic(code)}: {held}, asked {topic_level(minimum)}")
+            held = topic_level(level) if level else _("not listed")
+            lacks.append(
+                _(
+                    "%(topic)s: %(held)s, asked %(asked)s",
+                    topic=wording.topic(code),
+                    held=held,
+                    asked=topic_level(minimum),
+                )
+            )
     for code, cefr in request.languages.items():
         spoken = expert.languages.get(code)
         if spoken is None or CEFR_LEVELS.index(spoken) < CEFR_LEVELS.index(cefr):
-            lacks.append(f"{wording.language(code)}: {spoken or 'not spoken'}, asked {cefr}")
+            lacks.append(
+                _(
+                    "%(language)s: %(held)s, asked %(asked)s",
+                    language=wording.language(code),
+                    held=spoken or _("not spoken"),
+                    asked=cefr,
+                )
+            )
     known = set(expert.regions) | set(expert.nationalities)
     if request.regions and not known & set(request.regions):
-        names = " or ".join(wording.country(cc) for cc in sorted(request.regions))
-        lacks.append(f"{names}: no knowledge listed")
+        names = either([wording.country(cc) for cc in sorted(request.regions)])
+        lacks.append(_("%(countries)s: no knowledge listed", countries=names))
     return tuple(lacks)
 
 
@@ -107,32 +142,69 @@ def explain_candidate(
     reasons = []
     for code, min_level in request.topics.items():
         level = expert.topics.get(code)
-        held = topic_level(level) if level else "not listed"
-        reasons.append(f"{wording.topic(code)}: {held} (asked: {topic_level(min_level)} or above)")
+        held = topic_level(level) if level else _("not listed")
+        reasons.append(
+            _(
+                "%(topic)s: %(held)s (asked: %(asked)s or above)",
+                topic=wording.topic(code),
+                held=held,
+                asked=topic_level(min_level),
+            )
+        )
     for code, cefr in request.languages.items():
-        spoken = expert.languages.get(code, "not spoken")
-        reasons.append(f"{wording.language(code)}: {spoken} (asked: {cefr} or above)")
+        spoken = expert.languages.get(code) or _("not spoken")
+        reasons.append(
+            _(
+                "%(language)s: %(held)s (asked: %(asked)s or above)",
+                language=wording.language(code),
+                held=spoken,
+                asked=cefr,
+            )
+        )
     for country in sorted(request.regions):
         name = wording.country(country)
         if country in expert.regions:
-            reasons.append(f"knows {name}")
+            reasons.append(_("knows %(country)s", country=name))
         elif country in expert.nationalities:
-            reasons.append(f"national of {name}, not listed as a region of knowledge")
+            reasons.append(
+                _("national of %(country)s, not listed as a region of knowledge", country=name)
+            )
         else:
-            reasons.append(f"no knowledge of {name} listed")
+            reasons.append(_("no knowledge of %(country)s listed", country=name))
     lead = max((request.starts_on - today).days, 0)
-    reasons.append(f"needs {expert.notice_days} days' notice; the request starts in {lead} days")
+    reasons.append(
+        _(
+            "%(notice)s; %(lead)s",
+            notice=ngettext(
+                "needs %(num)d day's notice", "needs %(num)d days' notice", expert.notice_days
+            ),
+            lead=ngettext(
+                "the request starts in %(num)d day", "the request starts in %(num)d days", lead
+            ),
+        )
+    )
     if request.mode == "deployed" and not expert.deployable:
-        reasons.append("not deployable: remote support only")
+        reasons.append(_("not deployable: remote support only"))
     count = expert.recent_engagements
-    engaged = f"{count} engagement{'' if count == 1 else 's'} in the last 12 months"
+    engaged = ngettext(
+        "%(num)d engagement in the last 12 months",
+        "%(num)d engagements in the last 12 months",
+        count,
+    )
     if expert.last_engaged_on:
-        engaged += f", the last on {expert.last_engaged_on.isoformat()}"
+        engaged = _(
+            "%(engaged)s, the last on %(day)s",
+            engaged=engaged,
+            day=expert.last_engaged_on.isoformat(),
+        )
     reasons.append(engaged)
     reasons.extend(_team_reasons(expert, team, conflict_affected, wording))
     if expert.vetting_valid_until and expert.vetting_valid_until < request.ends_on:
         reasons.append(
-            f"vetting lapses on {expert.vetting_valid_until.isoformat()}, before the end"
+            _(
+                "vetting lapses on %(day)s, before the end",
+                day=expert.vetting_valid_until.isoformat(),
+            )
         )
     return tuple(reasons)
 
@@ -142,20 +214,30 @@ def _team_reasons(
 ) -> list[str]:
     members = team.members
     if not members:
-        return ["first member of the team"]
+        return [_("first member of the team")]
     size = len(members)
     same_gender = sum(m.gender == expert.gender for m in members)
     state = expert.affiliation_kind in STATE_AFFILIATIONS
     same_sector = sum((m.affiliation_kind in STATE_AFFILIATIONS) == state for m in members)
-    sector = "government or military" if state else "civil society"
-    gender = GENDER_WORDS.get(expert.gender, expert.gender)
+    sector = _("government or military") if state else _("civil society")
+    gender = str(GENDER_WORDS.get(expert.gender, expert.gender))
     reasons = [
-        f"{gender}; the team so far has {same_gender} of {size} alike",
-        f"{sector}; the team so far has {same_sector} of {size} alike",
+        _(
+            "%(who)s; the team so far has %(alike)s of %(size)s alike",
+            who=gender,
+            alike=same_gender,
+            size=size,
+        ),
+        _(
+            "%(who)s; the team so far has %(alike)s of %(size)s alike",
+            who=sector,
+            alike=same_sector,
+            size=size,
+        ),
     ]
     if expert.nationalities & conflict_affected:
         names = ", ".join(
             sorted(wording.country(cc) for cc in expert.nationalities & conflict_affected)
         )
-        reasons.append(f"from a conflict-affected country ({names})")
+        reasons.append(_("from a conflict-affected country (%(countries)s)", countries=names))
     return reasons

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, delete, select
 
 from roster import audit, policy
@@ -89,7 +90,7 @@ def get_visible(session: Session, viewer: Viewer, request_id: int) -> CrisisRequ
         select(CrisisRequest).where(CrisisRequest.id == request_id, visible_clause(viewer))
     ).first()
     if found is None:
-        raise NotFound("No such request.")
+        raise NotFound(_("No such request."))
     return found
 
 
@@ -116,21 +117,21 @@ def _check(
     known = set(session.exec(select(Topic.code)).all())
     for item in data.get("topics") or []:
         if item["code"] not in known:
-            bad("topics", f"Unknown topic: {item['code']}.")
+            bad("topics", _("Unknown topic: %(code)s.", code=item["code"]))
     for item in data.get("languages") or []:
         if not is_language(item["code"]):
-            bad("languages", f"Unknown language code: {item['code']}.")
+            bad("languages", _("Unknown language code: %(code)s.", code=item["code"]))
         if item["min_level"] not in CEFR_LEVELS:
-            bad("languages", f"Unknown language level: {item['min_level']}.")
+            bad("languages", _("Unknown language level: %(level)s.", level=item["min_level"]))
     for code in data.get("regions") or []:
         if not is_country(code):
-            bad("regions", f"Unknown country code: {code}.")
+            bad("regions", _("Unknown country code: %(code)s.", code=code))
     starts, ends = data.get("starts_on"), data.get("ends_on")
     if starts and ends and ends < starts:
-        bad("ends_on", "The end date is before the start date.")
+        bad("ends_on", _("The end date is before the start date."))
     classification, required = data.get("classification"), data.get("required_clearance")
     if classification and (rank is None or policy.CLEARANCE_RANK[classification] > rank):
-        bad("classification", "You cannot raise a request above your own clearance.")
+        bad("classification", _("You cannot raise a request above your own clearance."))
     if (
         classification
         and required
@@ -138,17 +139,17 @@ def _check(
     ):
         bad(
             "required_clearance",
-            "Experts must be cleared at least to the request's classification.",
+            _("Experts must be cleared at least to the request's classification."),
         )
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise ValidationFailed(_("Some fields are not valid."), errors)
 
 
 def create_request(
     *, session: Session, actor: User, data: dict[str, Any], today: date
 ) -> CrisisRequest:
     if not policy.can_raise_request(actor):
-        raise Forbidden("Only liaison officers and coordinators raise requests.")
+        raise Forbidden(_("Only liaison officers and coordinators raise requests."))
     _check(session, data, actor, today, policy.staff_request_rank(actor, today))
     request = CrisisRequest(
         requested_by_id=actor.id,
@@ -186,9 +187,9 @@ def update_request(
     today: date,
 ) -> CrisisRequest:
     if not policy.can_edit_request(actor, requester_id=request.requested_by_id):
-        raise Forbidden("You may not edit this request.")
+        raise Forbidden(_("You may not edit this request."))
     if request.state not in workflow.EDITABLE_STATES:
-        raise Conflict("Only a draft can be edited.")
+        raise Conflict(_("Only a draft can be edited."))
     merged = {k: getattr(request, k) for k in SCALARS} | data
     _check(session, merged, actor, today, policy.staff_request_rank(actor, today))
     for key in SCALARS:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import policy
@@ -97,7 +98,7 @@ def shortlist(
     explain: bool = False,
 ) -> Shortlist:
     if not policy.can_match(actor):
-        raise Forbidden("Only coordinators see candidates.")
+        raise Forbidden(_("Only coordinators see candidates."))
     spec = candidate_loader.request_spec(session, request)
     team = candidate_loader.team_so_far(session, request)
     wording = Wording(topics=topic_names(session))

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
@@ -33,6 +34,7 @@ from roster.requests.forms import (
     StateFilterForm,
 )
 from roster.requests.models import CrisisRequest
+from roster.requests.offers import LAST_SEAT_NOTE
 from roster.requests.pages import visible_or_404
 
 bp = Blueprint("requests", __name__)
@@ -44,6 +46,8 @@ LABELS = {
     "states": STATE_LABELS,
     "actions": ACTION_LABELS,
     "log_kinds": LOG_KIND_LABELS,
+    # History notes the system writes, stored in English: shown in the reader's language.
+    "notes": {LAST_SEAT_NOTE: _l("The last seat was accepted.")},
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlmodel import Session, select
 
 from roster import audit, policy
@@ -27,7 +28,7 @@ def _visible_offer(
     by_id = select(Offer).where(Offer.id == offer_id).execution_options(**FRESH)
     offer = session.exec(by_id).first()
     if offer is None:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     viewer = services.viewer_for(session, actor, today)
     services.get_visible(session, viewer, offer.request_id)
     query = select(CrisisRequest).where(CrisisRequest.id == offer.request_id)
@@ -49,13 +50,13 @@ def withdraw(
     they cannot see (or not of `request_id`, when given), 409 unless it is open. Runs under the
     write locks, like an accept, so the two cannot both win."""
     if not policy.can_manage_offers(actor):
-        raise Forbidden("Only coordinators withdraw offers.")
+        raise Forbidden(_("Only coordinators withdraw offers."))
     lock_for_write(session)
     offer, request = _visible_offer(session, actor, offer_id, today, lock=True)
     if request_id is not None and request.id != request_id:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     if offer.state != "open":
-        raise Conflict(f"This offer is {offer.state}.")
+        raise Conflict(offers.offer_is(offer.state))
     # A fixed reason: the mail travels in the clear and must never carry what a person typed.
     offers.withdraw_offer(session, offer, request, why=WHY)
     audit.record(
@@ -82,12 +83,25 @@ def offer_again(
     same service (and hard rules) as any offer. The reply-by is the usual default, cut to the
     request's response target when that is shorter (an immediate request: 4 hours)."""
     if not policy.can_manage_offers(actor):
-        raise Forbidden("Only coordinators send offers.")
+        raise Forbidden(_("Only coordinators send offers."))
     old = session.get(Offer, offer_id)
     if old is None or old.request_id != request.id:
-        raise NotFound("No such offer.")
+        raise NotFound(_("No such offer."))
     if old.state not in AGAIN_STATES:
-        raise Conflict(f"This offer is {old.state}; only a declined or expired one is sent again.")
+        again = {
+            "open": _("This offer is open; only a declined or expired one is sent again."),
+            "accepted": _("This offer is accepted; only a declined or expired one is sent again."),
+            "withdrawn": _(
+                "This offer is withdrawn; only a declined or expired one is sent again."
+            ),
+        }
+        raise Conflict(
+            again.get(old.state)
+            or _(
+                "This offer is %(state)s; only a declined or expired one is sent again.",
+                state=old.state,
+            )
+        )
     seated = session.exec(
         select(Assignment.id).where(
             Assignment.request_id == request.id, Assignment.expert_id == old.expert_id
@@ -99,7 +113,7 @@ def offer_again(
         )
     ).first()
     if seated is not None or waiting is not None:
-        raise Conflict("This expert already holds a seat or an open offer on this request.")
+        raise Conflict(_("This expert already holds a seat or an open offer on this request."))
     (sent,) = offers.send_offers(
         session=session,
         actor=actor,

@@ -37,6 +37,8 @@ from datetime import datetime, timedelta
 from types import MappingProxyType
 from typing import Literal
 
+from flask_babel import gettext as _
+
 from roster import policy
 
 State = Literal[
@@ -161,15 +163,24 @@ def plan_transition(state: str, action: str, role: str, *, is_requester: bool) -
     if state not in STATES:
         raise ValueError(f"unknown request state {state!r}")
     if action not in ACTIONS:
-        raise UnknownAction(f"no action {action!r}")
+        raise UnknownAction(_("no action %(action)r", action=action))
     kinds = actor_kinds(role, is_requester=is_requester)
     if not kinds & _ever_allowed(action):
-        raise NotPermitted(f"a {role} may not {action} a request")
+        raise NotPermitted(_("a %(role)s may not %(action)s a request", role=role, action=action))
     move = TRANSITIONS.get((state, action))
     if move is None:
-        raise IllegalTransition(f"cannot {action} a request that is {state}")
+        raise IllegalTransition(
+            _("cannot %(action)s a request that is %(state)s", action=action, state=state)
+        )
     if not kinds & move.actors:
-        raise NotPermitted(f"a {role} may not {action} a request that is {state}")
+        raise NotPermitted(
+            _(
+                "a %(role)s may not %(action)s a request that is %(state)s",
+                role=role,
+                action=action,
+                state=state,
+            )
+        )
     return Transition(from_state=state, action=action, to_state=move.to_state)
 
 
