@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -127,7 +128,7 @@ def end_one(*, session: Session, user: User, session_id: int) -> None:
     """End one of the user's own sessions; someone else's, or one already over, is not found."""
     record = session.get(UserSession, session_id)
     if record is None or not _live(record, user):
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     record.ended_at = utcnow()
     audit.record(
         session,
@@ -150,7 +151,7 @@ def revoke_own_token(*, session: Session, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens; someone else's, or one already dead, is not found."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = utcnow()
     audit.record(session, actor=f"user:{user.id}", action="token.revoke", subject=f"user:{user.id}")
     session.flush()
