@@ -48,6 +48,16 @@ def device_summary(user_agent: str) -> str:
     return browser or system or "Unknown browser"
 
 
+def device_label(device: str) -> str:
+    """A stored summary (kept in English, as written at sign-in) in the reader's language."""
+    if device == "Unknown browser":
+        return _("Unknown browser")
+    browser, on, system = device.partition(" on ")
+    if on:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return device
+
+
 def start(session: Session, user: User, user_agent: str = "") -> str:
     """Record a new sign-in of `user`; the raw key goes into the session cookie. The user's
     records that can no longer come back (ended, or opened under an older nonce) go."""
