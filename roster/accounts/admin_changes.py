@@ -12,6 +12,7 @@ from datetime import date
 from typing import cast
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -54,20 +55,25 @@ def _keeps_a_manager(session: Session, user: User, role: str, active: bool) -> N
     loses = policy.can_manage_users(user) and not (active and policy.manages_users_as(role))
     if loses and _other_active_managers(session, user) == 0:
         raise Conflict(
-            "This is the last active admin: make another account admin first.",
-            {"role": ["The last active admin keeps the role."]},
+            _("This is the last active admin: make another account admin first."),
+            {"role": [_("The last active admin keeps the role.")]},
         )
 
 
 def _check_role(session: Session, user: User, role: str) -> None:
     if role not in ROLES:
-        raise ValidationFailed("Unknown role.", {"role": [f"Must be one of {', '.join(ROLES)}."]})
+        raise ValidationFailed(
+            _("Unknown role."),
+            {"role": [_("Must be one of %(choices)s.", choices=", ".join(ROLES))]},
+        )
     has_profile = session.exec(select(Expert.id).where(Expert.user_id == user.id)).first()
     if has_profile is not None and not policy.fits_expert_profile(role):
         raise Conflict(
-            "This account has an expert profile and stays an expert account. Erase the "
-            "profile, or invite the person again under another address for the new role.",
-            {"role": ["An account with an expert profile stays an expert."]},
+            _(
+                "This account has an expert profile and stays an expert account. Erase the "
+                "profile, or invite the person again under another address for the new role."
+            ),
+            {"role": [_("An account with an expert profile stays an expert.")]},
         )
 
 
@@ -76,11 +82,11 @@ def _check_clearance(role: str, clearance: Clearance | None) -> None:
         return
     if not policy.carries_own_clearance(role):
         raise ValidationFailed(
-            "Only staff accounts carry their own clearance; an expert's is on their profile.",
-            {"clearance": ["Only staff accounts carry their own clearance."]},
+            _("Only staff accounts carry their own clearance; an expert's is on their profile."),
+            {"clearance": [_("Only staff accounts carry their own clearance.")]},
         )
     if clearance.level not in policy.CLEARANCE_RANK:
-        raise ValidationFailed("Unknown clearance level.", {"clearance": ["Unknown level."]})
+        raise ValidationFailed(_("Unknown clearance level."), {"clearance": [_("Unknown level.")]})
 
 
 def change_user(
@@ -94,10 +100,10 @@ def change_user(
 ) -> User:
     """Apply what is given; everything is checked before anything changes."""
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only admins change accounts.")
+        raise Forbidden(_("Only admins change accounts."))
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     new_role = user.role if role is None else role
     _check_role(session, user, new_role)
     if not isinstance(clearance, Unchanged):

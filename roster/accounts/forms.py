@@ -20,11 +20,11 @@ ROLE_CHOICES = [
 ]
 CLEARANCE_CHOICES = [
     SelectChoice("", _l("None")),
-    SelectChoice("NU", "NATO UNCLASSIFIED"),
-    SelectChoice("NR", "NATO RESTRICTED"),
-    SelectChoice("NC", "NATO CONFIDENTIAL"),
-    SelectChoice("NS", "NATO SECRET"),
-    SelectChoice("CTS", "COSMIC TOP SECRET"),
+    SelectChoice("NU", _l("NATO UNCLASSIFIED")),
+    SelectChoice("NR", _l("NATO RESTRICTED")),
+    SelectChoice("NC", _l("NATO CONFIDENTIAL")),
+    SelectChoice("NS", _l("NATO SECRET")),
+    SelectChoice("CTS", _l("COSMIC TOP SECRET")),
 ]
 
 

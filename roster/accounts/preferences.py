@@ -3,6 +3,7 @@ mailed to them. Each change is audited (the values are not personal data)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from roster import audit
@@ -22,8 +23,8 @@ def update_preferences(
     if locale is not None:
         if locale not in LOCALES:
             raise ValidationFailed(
-                "That language is not offered.",
-                {"locale": [f"Choose one of: {', '.join(LOCALES)}."]},
+                _("That language is not offered."),
+                {"locale": [_("Choose one of: %(choices)s.", choices=", ".join(LOCALES))]},
             )
         if user.locale != locale:
             user.locale = _as_locale(locale)

@@ -4,6 +4,7 @@ once. No expert account is left without a profile, since only a profile receives
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -22,9 +23,11 @@ def profile_with_email(session: Session, address: str) -> Expert | None:
     holders = list(session.exec(found.limit(2)))
     if len(holders) > 1:
         raise Conflict(
-            "Two expert profiles hold this e-mail address (written in different case); "
-            "correct or erase one of them first.",
-            {"email": ["Held by two profiles."]},
+            _(
+                "Two expert profiles hold this e-mail address (written in different case); "
+                "correct or erase one of them first."
+            ),
+            {"email": [_("Held by two profiles.")]},
         )
     return holders[0] if holders else None
 
@@ -32,13 +35,13 @@ def profile_with_email(session: Session, address: str) -> Expert | None:
 def uninvitable(expert: Expert) -> DomainError | None:
     """Why nobody can be invited to this profile, or None when someone can."""
     if expert.pseudonym is not None:
-        return Gone("This profile was erased; nobody can be invited to it.")
+        return Gone(_("This profile was erased; nobody can be invited to it."))
     if not expert.active:
-        return Conflict("This profile is deactivated; reactivate it before inviting its owner.")
+        return Conflict(_("This profile is deactivated; reactivate it before inviting its owner."))
     if not expert.email:
         return ValidationFailed(
-            "This profile has no e-mail address to send an invitation to.",
-            {"email": ["The profile has no e-mail address."]},
+            _("This profile has no e-mail address to send an invitation to."),
+            {"email": [_("The profile has no e-mail address.")]},
         )
     return None
 
@@ -62,8 +65,8 @@ def claim_profile(
     )
     if affected_rows(claimed) != 1:
         raise Conflict(
-            "The expert profile with this e-mail already has an account.",
-            {"email": ["The profile with this address already has an account."]},
+            _("The expert profile with this e-mail already has an account."),
+            {"email": [_("The profile with this address already has an account.")]},
         )
     session.refresh(expert)
     audit.record(

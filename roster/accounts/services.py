@@ -10,6 +10,9 @@ from typing import cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -39,7 +42,7 @@ def normalize_email(email: str) -> str:
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as exc:
-        raise ValidationFailed("Invalid email address.", {"email": [str(exc)]}) from exc
+        raise ValidationFailed(_("Invalid email address."), {"email": [str(exc)]}) from exc
 
 
 def find_user_by_email(session: Session, email: str) -> User | None:
@@ -56,27 +59,32 @@ def invitation_url(base_url: str, raw_token: str) -> str:
     return f"{base_url.rstrip('/')}/invitations/{raw_token}"
 
 
-INVITATION_MAIL = """Hello {name},
-
-You have been invited to the Roster, the alliance's vetted network of Human Security and
-Women, Peace and Security experts, as {role}.
-
-Set your password through this single-use link within {days} days:
-
-{link}
-
-If you did not expect this invitation, ignore this message.
-"""
+# How the invitation names the role (the code itself is no word for a person).
+ROLE_IN_MAIL = {
+    "expert": _l("expert"),
+    "lno": _l("liaison officer (LNO)"),
+    "coordinator": _l("coordinator"),
+    "admin": _l("administrator"),
+}
 
 
 def mail_invitation(session: Session, user: User, link: str, days: int) -> None:
-    outbox.enqueue(
-        session,
-        kind="invitation",
-        to=user.email,
-        subject="Your invitation to the Roster",
-        body=INVITATION_MAIL.format(name=user.full_name, role=user.role, days=days, link=link),
-    )
+    """The invitation, in the invited account's language."""
+    with force_locale(user.locale):
+        subject = _("Your invitation to the Roster")
+        body = _(
+            "Hello %(name)s,\n\n"
+            "You have been invited to the Roster, the alliance's vetted network of Human "
+            "Security and\nWomen, Peace and Security experts, as %(role)s.\n\n"
+            "Set your password through this single-use link within %(days)d days:\n\n"
+            "%(link)s\n\n"
+            "If you did not expect this invitation, ignore this message.\n",
+            name=user.full_name,
+            role=str(ROLE_IN_MAIL.get(user.role, user.role)),
+            days=days,
+            link=link,
+        )
+    outbox.enqueue(session, kind="invitation", to=user.email, subject=subject, body=body)
 
 
 def create_user(
@@ -98,18 +106,23 @@ def create_user(
 
     `actor` None means the command line (an operator at the console)."""
     if role not in ROLES:
-        raise ValidationFailed("Unknown role.", {"role": [f"Must be one of {', '.join(ROLES)}."]})
+        raise ValidationFailed(
+            _("Unknown role."),
+            {"role": [_("Must be one of %(choices)s.", choices=", ".join(ROLES))]},
+        )
     if actor is not None and not policy.can_invite(actor, role):
-        raise Forbidden("You may not create users with this role.")
+        raise Forbidden(_("You may not create users with this role."))
     address = normalize_email(email)
     if not full_name.strip():
-        raise ValidationFailed("A name is required.", {"full_name": ["Enter a name."]})
+        raise ValidationFailed(_("A name is required."), {"full_name": [_("Enter a name.")]})
     if find_user_by_email(session, address) is not None:
-        raise Conflict("A user with this email already exists.", {"email": ["Already in use."]})
+        raise Conflict(
+            _("A user with this email already exists."), {"email": [_("Already in use.")]}
+        )
     if role not in STAFF_ROLES:
         clearance_level, clearance_expires_on = None, None
     if clearance_level is not None and clearance_level not in policy.CLEARANCE_RANK:
-        raise ValidationFailed("Unknown clearance level.", {"clearance": ["Unknown level."]})
+        raise ValidationFailed(_("Unknown clearance level."), {"clearance": [_("Unknown level.")]})
     user = User(
         email=address,
         full_name=full_name.strip(),
@@ -146,17 +159,19 @@ def reissue_invitation(
     """A new invitation (mailed, and its link returned) for an account that never set a
     password, as after a missed deadline; the account's earlier unused invitations stop working."""
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only admins hand over new invitations.")
+        raise Forbidden(_("Only admins hand over new invitations."))
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     if user.password_hash is not None:
         raise Conflict(
-            "This account already has a password; an invitation cannot replace it. "
-            "Its owner signs in with that password."
+            _(
+                "This account already has a password; an invitation cannot replace it. "
+                "Its owner signs in with that password."
+            )
         )
     if not user.active:
-        raise Conflict("This account is deactivated; reactivate it before inviting again.")
+        raise Conflict(_("This account is deactivated; reactivate it before inviting again."))
     token = invite(session=session, user=user, actor=actor, days=invitation_days)
     link = invitation_url(base_url, token)
     mail_invitation(session, user, link, invitation_days)
@@ -192,11 +207,11 @@ def invitation_for(session: Session, raw_token: str) -> Invitation:
         select(Invitation).where(Invitation.token_hash == token_digest(raw_token))
     ).first()
     if invitation is None:
-        raise Gone("This invitation link is not valid.")
+        raise Gone(_("This invitation link is not valid."))
     if invitation.used_at is not None:
-        raise Gone("This invitation link has already been used.")
+        raise Gone(_("This invitation link has already been used."))
     if invitation.expires_at <= utcnow():
-        raise Gone("This invitation link has expired. Ask for a new one.")
+        raise Gone(_("This invitation link has expired. Ask for a new one."))
     return invitation
 
 
@@ -216,7 +231,7 @@ def _claim(session: Session, invitation: Invitation) -> None:
         .execution_options(synchronize_session=False)
     )
     if affected_rows(claimed) != 1:
-        raise Gone("This invitation link has already been used.")
+        raise Gone(_("This invitation link has already been used."))
     session.refresh(invitation)
 
 
@@ -225,7 +240,7 @@ def accept_invitation(*, session: Session, raw_token: str, password: str) -> Use
     check_new_password(password)
     user = session.get(User, invitation.user_id)
     if user is None or not user.active:
-        raise Gone("This invitation link is not valid.")
+        raise Gone(_("This invitation link is not valid."))
     password_hash = hash_password(password)  # the slow part, before the row is locked
     _claim(session, invitation)
     user.password_hash = password_hash
@@ -259,8 +274,8 @@ def authenticate(*, session: Session, email: str, password: str) -> User | None:
 def change_password(*, session: Session, user: User, current: str, new: str) -> None:
     if not verify_password(user.password_hash, current):
         raise ValidationFailed(
-            "The current password is wrong.",
-            {"current_password": ["The current password is wrong."]},
+            _("The current password is wrong."),
+            {"current_password": [_("The current password is wrong.")]},
         )
     check_new_password(new, field="new_password")
     user.password_hash = hash_password(new)
@@ -276,9 +291,9 @@ def change_password(*, session: Session, user: User, current: str, new: str) -> 
 def set_active(*, session: Session, actor: User, user_id: int, active: bool) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     if not policy.can_deactivate(actor, user):
-        raise Forbidden("You may not change this account.")
+        raise Forbidden(_("You may not change this account."))
     user.active = active
     # An expert's profile follows their account: out of search and matching at once.
     session.execute(sa.update(Expert).where(col(Expert.user_id) == user.id).values(active=active))
@@ -362,7 +377,7 @@ def end_sessions(*, session: Session, user: User) -> None:
 
 def load_session_user(session: Session, session_id: str) -> User | None:
     """The user behind a login-session id `<user id>:<nonce>`, if the nonce is still current."""
-    user_part, _, nonce = session_id.partition(":")
+    user_part, _sep, nonce = session_id.partition(":")
     if not user_part.isdigit() or not nonce:
         return None
     user = session.get(User, int(user_part))

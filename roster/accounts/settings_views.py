@@ -56,6 +56,7 @@ def _page(prefs: PreferencesForm | None = None, address: EmailChangeForm | None 
             )
         ],
         tokens=user_sessions.usable_tokens(session, user),
+        device_label=user_sessions.device_label,
     )
 
 

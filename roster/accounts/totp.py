@@ -13,6 +13,7 @@ import pyotp
 import qrcode
 import qrcode.image.svg
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from markupsafe import Markup, escape
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -64,7 +65,7 @@ def qr_svg(uri: str, label: str) -> Markup:
 def start_enrolment(*, session: Session, user: User) -> Enrolment:
     """A new, not yet confirmed secret for `user` (replacing an unconfirmed one)."""
     if user.two_factor_enabled:
-        raise Conflict("Two-factor authentication is already on for this account.")
+        raise Conflict(_("Two-factor authentication is already on for this account."))
     user.totp_secret = pyotp.random_base32(length=32)  # 160 bits from the system CSPRNG
     user.totp_last_step = None
     session.flush()
@@ -81,9 +82,9 @@ def pending_enrolment(*, session: Session, user: User) -> Enrolment:
 def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
     """Turn two-factor on once the user proves the app works; returns fresh recovery codes."""
     if user.two_factor_enabled:
-        raise Conflict("Two-factor authentication is already on for this account.")
+        raise Conflict(_("Two-factor authentication is already on for this account."))
     if user.totp_secret is None:
-        raise Conflict("Start the enrolment first.")
+        raise Conflict(_("Start the enrolment first."))
     if not accept_totp(session=session, user=user, code=code):
         raise ValidationFailed(WRONG_CODE, {"otp": [WRONG_CODE]})
     user.totp_enabled_at = utcnow()
@@ -94,7 +95,7 @@ def confirm_enrolment(*, session: Session, user: User, code: str) -> list[str]:
     return codes
 
 
-WRONG_CODE = "The code is wrong or was already used."
+WRONG_CODE = _("The code is wrong or was already used.")
 
 
 def matching_step(user: User, code: str, at: datetime | None = None) -> int | None:
@@ -148,7 +149,7 @@ def recovery_digest(code: str) -> str:
 
 
 def new_recovery_code() -> str:
-    groups = ("".join(secrets.choice(_BASE32) for _ in range(6)) for _ in range(RECOVERY_GROUPS))
+    groups = ("".join(secrets.choice(_BASE32) for _i in range(6)) for _j in range(RECOVERY_GROUPS))
     return "-".join(groups)
 
 
@@ -156,7 +157,7 @@ def replace_recovery_codes(*, session: Session, user: User) -> list[str]:
     """Fresh recovery codes for `user`; the old ones stop working. Only hashes are stored."""
     for old in session.exec(select(RecoveryCode).where(RecoveryCode.user_id == user.id)):
         session.delete(old)
-    codes = [new_recovery_code() for _ in range(RECOVERY_CODES)]
+    codes = [new_recovery_code() for _i in range(RECOVERY_CODES)]
     for code in codes:
         session.add(RecoveryCode(user_id=user.id, code_hash=recovery_digest(code)))
     session.flush()
@@ -199,9 +200,9 @@ def verify_second_factor(*, session: Session, user: User, code: str) -> bool:
 def disable(*, session: Session, user: User) -> None:
     """Turn two-factor off (for roles where it is optional) and forget secret and codes."""
     if user.two_factor_required:
-        raise Conflict("Two-factor authentication is required for your role.")
+        raise Conflict(_("Two-factor authentication is required for your role."))
     if not user.two_factor_enabled:
-        raise Conflict("Two-factor authentication is not on.")
+        raise Conflict(_("Two-factor authentication is not on."))
     user.totp_secret = None
     user.totp_enabled_at = None
     user.totp_last_step = None

@@ -11,6 +11,7 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -45,6 +46,16 @@ def device_summary(user_agent: str) -> str:
     if browser and system:
         return f"{browser} on {system}"
     return browser or system or "Unknown browser"
+
+
+def device_label(device: str) -> str:
+    """A stored summary (kept in English, as written at sign-in) in the reader's language."""
+    if device == "Unknown browser":
+        return _("Unknown browser")
+    browser, on, system = device.partition(" on ")
+    if on:
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
+    return device
 
 
 def start(session: Session, user: User, user_agent: str = "") -> str:
@@ -127,7 +138,7 @@ def end_one(*, session: Session, user: User, session_id: int) -> None:
     """End one of the user's own sessions; someone else's, or one already over, is not found."""
     record = session.get(UserSession, session_id)
     if record is None or not _live(record, user):
-        raise NotFound("No such session.")
+        raise NotFound(_("No such session."))
     record.ended_at = utcnow()
     audit.record(
         session,
@@ -150,7 +161,7 @@ def revoke_own_token(*, session: Session, user: User, token_id: int) -> None:
     """Revoke one of the user's own tokens; someone else's, or one already dead, is not found."""
     token = session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id or token.revoked_at is not None:
-        raise NotFound("No such token.")
+        raise NotFound(_("No such token."))
     token.revoked_at = utcnow()
     audit.record(session, actor=f"user:{user.id}", action="token.revoke", subject=f"user:{user.id}")
     session.flush()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from roster import db, limits, policy
@@ -25,7 +26,7 @@ class AuditQuerySchema(StrictSchema):
     @validates_schema
     def _days_in_order(self, data: dict, **_kwargs: object) -> None:
         if data.get("since") and data.get("until") and data["until"] < data["since"]:
-            raise ValidationError("The end day comes before the start day.", "until")
+            raise ValidationError(_("The end day comes before the start day."), "until")
 
 
 class AuditEventSchema(Schema):
@@ -55,7 +56,7 @@ class AuditPageSchema(Schema):
     errors=(401, 403, 422),
 )
 def list_audit_events() -> Response:
-    require(policy.can_manage_users(current_api_user()), "Only admins may read the audit trail.")
+    require(policy.can_manage_users(current_api_user()), _("Only admins may read the audit trail."))
     query = AuditQuerySchema().load(request.args.to_dict())
     flt = trail.TrailFilter(
         action=query.get("action", ""),

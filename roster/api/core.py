@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 from roster import db
@@ -64,7 +65,7 @@ def route(
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             if auth and g.get("api_user") is None:
-                raise NotAuthenticated("A valid bearer token is required.")
+                raise NotAuthenticated(_("A valid bearer token is required."))
             return view(*args, **kwargs)
 
         op = Operation(
@@ -102,10 +103,10 @@ def token_is_fresh() -> bool:
     return token is not None and token.created_at >= utcnow() - timedelta(minutes=minutes)
 
 
-def require(allowed: bool, message: str = "You may not do this.") -> None:
+def require(allowed: bool, message: str | None = None) -> None:
     """Refuse with 403 before a body is even read: who may act is decided first."""
     if not allowed:
-        raise Forbidden(message)
+        raise Forbidden(message or _("You may not do this."))
 
 
 class HostileJSON(ValueError):
@@ -120,11 +121,13 @@ def _check_document(value: Any) -> None:
         item, depth = pending.pop()
         if isinstance(item, str):
             if LONE_SURROGATE.search(item):
-                raise HostileJSON("Text may not contain unpaired surrogates (\\ud800-\\udfff).")
+                raise HostileJSON(_("Text may not contain unpaired surrogates (\\ud800-\\udfff)."))
             continue
         if isinstance(item, dict | list):
             if depth >= MAX_JSON_DEPTH:
-                raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.")
+                raise HostileJSON(
+                    _("The document nests deeper than %(num)d levels.", num=MAX_JSON_DEPTH)
+                )
             children = [*item.keys(), *item.values()] if isinstance(item, dict) else item
             pending.extend((child, depth + 1) for child in children)
 
@@ -137,7 +140,9 @@ class GuardedJSONProvider(DefaultJSONProvider):
         try:
             value = super().loads(s, **kwargs)
         except RecursionError as exc:
-            raise HostileJSON(f"The document nests deeper than {MAX_JSON_DEPTH} levels.") from exc
+            raise HostileJSON(
+                _("The document nests deeper than %(num)d levels.", num=MAX_JSON_DEPTH)
+            ) from exc
         _check_document(value)
         return value
 
@@ -149,7 +154,7 @@ def install_json(app: Flask) -> None:
 def load_body(schema: Schema) -> Any:
     """Parse and validate the JSON body; 400 when it is not JSON, 422 when it does not fit."""
     if not request.is_json:
-        raise MalformedBody("The body must be a JSON document.")
+        raise MalformedBody(_("The body must be a JSON document."))
     try:
         data = current_app.json.loads(request.get_data(cache=True))
     except HostileJSON as exc:
@@ -157,12 +162,12 @@ def load_body(schema: Schema) -> Any:
     except ValueError:
         data = None
     if data is None:
-        raise MalformedBody("The body must be a JSON document.")
+        raise MalformedBody(_("The body must be a JSON document."))
     bad = list(_nul_paths(data, ""))
     if bad:
         raise ValidationFailed(
-            "Text may not contain NUL characters.",
-            {path or "_schema": ["Contains a NUL character."] for path in bad},
+            _("Text may not contain NUL characters."),
+            {path or "_schema": [_("Contains a NUL character.")] for path in bad},
         )
     return schema.load(data)
 
@@ -186,10 +191,10 @@ class MalformedBody(DomainError):
 
 
 def flatten(messages: Any, prefix: str = "") -> dict[str, list[str]]:
-    """marshmallow's nested messages as {"a.b": ["..."]}."""
+    """marshmallow's nested messages as {"a.b": ["..."]}, lazy ones made text."""
     if isinstance(messages, list):
-        if all(isinstance(m, str) for m in messages):
-            return {prefix or "_schema": list(messages)}
+        if not any(isinstance(m, list | dict) for m in messages):
+            return {prefix or "_schema": [str(m) for m in messages]}
         out: dict[str, list[str]] = {}
         for index, item in enumerate(messages):
             out.update(flatten(item, f"{prefix}.{index}" if prefix else str(index)))
@@ -212,13 +217,13 @@ def answer(payload: Any, status: int = 200) -> Response:
 def _authenticate() -> None:
     if any("\x00" in value for value in request.args.values()):
         raise ValidationFailed(
-            "Query parameters may not contain NUL characters.",
-            {"query": ["Contains a NUL character."]},
+            _("Query parameters may not contain NUL characters."),
+            {"query": [_("Contains a NUL character.")]},
         )
     g.api_user = None
     g.api_token = None
     header = request.headers.get("Authorization", "")
-    scheme, _, raw = header.partition(" ")
+    scheme, _sep, raw = header.partition(" ")
     if scheme.lower() == "bearer" and raw.strip():
         found = token_lookup(db.session(), raw.strip())
         if found is not None:
@@ -233,5 +238,5 @@ def _domain_error(exc: DomainError) -> Response:
 @bp.errorhandler(ValidationError)
 def _invalid(exc: ValidationError) -> Response:
     return envelope(
-        422, "validation_failed", "The request did not pass validation.", flatten(exc.messages)
+        422, "validation_failed", _("The request did not pass validation."), flatten(exc.messages)
     )

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, fields, validate
 
 from roster import db, limits, policy
@@ -15,7 +17,7 @@ from roster.api.schemas import StrictSchema
 from roster.directory import editing, services
 from roster.experts.models import CsapMembership, FocalPoint
 
-EDITORS_ONLY = "Only coordinators may change the panel and the directory."
+EDITORS_ONLY = _l("Only coordinators may change the panel and the directory.")
 
 
 class TermBodySchema(StrictSchema):
@@ -75,7 +77,7 @@ class EntrySchema(Schema):
 
 def _editor() -> policy.Actor:
     actor = current_api_user()
-    require(policy.can_edit_directory(actor), EDITORS_ONLY)
+    require(policy.can_edit_directory(actor), str(EDITORS_ONLY))
     return actor
 
 
@@ -200,7 +202,7 @@ def end_focal_point(id: int) -> Response:
 )
 def command_focal_points(id: int) -> Response:
     actor = current_api_user()
-    require(policy.can_view_directory(actor), "Only staff may read the directory.")
+    require(policy.can_view_directory(actor), _("Only staff may read the directory."))
     services.get_command(db.session(), id)  # 404 for a command that is not there
     entries = services.focal_points_for_command(db.session(), id, date.today(), viewer=actor)
     return answer(EntrySchema(many=True).dump(entries))

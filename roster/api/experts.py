@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app
+from flask_babel import gettext as _
 
 from roster import db, policy
 from roster.api.core import (
@@ -50,7 +51,7 @@ def expert_answer(expert: Expert, status: int = 200, **extra: object) -> Respons
     errors=ERRORS,
 )
 def create_expert() -> Response:
-    require(policy.can_create_expert(current_api_user()), "You may not create profiles.")
+    require(policy.can_create_expert(current_api_user()), _("You may not create profiles."))
     data = load_body(ExpertCreateSchema())
     expert, link = profiles.create_expert(
         session=db.session(),
@@ -108,7 +109,7 @@ def patch_expert(id: int) -> Response:
 )
 def decide_vetting(id: int) -> Response:
     expert = visible_expert(id)
-    require(policy.can_vet(current_api_user()), "Only coordinators decide on vetting.")
+    require(policy.can_vet(current_api_user()), _("Only coordinators decide on vetting."))
     data = load_body(VettingDecisionSchema())
     vetting.decide_vetting(
         session=db.session(),
@@ -138,7 +139,7 @@ def decide_vetting(id: int) -> Response:
 )
 def invite_expert(id: int) -> Response:
     expert = visible_expert(id)
-    require(policy.can_invite_profile_owner(current_api_user()), "You may not invite experts.")
+    require(policy.can_invite_profile_owner(current_api_user()), _("You may not invite experts."))
     sent = invitations.invite_owner(
         session=db.session(),
         actor=current_api_user(),

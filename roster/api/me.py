@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Response, request
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from roster import db
@@ -32,16 +33,16 @@ class RecoveryCodesSchema(StrictSchema):
 def _enrolling_caller() -> tuple[ApiToken, User]:
     """The caller by an enrolment token, or by a full token issued within the fresh-login window
     (setting up a second factor needs a recent sign-in)."""
-    scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+    scheme, _sep, raw = request.headers.get("Authorization", "").partition(" ")
     found = None
     if scheme.lower() == "bearer" and raw.strip():
         found = services.token_lookup(db.session(), raw.strip(), scopes=("full", "enrolment"))
     if found is None:
-        raise NotAuthenticated("A valid bearer token is required.")
+        raise NotAuthenticated(_("A valid bearer token is required."))
     token, user = found
     minutes = services.ENROLMENT_TOKEN_MINUTES
     if token.scope == "full" and token.created_at < utcnow() - timedelta(minutes=minutes):
-        raise FreshLoginRequired("Ask for a new token to change your second factor.")
+        raise FreshLoginRequired(_("Ask for a new token to change your second factor."))
     return token, user
 
 

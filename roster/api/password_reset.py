@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app
+from flask_babel import lazy_gettext as _l
 from marshmallow import fields, validate
 
 from roster import db, limits
@@ -23,7 +24,7 @@ class ResetPasswordSchema(StrictSchema):
     password = fields.String(required=True, validate=validate.Length(min=1, max=4096))
 
 
-ACCEPTED = (
+ACCEPTED = _l(
     "If the address belongs to an active account, a link to choose a new password is on its way."
 )
 
@@ -43,7 +44,7 @@ def request_password_reset() -> Response:
     reset.request_reset(
         session=db.session(), email=data["email"], base_url=current_app.config["ROSTER_BASE_URL"]
     )
-    return answer(ResetAcceptedSchema().dump({"message": ACCEPTED}), 202)
+    return answer(ResetAcceptedSchema().dump({"message": str(ACCEPTED)}), 202)
 
 
 @route(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from roster import db, policy
@@ -47,9 +48,9 @@ class PeriodQuerySchema(StrictSchema):
     def _order(self, data: dict[str, Any], **_kwargs: Any) -> None:
         start, end = data.get("from_"), data.get("to")
         if start and end and end < start:
-            raise ValidationError({"to": ["Must not be before from."]})
+            raise ValidationError({"to": [_("Must not be before from.")]})
         if start and end and end - start > MAX_PERIOD:
-            raise ValidationError({"to": ["A period is at most five years."]})
+            raise ValidationError({"to": [_("A period is at most five years.")]})
 
 
 class WatchQuerySchema(StrictSchema):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate, validates_schema
 from marshmallow.exceptions import ValidationError
 
@@ -46,7 +47,7 @@ class RequestInSchema(StrictSchema):
     @validates_schema
     def _ordered(self, data: dict, **_kwargs: object) -> None:
         if data.get("starts_on") and data.get("ends_on") and data["ends_on"] < data["starts_on"]:
-            raise ValidationError("The end date is before the start date.", "ends_on")
+            raise ValidationError(_("The end date is before the start date."), "ends_on")
 
 
 class RequestCreateSchema(RequestInSchema):
@@ -176,7 +177,7 @@ class OfferSchema(Schema):
 def _json_boolean(value: object) -> bool:
     """Only JSON true or false (1 and "yes" are not an answer to a consent question)."""
     if not isinstance(value, bool):
-        raise ValidationError("Must be true or false.")
+        raise ValidationError(_("Must be true or false."))
     return True
 
 
@@ -192,7 +193,7 @@ class AcceptSchema(StrictSchema):
         if not data:
             return
         missing = {
-            name: ["Must be true to accept."]
+            name: [_("Must be true to accept.")]
             for name in ("no_conflict", "share_contact")
             if data.get(name) is not True
         }

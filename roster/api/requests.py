@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from flask import Response, current_app, request
+from flask_babel import gettext as _
 from marshmallow import Schema
 
 from roster import db, policy
@@ -66,7 +67,7 @@ def request_document(found: CrisisRequest) -> dict[str, Any]:
     errors=ERRORS,
 )
 def create_request() -> Response:
-    require(policy.can_raise_request(current_api_user()), "You may not raise requests.")
+    require(policy.can_raise_request(current_api_user()), _("You may not raise requests."))
     data = load_body(RequestCreateSchema())
     created = services.create_request(
         session=db.session(), actor=current_api_user(), data=data, today=db.today()
@@ -223,7 +224,7 @@ def list_candidates(id: int) -> Response:
 )
 def create_offers(id: int) -> Response:
     found = visible(id)
-    require(policy.can_match(current_api_user()), "Only coordinators send offers.")
+    require(policy.can_match(current_api_user()), _("Only coordinators send offers."))
     data = load_body(OfferCreateSchema())
     made = offers.send_offers(
         session=db.session(),
@@ -331,7 +332,7 @@ def log_entry(id: int) -> Response:
 )
 def read_log(id: int) -> Response:
     view = presenters.view_request(db.session(), current_api_user(), id, db.today())
-    require(view.can_read_log, "Only the team reads the engagement log.")
+    require(view.can_read_log, _("Only the team reads the engagement log."))
     return answer(LogEntrySchema(many=True).dump(view.log))
 
 
@@ -353,7 +354,7 @@ def feedback(id: int) -> Response:
             requester_id=found.requested_by_id,
             assigned=engagement.is_assigned(db.session(), user, found),
         ),
-        "Only the requesting LNO and the assigned experts give feedback.",
+        _("Only the requesting LNO and the assigned experts give feedback."),
     )
     data = load_body(FeedbackInSchema())
     row = engagement.give_feedback(

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from marshmallow import (
     Schema,
     ValidationError,
@@ -57,12 +59,93 @@ def _cleaned(value: Any) -> Any:
     return clean_text(value)
 
 
+# marshmallow's own messages, keyed by its English wording, in the reader's language. A field
+# or validator given its own message keeps it; these stay lazy until the error is answered.
+FIELD_MESSAGES: dict[str, Any] = {
+    "Missing data for required field.": _l("Missing data for required field."),
+    "Field may not be null.": _l("Field may not be null."),
+    "Invalid value.": _l("Invalid value."),
+    "Invalid type.": _l("Invalid type."),
+    "Not a valid list.": _l("Not a valid list."),
+    "Not a valid tuple.": _l("Not a valid tuple."),
+    "Not a valid string.": _l("Not a valid string."),
+    "Not a valid utf-8 string.": _l("Not a valid UTF-8 string."),
+    "Not a valid number.": _l("Not a valid number."),
+    "Number too large.": _l("Number too large."),
+    "Not a valid integer.": _l("Not a valid integer."),
+    "Special numeric values (nan or infinity) are not permitted.": _l(
+        "Special numeric values (nan or infinity) are not permitted."
+    ),
+    "Not a valid boolean.": _l("Not a valid boolean."),
+    "Not a valid {obj_type}.": _l("Not a valid date and time."),
+    "Not a valid {awareness} {obj_type}.": _l("Not a valid date and time with a time zone."),
+    "Not a valid date.": _l("Not a valid date."),
+    "Not a valid mapping type.": _l("Not a valid object."),
+    "Not a valid email address.": _l("Not a valid email address."),
+    "Not a valid URL.": _l("Not a valid URL."),
+    "Must be one of: {choices}.": _l("Must be one of: {choices}."),
+    "String does not match expected pattern.": _l("Does not match the expected pattern."),
+}
+LENGTH_MESSAGES: dict[str, Any] = {
+    "message_min": _l("Shorter than minimum length {min}."),
+    "message_max": _l("Longer than maximum length {max}."),
+    "message_all": _l("Length must be between {min} and {max}."),
+    "message_equal": _l("Length must be {equal}."),
+}
+# Only inclusive bounds are in use; an exclusive one keeps marshmallow's English.
+RANGE_MESSAGES: dict[str, Any] = {
+    "message_min": _l("Must be greater than or equal to {min}."),
+    "message_max": _l("Must be less than or equal to {max}."),
+    "message_all": _l("Must be between {min} and {max}."),
+}
+
+
+def _translate_validator(validator: Any) -> None:
+    """Swap a validator's default English messages for lazy ones; idempotent (validators are
+    shared by the copies of a field)."""
+    if isinstance(validator, validate.Length):
+        for name, text in LENGTH_MESSAGES.items():
+            setattr(validator, name, text)
+    elif isinstance(validator, validate.Range):
+        if validator.min_inclusive and validator.max_inclusive:
+            for name, text in RANGE_MESSAGES.items():
+                setattr(validator, name, text)
+    elif isinstance(validator, validate.OneOf | validate.Email | validate.URL | validate.Regexp):
+        validator.error = FIELD_MESSAGES.get(validator.error, validator.error)
+
+
+def translate_field(field: fields.Field) -> None:
+    """Give a bound field (and the fields inside a list or dict) the lazy messages."""
+    field.error_messages = {
+        key: FIELD_MESSAGES.get(message, message) if isinstance(message, str) else message
+        for key, message in field.error_messages.items()
+    }
+    for validator in field.validators:
+        _translate_validator(validator)
+    for inner in (
+        getattr(field, "inner", None),
+        getattr(field, "key_field", None),
+        getattr(field, "value_field", None),
+    ):
+        if isinstance(inner, fields.Field):
+            translate_field(inner)
+
+
 class StrictSchema(Schema):
     """Refuses unknown fields; strict numbers and booleans. Text loses C0 control characters
-    (tab, newline and carriage return stay), as in every form."""
+    (tab, newline and carriage return stay), as in every form. Messages are in the reader's
+    language."""
+
+    error_messages = {
+        "type": _l("Invalid input type."),
+        "unknown": _l("Unknown field."),
+    }
 
     class Meta:
         ordered = True
+
+    def on_bind_field(self, field_name: str, field_obj: fields.Field) -> None:
+        translate_field(field_obj)
 
     @pre_load
     def _clean_controls(self, data: Any, **_kwargs: object) -> Any:
@@ -152,7 +235,7 @@ class UserPatchSchema(StrictSchema):
     @validates_schema
     def _something(self, data: dict[str, Any], **_kwargs: object) -> None:
         if not data:
-            raise ValidationError("Give at least one of active, role, clearance.", "_schema")
+            raise ValidationError(_("Give at least one of active, role, clearance."), "_schema")
 
 
 class UserClearanceSchema(StrictSchema):

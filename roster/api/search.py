@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Response, request
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from roster import db, policy
@@ -49,7 +50,7 @@ class QueryBoolean(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         if value in ("true", "false"):
             return value == "true"
-        raise ValidationError("Must be true or false.")
+        raise ValidationError(_("Must be true or false."))
 
 
 class ExpertSearchQuerySchema(StrictSchema):
@@ -83,14 +84,14 @@ class ExpertSearchQuerySchema(StrictSchema):
         for name in ("region", "nationality"):
             bad = [code for code in data.get(name, []) if not is_country(code)]
             if bad:
-                errors[name] = [f"Unknown country code: {', '.join(bad[:3])}."]
+                errors[name] = [_("Unknown country code: %(codes)s.", codes=", ".join(bad[:3]))]
         start, end = data.get("available_from"), data.get("available_to")
         if (start is None) != (end is None):
             errors["available_to" if start else "available_from"] = [
-                "Give both available_from and available_to."
+                _("Give both available_from and available_to.")
             ]
         elif start and end and end < start:
-            errors["available_to"] = ["Must not be before available_from."]
+            errors["available_to"] = [_("Must not be before available_from.")]
         if errors:
             raise ValidationError(errors)
 
@@ -165,10 +166,12 @@ def parse_query(args: Any, *, may_filter_vetting: bool, topics: set[str]) -> c.S
     raw = {key: args.getlist(key) if key in LIST_PARAMS else args.get(key) for key in args}
     data = ExpertSearchQuerySchema().load(raw)
     if data["vetting"] and not may_filter_vetting:
-        raise ValidationError({"vetting": ["Only coordinators may filter by vetting status."]})
+        raise ValidationError({"vetting": [_("Only coordinators may filter by vetting status.")]})
     unknown = sorted({t.code for t in data["topic"]} - topics)
     if unknown:
-        raise ValidationError({"topic": [f"Unknown topic: {', '.join(unknown[:3])}."]})
+        raise ValidationError(
+            {"topic": [_("Unknown topic: %(codes)s.", codes=", ".join(unknown[:3]))]}
+        )
     return c.SearchCriteria(
         q=data["q"],
         topics=tuple(data["topic"]),
@@ -200,7 +203,7 @@ def search_experts() -> Response:
     user = current_api_user()
     scope = policy.roster_scope(user)
     if scope is None:
-        raise Forbidden("Your role cannot search the roster.")
+        raise Forbidden(_("Your role cannot search the roster."))
     session = db.session()
     criteria = parse_query(
         request.args, may_filter_vetting=scope == "all", topics=set(topic_names(session))

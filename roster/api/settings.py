@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import gettext as _
 from marshmallow import Schema, fields, validate
 
 from roster import db, policy
@@ -66,7 +67,7 @@ def _document() -> dict[str, object]:
     errors=(401, 403),
 )
 def get_settings() -> Response:
-    require(policy.can_change_settings(current_api_user()), "Only admins may read settings.")
+    require(policy.can_change_settings(current_api_user()), _("Only admins may read settings."))
     return answer(_document())
 
 
@@ -81,7 +82,7 @@ def get_settings() -> Response:
     "environment, then the app, then the default.",
 )
 def patch_settings() -> Response:
-    require(policy.can_change_settings(current_api_user()), "Only admins may change settings.")
+    require(policy.can_change_settings(current_api_user()), _("Only admins may change settings."))
     body = load_body(SettingsChangeSchema())
     services.save(session=db.session(), actor=current_api_user(), submitted=body["values"])
     return answer(_document())

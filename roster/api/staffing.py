@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from flask import Response
+from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
 from roster import db, policy
@@ -40,7 +41,7 @@ class TeamMemberSchema(Schema):
 )
 def list_request_offers(id: int) -> Response:
     view = presenters.view_request(db.session(), current_api_user(), id, db.today())
-    require(view.can_manage_offers, "Only coordinators see the offers of a request.")
+    require(view.can_manage_offers, _("Only coordinators see the offers of a request."))
     return answer(RequestOfferSchema(many=True).dump([row.document() for row in view.offers]))
 
 
@@ -52,7 +53,7 @@ def list_request_offers(id: int) -> Response:
     errors=(401, 403, 404, 409),
 )
 def withdraw_offer(id: int) -> Response:
-    require(policy.can_manage_offers(current_api_user()), "Only coordinators withdraw offers.")
+    require(policy.can_manage_offers(current_api_user()), _("Only coordinators withdraw offers."))
     offer = withdrawals.withdraw(
         session=db.session(), actor=current_api_user(), offer_id=id, today=db.today()
     )
@@ -68,7 +69,7 @@ def withdraw_offer(id: int) -> Response:
 )
 def request_team(id: int) -> Response:
     view = presenters.view_request(db.session(), current_api_user(), id, db.today())
-    require(view.can_see_team, "Only the requesting command, coordinators and the team see it.")
+    require(view.can_see_team, _("Only the requesting command, coordinators and the team see it."))
     members = [
         {
             "expert_id": m.expert.id,

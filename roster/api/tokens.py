@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g
+from flask_babel import gettext as _
 from marshmallow import fields, validate
 
 from roster import db
@@ -42,7 +43,7 @@ def create_token() -> Response:
     if user is None:
         throttle.note_failure()
         db.commit()  # the failed attempt stays in the audit trail
-        raise NotAuthenticated("Wrong email or password.")
+        raise NotAuthenticated(_("Wrong email or password."))
     hours = current_app.config["ROSTER_TOKEN_HOURS"]
     step = services.second_step(user)
     if step == "enrol":
@@ -53,7 +54,7 @@ def create_token() -> Response:
         return answer(IssuedTokenSchema().dump(payload), 201)
     if step == "code":
         if not data.get("otp"):
-            raise OtpRequired("This account needs a code from its authenticator app (otp).")
+            raise OtpRequired(_("This account needs a code from its authenticator app (otp)."))
         if not totp.verify_second_factor(session=session, user=user, code=data["otp"]):
             throttle.note_failure()
             raise OtpRequired(totp.WRONG_CODE)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, current_app
+from flask_babel import gettext as _
 from sqlmodel import select
 
 from roster import db, policy
@@ -84,7 +85,7 @@ def patch_me() -> Response:
     errors=(400, 401, 403, 409, 422),
 )
 def create_user() -> Response:
-    require(policy.can_list_users(current_api_user()), "You may not create users.")
+    require(policy.can_list_users(current_api_user()), _("You may not create users."))
     data = load_body(UserCreateSchema())
     clearance = data.get("clearance") or {}
     created = services.create_user(
@@ -110,7 +111,7 @@ def create_user() -> Response:
     errors=(400, 401, 403, 404, 409, 422),
 )
 def patch_user(user_id: int) -> Response:
-    require(policy.can_manage_users(current_api_user()), "Only admins change accounts.")
+    require(policy.can_manage_users(current_api_user()), _("Only admins change accounts."))
     data = load_body(UserPatchSchema())
     clearance: admin_changes.Clearance | None | admin_changes.Unchanged = admin_changes.UNCHANGED
     if "clearance" in data:
@@ -136,7 +137,9 @@ def patch_user(user_id: int) -> Response:
     errors=(401, 403, 404, 409),
 )
 def reissue_invitation(user_id: int) -> Response:
-    require(policy.can_manage_users(current_api_user()), "Only admins hand over new invitations.")
+    require(
+        policy.can_manage_users(current_api_user()), _("Only admins hand over new invitations.")
+    )
     reissued = services.reissue_invitation(
         session=db.session(),
         actor=current_api_user(),
