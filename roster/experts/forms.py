@@ -51,6 +51,14 @@ CATEGORY_LABELS = {
     "wps-advisor": _l("WPS advisor"),
     "hs-specialist": _l("HS specialist"),
 }
+# Vetting statuses as a page shows them (lower case: they sit inside sentences and table cells).
+VETTING_LABELS = {
+    "pending": _l("pending"),
+    "vetted": _l("vetted"),
+    "rejected": _l("rejected"),
+    "suspended": _l("suspended"),
+    "expired": _l("expired"),
+}
 LEVEL_LABELS = {
     0: _l("None"),
     1: _l("1 — awareness"),

@@ -11,8 +11,11 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.experts import form_data, presenters, profiles
 from roster.experts.forms import (
+    AFFILIATION_LABELS,
+    CATEGORY_LABELS,
     GENDER_LABELS,
     LEVEL_LABELS,
+    VETTING_LABELS,
     ActionForm,
     NewExpertForm,
     ProfileForm,
@@ -64,6 +67,9 @@ def show(expert_id: int) -> str:
         languages=languages(),
         genders=GENDER_LABELS,
         levels=LEVEL_LABELS,
+        affiliations=AFFILIATION_LABELS,
+        category_labels=CATEGORY_LABELS,
+        vetting_labels=VETTING_LABELS,
         vetting_form=VettingForm(),
         action=ActionForm(),
     )

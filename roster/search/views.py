@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
+from roster.experts.forms import VETTING_LABELS
 from roster.reference.codes import CEFR_LEVELS, countries, languages
 from roster.search.cards import CARD_TOPICS, topic_names
 from roster.search.forms import SearchForm
@@ -52,6 +53,7 @@ def search() -> tuple[str, int] | str:
         language_names=languages(),
         cefr=CEFR_LEVELS,
         card_topics=CARD_TOPICS,
+        vetting_labels=VETTING_LABELS,
         args=request.args,
         page_url=page_url,
     ), status
