@@ -130,7 +130,7 @@ def expire_vettings(*, session: Session, today: date) -> int:
             "vetted",
             "expired",
             expert.vetting_valid_until,
-            "Valid-until date passed.",
+            "Valid-until date passed.",  # kept as written; the profile page translates it
             None,
             today,
         )

@@ -24,7 +24,6 @@ from roster.experts.forms import (
 )
 from roster.experts.models import Expert
 from roster.reference import taxonomy
-from roster.reference.codes import countries, languages
 from roster.refusals import form_page, onto
 
 bp = Blueprint("experts", __name__)
@@ -63,8 +62,8 @@ def show(expert_id: int) -> str:
         view=view,
         p=view.loaded,
         topic_names=taxonomy.topic_names(db.session()),
-        countries=countries(),
-        languages=languages(),
+        countries=taxonomy.country_names(),
+        languages=taxonomy.language_names(),
         genders=GENDER_LABELS,
         levels=LEVEL_LABELS,
         affiliations=AFFILIATION_LABELS,

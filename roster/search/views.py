@@ -10,7 +10,8 @@ from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
 from roster.experts.forms import VETTING_LABELS
-from roster.reference.codes import CEFR_LEVELS, countries, languages
+from roster.reference.codes import CEFR_LEVELS
+from roster.reference.taxonomy import country_names, language_names
 from roster.search.cards import CARD_TOPICS, topic_names
 from roster.search.forms import SearchForm
 from roster.search.service import search_roster
@@ -49,8 +50,8 @@ def search() -> tuple[str, int] | str:
         form=form,
         found=found,
         topic_names=names,
-        country_names=countries(),
-        language_names=languages(),
+        country_names=country_names(),
+        language_names=language_names(),
         cefr=CEFR_LEVELS,
         card_topics=CARD_TOPICS,
         vetting_labels=VETTING_LABELS,

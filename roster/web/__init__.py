@@ -20,6 +20,7 @@ from roster.extensions import login_manager
 from roster.inputs import is_safe_link
 from roster.notify import outbox
 from roster.reports.sheets import URGENCY_LABELS
+from roster.requests.forms import MODE_LABELS
 from roster.web.agenda import agenda_for
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats
@@ -70,6 +71,7 @@ def home() -> str:
         agenda=agenda_for(session, current_user, now),
         today=now.date(),
         urgency_labels=URGENCY_LABELS,
+        mode_labels=MODE_LABELS,
         mail_trouble=trouble,
     )
 
