@@ -26,7 +26,6 @@ from roster.directory.forms import (
     TermForm,
 )
 from roster.reference import taxonomy
-from roster.reference.codes import countries
 from roster.refusals import back_with_message, form_page
 
 bp = Blueprint("directory", __name__)
@@ -35,7 +34,7 @@ bp = Blueprint("directory", __name__)
 def _labels(topic_names: dict[str, str]) -> dict[str, object]:
     """Names the panel and directory templates show instead of codes."""
     return {
-        "countries": countries(),
+        "countries": taxonomy.country_names(),
         "topic_names": topic_names,
         "role_labels": FOCAL_POINT_ROLE_LABELS,
         "kind_labels": COMMAND_KIND_LABELS,

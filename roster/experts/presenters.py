@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import policy
@@ -24,7 +25,7 @@ def visible_expert(session: Session, viewer: Any, expert_id: int, today: date) -
     if expert is None or not policy.can_view_expert(
         viewer, expert_user_id=expert.user_id, listed=profiles.listed_today(expert, today)
     ):
-        raise NotFound("No such expert.")
+        raise NotFound(_("No such expert."))
     return expert
 
 

@@ -6,6 +6,7 @@ import secrets
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, delete, select
 
 from roster import audit, policy
@@ -47,7 +48,7 @@ def _row(obj: Any) -> dict[str, Any]:
 def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> dict[str, Any]:
     """Everything the roster holds about an expert, as plain JSON-ready data."""
     if not policy.can_export_or_erase_expert(actor, expert_user_id=expert.user_id):
-        raise Forbidden("Only the expert or an admin may export this profile.")
+        raise Forbidden(_("Only the expert or an admin may export this profile."))
     data: dict[str, Any] = {"profile": _row(expert)}
     for model in (*CHILD_TABLES, VettingDecision):
         rows = session.exec(select(model).where(model.expert_id == expert.id)).all()
@@ -84,9 +85,11 @@ def erase_expert(
     `recently_authenticated`: the actor signed in (every factor) within the fresh-login window,
     so a stolen or forgotten session cannot erase anyone."""
     if not policy.can_export_or_erase_expert(actor, expert_user_id=expert.user_id):
-        raise Forbidden("Only the expert or an admin may erase this profile.")
+        raise Forbidden(_("Only the expert or an admin may erase this profile."))
     if not recently_authenticated:
-        raise ReauthenticationRequired("Sign in again (or ask for a new token) to erase a profile.")
+        raise ReauthenticationRequired(
+            _("Sign in again (or ask for a new token) to erase a profile.")
+        )
     pseudonym = expert.pseudonym or f"erased-{secrets.token_hex(5)}"
     for model in CHILD_TABLES:
         session.exec(delete(model).where(table_of(model).c.expert_id == expert.id))
@@ -157,7 +160,7 @@ def set_expert_active(
 ) -> None:
     """Deactivation takes the expert out of search and matching at once, and signs them out."""
     if not policy.can_create_expert(actor):
-        raise Forbidden("Only coordinators and admins may (de)activate experts.")
+        raise Forbidden(_("Only coordinators and admins may (de)activate experts."))
     expert.active = active
     expert.version += 1
     session.add(expert)

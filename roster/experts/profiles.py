@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, delete, select
 
@@ -103,33 +104,36 @@ def check_codes(session: Session, data: dict[str, Any], today: date) -> None:
     for field in ("nationalities", "regions"):
         for code in data.get(field) or []:
             if not is_country(code):
-                bad(field, f"Unknown country code: {code}.")
+                bad(field, _("Unknown country code: %(code)s.", code=code))
     residence = data.get("country_of_residence")
     if residence and not is_country(residence):
-        bad("country_of_residence", f"Unknown country code: {residence}.")
+        bad("country_of_residence", _("Unknown country code: %(code)s.", code=residence))
     known_topics = set(session.exec(select(Topic.code)).all())
     for item in data.get("topics") or []:
         if item["code"] not in known_topics:
-            bad("topics", f"Unknown topic: {item['code']}.")
+            bad("topics", _("Unknown topic: %(code)s.", code=item["code"]))
         if not 1 <= item["level"] <= 4:
-            bad("topics", "A topic level is 1 to 4.")
+            bad("topics", _("A topic level is 1 to 4."))
     for item in data.get("languages") or []:
         if not is_language(item["code"]):
-            bad("languages", f"Unknown language code: {item['code']}.")
+            bad("languages", _("Unknown language code: %(code)s.", code=item["code"]))
         if item["level"] not in CEFR_LEVELS:
-            bad("languages", f"Unknown language level: {item['level']}.")
+            bad("languages", _("Unknown language level: %(level)s.", level=item["level"]))
     for category in data.get("categories") or []:
         if category not in CATEGORIES:
-            bad("categories", f"Unknown category: {category}.")
+            bad("categories", _("Unknown category: %(code)s.", code=category))
     clearance = data.get("clearance")
     if clearance:
         if clearance.get("issued_by") and not is_country(clearance["issued_by"]):
-            bad("clearance.issued_by", f"Unknown country code: {clearance['issued_by']}.")
+            bad(
+                "clearance.issued_by",
+                _("Unknown country code: %(code)s.", code=clearance["issued_by"]),
+            )
         expires = clearance.get("expires_on")
         if expires is not None and expires < today:
-            bad("clearance.expires_on", "The expiry date is in the past.")
+            bad("clearance.expires_on", _("The expiry date is in the past."))
     if errors:
-        raise ValidationFailed("Some fields are not valid.", errors)
+        raise ValidationFailed(_("Some fields are not valid."), errors)
 
 
 def create_expert(
@@ -143,7 +147,7 @@ def create_expert(
 ) -> tuple[Expert, str]:
     """A coordinator creates a profile and its expert account, and invites its owner."""
     if not policy.can_create_expert(actor):
-        raise Forbidden("Only coordinators and admins create expert profiles.")
+        raise Forbidden(_("Only coordinators and admins create expert profiles."))
     check_codes(session, data, today)
     address = accounts.normalize_email(data["email"])
     if _profile_email_taken(session, address):
@@ -183,8 +187,8 @@ def _profile_email_taken(session: Session, address: str) -> bool:
 
 def _email_clash() -> Conflict:
     return Conflict(
-        "A profile with this email already exists.",
-        {"email": ["A profile already has this address; invite its owner from that profile."]},
+        _("A profile with this email already exists."),
+        {"email": [_("A profile already has this address; invite its owner from that profile.")]},
     )
 
 
@@ -199,11 +203,11 @@ def update_expert(
 ) -> Expert:
     """Apply a partial edit if `version` is still current; 409 when someone saved in between."""
     if not policy.can_edit_expert(actor, expert_user_id=expert.user_id):
-        raise Forbidden("You may not edit this profile.")
+        raise Forbidden(_("You may not edit this profile."))
     if "email" in data and data["email"] != expert.email:
         raise ValidationFailed(
-            "The email is the account's sign-in address.",
-            {"email": ["Change it in the account settings."]},
+            _("The email is the account's sign-in address."),
+            {"email": [_("Change it in the account settings.")]},
         )
     check_codes(session, data, today)
     by_owner = policy.edits_as_owner(actor, expert.user_id)
@@ -238,9 +242,11 @@ def _bump_version(session: Session, expert: Expert, version: int) -> None:
     )
     if affected_rows(result) != 1:
         raise Conflict(
-            "Someone else saved this profile after you opened it. "
-            "Reload it to see their changes; nothing was saved.",
-            {"version": ["This version is stale."]},
+            _(
+                "Someone else saved this profile after you opened it. "
+                "Reload it to see their changes; nothing was saved."
+            ),
+            {"version": [_("This version is stale.")]},
         )
     session.refresh(expert)
 
@@ -334,14 +340,14 @@ def set_availability(
 ) -> list[AvailabilityWindow]:
     """Replace the expert's availability windows."""
     if not policy.can_edit_expert(actor, expert_user_id=expert.user_id):
-        raise Forbidden("You may not edit this profile.")
+        raise Forbidden(_("You may not edit this profile."))
     problems = [
-        f"Window {i + 1} ends before it starts."
+        _("Window %(num)d ends before it starts.", num=i + 1)
         for i, w in enumerate(windows)
         if w["to"] < w["from"]
     ]
     if problems:
-        raise ValidationFailed("Some windows are not valid.", {"windows": problems})
+        raise ValidationFailed(_("Some windows are not valid."), {"windows": problems})
     session.exec(delete(AvailabilityWindow).where(col(AvailabilityWindow.expert_id) == expert.id))
     rows = [
         AvailabilityWindow(

@@ -22,7 +22,7 @@ from flask_login import current_user, login_required, logout_user
 from roster import db, policy
 from roster.accounts import sessions
 from roster.experts import invitations, privacy, vetting
-from roster.experts.forms import ActionForm, InviteSelectedForm, VettingForm
+from roster.experts.forms import VETTING_LABELS, ActionForm, InviteSelectedForm, VettingForm
 from roster.experts.views import visible_or_404
 from roster.refusals import back_with_message
 
@@ -55,6 +55,7 @@ def queue() -> str:
         expiring=vetting.expiring_clearances(session, today),
         unverified=vetting.unverified_items(session),
         today=today,
+        vetting_labels=VETTING_LABELS,
     )
 
 

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from typing import cast
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -54,15 +55,22 @@ def decide_vetting(
 ) -> VettingDecision:
     """Move an expert's vetting along the table, with who, when and a note kept as history."""
     if not policy.can_vet(actor):
-        raise Forbidden("Only coordinators decide on vetting.")
+        raise Forbidden(_("Only coordinators decide on vetting."))
     from_status = current_status(expert, today)
     if (from_status, to_status) not in VETTING_TRANSITIONS:
-        raise Conflict(f"Vetting cannot go from {from_status} to {to_status}.")
+        raise Conflict(
+            _(
+                "Vetting cannot go from %(source)s to %(target)s.",
+                source=from_status,
+                target=to_status,
+            )
+        )
     if to_status in NEEDS_VALID_UNTIL:
         valid_until = valid_until or today + DEFAULT_VALIDITY
         if valid_until <= today:
             raise ValidationFailed(
-                "Valid-until must be in the future.", {"valid_until": ["Must be after today."]}
+                _("Valid-until must be in the future."),
+                {"valid_until": [_("Must be after today.")]},
             )
     else:
         valid_until = None if to_status != "suspended" else expert.vetting_valid_until
@@ -122,7 +130,7 @@ def expire_vettings(*, session: Session, today: date) -> int:
             "vetted",
             "expired",
             expert.vetting_valid_until,
-            "Valid-until date passed.",
+            "Valid-until date passed.",  # kept as written; the profile page translates it
             None,
             today,
         )
@@ -131,11 +139,11 @@ def expire_vettings(*, session: Session, today: date) -> int:
 
 def verify_clearance(*, session: Session, actor: policy.Actor, expert: Expert, today: date) -> None:
     if not policy.can_verify(actor):
-        raise Forbidden("Only coordinators verify clearances.")
+        raise Forbidden(_("Only coordinators verify clearances."))
     if expert.clearance_level is None:
-        raise Conflict("This expert has no clearance to verify.")
+        raise Conflict(_("This expert has no clearance to verify."))
     if expert.clearance_expires_on is not None and expert.clearance_expires_on < today:
-        raise Conflict("This clearance has expired; the expert must record a current one.")
+        raise Conflict(_("This clearance has expired; the expert must record a current one."))
     expert.clearance_verified_at = utcnow()
     expert.clearance_verified_by_id = actor.id
     expert.version += 1
@@ -155,10 +163,10 @@ def confirm_topic(
     *, session: Session, actor: policy.Actor, expert: Expert, topic_code: str
 ) -> None:
     if not policy.can_verify(actor):
-        raise Forbidden("Only coordinators confirm topic levels.")
+        raise Forbidden(_("Only coordinators confirm topic levels."))
     row = session.get(ExpertTopic, (expert.id, topic_code))
     if row is None:
-        raise Conflict("The expert has no such topic.")
+        raise Conflict(_("The expert has no such topic."))
     row.verified = True
     expert.version += 1
     session.add_all([row, expert])

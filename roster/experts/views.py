@@ -11,8 +11,11 @@ from werkzeug.wrappers import Response
 from roster import db, policy
 from roster.experts import form_data, presenters, profiles
 from roster.experts.forms import (
+    AFFILIATION_LABELS,
+    CATEGORY_LABELS,
     GENDER_LABELS,
     LEVEL_LABELS,
+    VETTING_LABELS,
     ActionForm,
     NewExpertForm,
     ProfileForm,
@@ -21,7 +24,6 @@ from roster.experts.forms import (
 )
 from roster.experts.models import Expert
 from roster.reference import taxonomy
-from roster.reference.codes import countries, languages
 from roster.refusals import form_page, onto
 
 bp = Blueprint("experts", __name__)
@@ -60,10 +62,13 @@ def show(expert_id: int) -> str:
         view=view,
         p=view.loaded,
         topic_names=taxonomy.topic_names(db.session()),
-        countries=countries(),
-        languages=languages(),
+        countries=taxonomy.country_names(),
+        languages=taxonomy.language_names(),
         genders=GENDER_LABELS,
         levels=LEVEL_LABELS,
+        affiliations=AFFILIATION_LABELS,
+        category_labels=CATEGORY_LABELS,
+        vetting_labels=VETTING_LABELS,
         vetting_form=VettingForm(),
         action=ActionForm(),
     )

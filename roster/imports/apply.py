@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -48,7 +49,7 @@ def upload(
 ) -> tuple[ImportBatch, Preview]:
     """Check a file and keep it for the confirm step; raises ImportFileError for a bad file."""
     if not policy.can_import_experts(actor):
-        raise Forbidden("Only coordinators import experts.")
+        raise Forbidden(_("Only coordinators import experts."))
     kind = file_kind(filename, content)
     checked = preview(session, content, kind)
     batch = ImportBatch(
@@ -81,14 +82,14 @@ def own_batch(session: Session, actor: policy.Actor, batch_id: int) -> ImportBat
         or not policy.can_import_experts(actor)
         or batch.created_by_id != getattr(actor, "id", None)
     ):
-        raise NotFound("No such import.")
+        raise NotFound(_("No such import."))
     return batch
 
 
 def stored_preview(session: Session, batch: ImportBatch) -> Preview:
     """The rows of the stored file checked against the roster as it is now."""
     if digest(batch.content) != batch.sha256:
-        raise Conflict("The stored file does not match its checksum; upload it again.")
+        raise Conflict(_("The stored file does not match its checksum; upload it again."))
     try:
         return preview(session, batch.content, batch.kind)
     except ImportFileError as exc:  # stored before today's bounds, which it no longer meets
@@ -101,9 +102,9 @@ def confirm(
     """Import the batch's new rows, once: a second confirm is a conflict and writes nothing."""
     batch = own_batch(session, actor, batch_id)
     if batch.state != "preview":
-        raise Conflict("This import was already confirmed or discarded.")
+        raise Conflict(_("This import was already confirmed or discarded."))
     if batch.created_at < utcnow() - PREVIEW_LIFETIME:
-        raise Gone("This preview has expired; upload the file again.")
+        raise Gone(_("This preview has expired; upload the file again."))
     checked = stored_preview(session, batch)
     claimed = session.execute(
         sa.update(ImportBatch)
@@ -112,7 +113,7 @@ def confirm(
         .execution_options(synchronize_session=False)
     )
     if affected_rows(claimed) != 1:
-        raise Conflict("This import was already confirmed or discarded.")
+        raise Conflict(_("This import was already confirmed or discarded."))
     outcome = apply_rows(session, checked, progress=progress)
     session.execute(
         sa.update(ImportBatch)
@@ -156,7 +157,7 @@ def imported_experts(session: Session, batch: ImportBatch) -> list[Expert]:
 def discard(*, session: Session, actor: policy.Actor, batch_id: int) -> None:
     batch = own_batch(session, actor, batch_id)
     if batch.state != "preview":
-        raise Conflict("This import was already confirmed or discarded.")
+        raise Conflict(_("This import was already confirmed or discarded."))
     batch.state, batch.content = "discarded", b""
     session.add(batch)
     session.flush()

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlmodel import Session, col, func, select
 
 from roster import audit
@@ -90,11 +91,21 @@ def verify_chain(session: Session) -> ChainCheck:
     if broken is not None:
         return ChainCheck(
             False,
-            f"Audit trail broken at event id {broken}: it or an event before it was changed "
-            "or removed.",
+            _(
+                "Audit trail broken at event id %(id)s: it or an event before it was changed "
+                "or removed.",
+                id=broken,
+            ),
         )
     count = session.exec(select(func.count()).select_from(AuditEvent)).one()
     head = session.exec(
         select(AuditEvent.hash).order_by(col(AuditEvent.id).desc()).limit(1)
     ).first()
-    return ChainCheck(True, f"Audit trail intact: {count} events, head {head or audit.GENESIS}.")
+    return ChainCheck(
+        True,
+        _(
+            "Audit trail intact: %(count)s events, head %(head)s.",
+            count=count,
+            head=head or audit.GENESIS,
+        ),
+    )

@@ -9,11 +9,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from flask_babel import lazy_gettext as _l
+
 FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 INK, MUTED, LINE = "#1b1f23", "#5a6570", "#c9d1d9"
 EMPTY_FILL, THIN_FILL = "#fbe3e0", "#fdf1c7"
 SERIES = ("#1f5f99", "#b35806", "#4d7f17", "#6a3d9a", "#8c2d04")
 SUPPRESSED_FILL = "#e8ebee"
+# How a heatmap cell's tooltip words its state (the state itself is also its CSS class).
+CELL_STATES = {"empty": _l("empty"), "thin": _l("thin"), "covered": _l("covered")}
 
 
 @dataclass(frozen=True)
@@ -92,7 +96,7 @@ def heatmap(
                 fill, ink, stroke, state = THIN_FILL, INK, "#a15c07", "thin"
             else:
                 (fill, ink), stroke, state = _shade(c.value, highest), "#ffffff", "covered"
-            tip = f"{label} / {titles[j]}: {c.value} ({state})"
+            tip = f"{label} / {titles[j]}: {c.value} ({CELL_STATES[state]})"
             rect = (
                 f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" '
                 f'stroke="{stroke}" class="cell-{state}"/>'

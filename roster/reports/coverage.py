@@ -14,7 +14,6 @@ from sqlmodel import Session
 from roster.db import table_of
 from roster.experts.models import ExpertLanguage, ExpertRegion, ExpertTopic
 from roster.reference import taxonomy
-from roster.reference.codes import countries, languages
 from roster.requests.weights import CONFLICT_AFFECTED
 from roster.search.criteria import LanguageNeed, SearchCriteria
 from roster.search.query import Shape, expert, filters, params
@@ -162,7 +161,7 @@ def _columns(session: Session, query: CoverageQuery, today: date) -> list[tuple[
             sa.select(_region.c.country_code).distinct().where(_region.c.expert_id.in_(listed)),
             values,
         ).scalars()
-        names = countries()
+        names = taxonomy.country_names()
         codes = sorted((set(known) | CONFLICT_AFFECTED) & set(names))
         return [(code, names[code]) for code in codes]
     levels = list(LanguageNeed("xx", query.language_level).levels())
@@ -172,5 +171,5 @@ def _columns(session: Session, query: CoverageQuery, today: date) -> list[tuple[
         .where(_language.c.expert_id.in_(listed), _language.c.level.in_(levels)),
         values,
     ).scalars()
-    names = languages()
+    names = taxonomy.language_names()
     return [(code, names.get(code, code)) for code in sorted(set(known))]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlmodel import Session
 
 from roster import policy
@@ -25,7 +26,7 @@ KINDS = ("coverage", "watchlist", "requests", "participation")
 
 def _check(user: policy.Actor | None) -> None:
     if not policy.can_view_dashboard(user):
-        raise Forbidden("Only coordinators and admins see the dashboard.")
+        raise Forbidden(_("Only coordinators and admins see the dashboard."))
 
 
 def coverage_report(

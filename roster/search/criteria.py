@@ -7,6 +7,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from roster.reference.codes import CEFR_LEVELS
 
 TOPIC_MODES = ("all", "any")
@@ -82,23 +84,29 @@ def search_terms(q: str) -> tuple[str, ...]:
 
 def parse_topic(raw: str) -> TopicNeed:
     """`crsv` or `crsv:3` -> TopicNeed; ValueError with a message users can read."""
-    code, _, level = raw.strip().partition(":")
+    code, _colon, level = raw.strip().partition(":")
     if not _CODE.match(code):
-        raise ValueError(f"{raw!r} is not a topic code.")
+        raise ValueError(_("%(raw)s is not a topic code.", raw=repr(raw)))
     if not level:
         return TopicNeed(code)
     if not level.isdigit() or int(level) not in TOPIC_LEVELS:
-        raise ValueError(f"Topic level in {raw!r} must be 1 to 4.")
+        raise ValueError(_("Topic level in %(raw)s must be 1 to 4.", raw=repr(raw)))
     return TopicNeed(code, int(level))
 
 
 def parse_language(raw: str) -> LanguageNeed:
     """`fr` or `fr:B2` -> LanguageNeed; ValueError with a message users can read."""
-    code, _, level = raw.strip().partition(":")
+    code, _colon, level = raw.strip().partition(":")
     if not re.fullmatch(r"[a-z]{2}", code):
-        raise ValueError(f"{raw!r} is not a two-letter language code.")
+        raise ValueError(_("%(raw)s is not a two-letter language code.", raw=repr(raw)))
     if not level:
         return LanguageNeed(code)
     if level not in CEFR_LEVELS:
-        raise ValueError(f"Language level in {raw!r} must be one of {', '.join(CEFR_LEVELS)}.")
+        raise ValueError(
+            _(
+                "Language level in %(raw)s must be one of %(levels)s.",
+                raw=repr(raw),
+                levels=", ".join(CEFR_LEVELS),
+            )
+        )
     return LanguageNeed(code, level)

@@ -7,6 +7,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
@@ -65,7 +66,7 @@ def export_search(
 ) -> Table:
     """Up to `EXPORT_LIMIT` experts the search finds for `viewer`, in its order."""
     if not policy.can_export_search(viewer):
-        raise Forbidden("Your role cannot search the roster.")
+        raise Forbidden(_("Your role cannot search the roster."))
     cards: list[dict[str, Any]] = []
     page = 1
     while len(cards) < EXPORT_LIMIT:

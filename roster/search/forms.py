@@ -11,10 +11,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from roster.experts.forms import CATEGORY_LABELS, VETTING_LABELS
 from roster.experts.models import CATEGORIES
 from roster.forms import PlainForm
 from roster.policy import CLEARANCE_RANK
-from roster.reference.codes import countries
+from roster.reference.codes import name_order
+from roster.reference.taxonomy import country_names
 from roster.search import criteria as c
 
 
@@ -56,7 +58,7 @@ def _choices(pairs: Any) -> list[SelectChoice]:
 
 
 def _country_choices() -> list[SelectChoice]:
-    return _choices(sorted(countries().items(), key=lambda kv: kv[1]))
+    return _choices(sorted(country_names().items(), key=lambda kv: name_order(kv[1])))
 
 
 class SearchForm(PlainForm):
@@ -74,7 +76,9 @@ class SearchForm(PlainForm):
     language = LanguagesField(_l("Languages"))
     region = SelectMultipleField(_l("Regions known"), validate_choice=True)
     nationality = SelectMultipleField(_l("Nationality"), validate_choice=True)
-    category = CheckboxesField(_l("Category"), choices=_choices([(v, v) for v in CATEGORIES]))
+    category = CheckboxesField(
+        _l("Category"), choices=_choices([(v, CATEGORY_LABELS.get(v, v)) for v in CATEGORIES])
+    )
     clearance = SelectField(
         _l("Minimum verified clearance"),
         choices=_choices([("", _l("Any"))] + [(code, code) for code in CLEARANCE_RANK]),
@@ -88,7 +92,8 @@ class SearchForm(PlainForm):
         default="",
     )
     vetting = CheckboxesField(
-        _l("Vetting status"), choices=_choices([(v, v) for v in c.VETTING_FILTERS])
+        _l("Vetting status"),
+        choices=_choices([(v, VETTING_LABELS.get(v, v)) for v in c.VETTING_FILTERS]),
     )
     sort = SelectField(
         _l("Sort by"),

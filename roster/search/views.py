@@ -9,7 +9,9 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
-from roster.reference.codes import CEFR_LEVELS, countries, languages
+from roster.experts.forms import VETTING_LABELS
+from roster.reference.codes import CEFR_LEVELS
+from roster.reference.taxonomy import country_names, language_names
 from roster.search.cards import CARD_TOPICS, topic_names
 from roster.search.forms import SearchForm
 from roster.search.service import search_roster
@@ -48,10 +50,11 @@ def search() -> tuple[str, int] | str:
         form=form,
         found=found,
         topic_names=names,
-        country_names=countries(),
-        language_names=languages(),
+        country_names=country_names(),
+        language_names=language_names(),
         cefr=CEFR_LEVELS,
         card_topics=CARD_TOPICS,
+        vetting_labels=VETTING_LABELS,
         args=request.args,
         page_url=page_url,
     ), status

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -19,6 +20,7 @@ from roster.extensions import login_manager
 from roster.inputs import is_safe_link
 from roster.notify import outbox
 from roster.reports.sheets import URGENCY_LABELS
+from roster.requests.forms import MODE_LABELS
 from roster.web.agenda import agenda_for
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats
@@ -69,6 +71,7 @@ def home() -> str:
         agenda=agenda_for(session, current_user, now),
         today=now.date(),
         urgency_labels=URGENCY_LABELS,
+        mode_labels=MODE_LABELS,
         mail_trouble=trouble,
     )
 
@@ -138,7 +141,7 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         db.rollback()
         if request.path.startswith("/api/"):
-            return envelope(500, "server_error", "An unexpected error occurred.")
+            return envelope(500, "server_error", _("An unexpected error occurred."))
         return render_error(500)
 
     @app.context_processor
