@@ -58,7 +58,7 @@ def staffing_targets(
 ) -> str:
     """`words(kind, value)` gives the translated labels: kind is "target", "median", "p90",
     "over", "none" or "count" (the caller owns the language, the chart only lays out)."""
-    left, plot, right, row_h, head = 104, 400, 30, 90, 4
+    left, plot, right, row_h, head = 100, 340, 30, 90, 4
     width, height = left + plot + right, head + row_h * len(rows) + 6
     out = _open(chart_id, title, desc, width, height)
     out.append(
