@@ -52,7 +52,7 @@ def _shade(value: int, top: int) -> tuple[str, str]:
     share = min(1.0, value / top) if top else 0.0
     steps = ("#dbe9f6", "#b6d3ec", "#84b3dc", "#4f8cc4", "#2166ac")
     fill = steps[min(len(steps) - 1, int(share * (len(steps) - 1) + 0.5))]
-    return fill, "#ffffff" if fill in steps[3:] else INK
+    return fill, "#ffffff" if fill in steps[4:] else INK  # AA: 4.5:1 either way
 
 
 def heatmap(
