@@ -15,7 +15,6 @@ FONT = 'font-family="system-ui, sans-serif" font-size="12"'
 INK, MUTED, LINE = "#1b1f23", "#5a6570", "#c9d1d9"
 EMPTY_FILL, THIN_FILL = "#fbe3e0", "#fdf1c7"
 SERIES = ("#1f5f99", "#b35806", "#4d7f17", "#6a3d9a", "#8c2d04")
-SUPPRESSED_FILL = "#e8ebee"
 # How a heatmap cell's tooltip words its state (the state itself is also its CSS class).
 CELL_STATES = {"empty": _l("empty"), "thin": _l("thin"), "covered": _l("covered")}
 
@@ -45,12 +44,19 @@ def _open(
     ]
 
 
+LONGEST_COLUMN_LABEL = 26  # characters; a longer name is cut with an ellipsis, whole in its title
+
+
+def _short(label: str, most: int) -> str:
+    return label if len(label) <= most else label[: most - 1].rstrip(" ,") + "\u2026"
+
+
 def _shade(value: int, top: int) -> tuple[str, str]:
     """Fill and text colour for a covered cell: lighter to darker blue as the count grows."""
     share = min(1.0, value / top) if top else 0.0
     steps = ("#dbe9f6", "#b6d3ec", "#84b3dc", "#4f8cc4", "#2166ac")
     fill = steps[min(len(steps) - 1, int(share * (len(steps) - 1) + 0.5))]
-    return fill, "#ffffff" if fill in steps[3:] else INK
+    return fill, "#ffffff" if fill in steps[4:] else INK  # AA: 4.5:1 either way
 
 
 def heatmap(
@@ -69,23 +75,30 @@ def heatmap(
     fill and outline, and every count is written in its cell. Linked cells are <a> elements.
     `col_titles` (e.g. country names for codes) name the columns in each cell's title."""
     titles = list(col_titles) if col_titles is not None else list(col_labels)
-    # Room for the longest row label (about 7 px a character at the chart's font size).
+    col_labels = [_short(label, LONGEST_COLUMN_LABEL) for label in col_labels]
+    # Room for the longest row label and the slanted column labels (about 6.4 px a character
+    # at the chart's font size): the labels rise at 65 degrees, so they need height above the
+    # grid and a little width past its right edge.
     longest = max((len(label) for label in row_labels), default=10)
-    left, top = max(120, min(400, 16 + 7 * longest)), 70
-    width, height = left + cell * len(col_labels) + 10, top + cell * len(row_labels) + 10
+    tallest = max((len(label) for label in col_labels), default=4) * 6.4
+    left, top = max(120, min(400, 16 + 6.4 * longest)), 24 + tallest * 0.91
+    right = 10 + tallest * 0.42
+    width = left + cell * len(col_labels) + right
+    height = top + cell * len(row_labels) + 10
     highest = max((c.value for row in cells for c in row), default=0)
     linked = any(c.href for row in cells for c in row)
     out = _open(chart_id, title, desc, width, height, "group" if linked else "img")
     for j, label in enumerate(col_labels):
-        x = left + j * cell + cell / 2
+        x, y = left + j * cell + cell / 2 - 2, top - 8
         out.append(
-            f'<text x="{x:.1f}" y="{top - 6}" transform="rotate(-55 {x:.1f} {top - 6})" '
-            f'fill="{INK}">{_a(label)}</text>'
+            f'<g class="col-label"><title>{_a(titles[j])}</title>'
+            f'<text x="{x:.1f}" y="{y:.1f}" transform="rotate(-65 {x:.1f} {y:.1f})" '
+            f'fill="{INK}">{_a(label)}</text></g>'
         )
     for i, label in enumerate(row_labels):
         y = top + i * cell
         out.append(
-            f'<text x="{left - 6}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
+            f'<text x="{left - 6:.1f}" y="{y + cell / 2 + 4:.1f}" text-anchor="end" '
             f'fill="{INK}">{_a(label)}</text>'
         )
         for j, c in enumerate(cells[i]):
@@ -98,8 +111,8 @@ def heatmap(
                 (fill, ink), stroke, state = _shade(c.value, highest), "#ffffff", "covered"
             tip = f"{label} / {titles[j]}: {c.value} ({CELL_STATES[state]})"
             rect = (
-                f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}" '
-                f'stroke="{stroke}" class="cell-{state}"/>'
+                f'<rect x="{x:.1f}" y="{y:.1f}" width="{cell - 2}" height="{cell - 2}" '
+                f'fill="{fill}" stroke="{stroke}" class="cell-{state}"/>'
                 f'<text x="{x + (cell - 2) / 2:.1f}" y="{y + cell / 2 + 3:.1f}" '
                 f'text-anchor="middle" fill="{ink}">{c.value}</text>'
             )
@@ -111,6 +124,14 @@ def heatmap(
     return "".join(out)
 
 
+def _hatch(pattern_id: str, ink: str, ground: str = "#ffffff") -> str:
+    return (
+        f'<defs><pattern id="{pattern_id}" width="6" height="6" patternUnits="userSpaceOnUse" '
+        f'patternTransform="rotate(45)"><rect width="6" height="6" fill="{ground}"/>'
+        f'<line x1="0" y1="0" x2="0" y2="6" stroke="{ink}" stroke-width="2"/></pattern></defs>'
+    )
+
+
 def bars(
     *,
     chart_id: str,
@@ -118,57 +139,106 @@ def bars(
     desc: str,
     items: Sequence[tuple[str, int | None]],
     value_text: Sequence[str] | None = None,
+    suppressed_note: str = "",
 ) -> str:
-    """Horizontal bars, one per item; a None value is a suppressed count, drawn as a grey stub
-    labelled with `value_text` (e.g. "< 5") instead of a length that would give it away."""
-    left, bar_h, gap, span = 200, 20, 8, 360
-    height = 10 + len(items) * (bar_h + gap) + 10
+    """Horizontal bars, one per item; a None value is a suppressed count, drawn as a hatched
+    stub labelled with `value_text` (e.g. "< 5") instead of a length that would give it away,
+    and explained under the bars by `suppressed_note` when any count is hidden."""
+    longest = max((len(label) for label, _v in items), default=10)
+    left, bar_h, gap, span = max(90, min(330, 14 + 7 * longest)), 22, 8, 340
+    hidden = any(v is None for _label, v in items)
+    height = 10 + len(items) * (bar_h + gap) + (30 if hidden and suppressed_note else 6)
     highest = max((v for _, v in items if v), default=0)
-    out = _open(chart_id, title, desc, left + span + 80, height)
+    out = _open(chart_id, title, desc, left + span + 110, height)
+    out.append(f'<g font-size="13">{_hatch(f"{chart_id}-hidden", MUTED)}')
     for i, (label, value) in enumerate(items):
         y = 10 + i * (bar_h + gap)
         text = value_text[i] if value_text else str(value)
         out.append(
-            f'<text x="{left - 6}" y="{y + 14}" text-anchor="end" fill="{INK}">{_a(label)}</text>'
+            f'<text x="{left - 8}" y="{y + 16}" text-anchor="end" fill="{INK}">{_a(label)}</text>'
         )
         if value is None:
             out.append(
-                f'<rect x="{left}" y="{y}" width="12" height="{bar_h}" fill="{SUPPRESSED_FILL}" '
-                f'stroke="{MUTED}"/>'
+                f'<rect class="suppressed" x="{left}" y="{y}" width="24" height="{bar_h}" '
+                f'fill="url(#{chart_id}-hidden)" stroke="{MUTED}"/>'
             )
-            length = 12.0
+            length = 24.0
         else:
             length = span * value / highest if highest else 0.0
             out.append(
                 f'<rect x="{left}" y="{y}" width="{length:.1f}" height="{bar_h}" '
                 f'fill="{SERIES[0]}"/>'
             )
-        out.append(f'<text x="{left + length + 6:.1f}" y="{y + 14}" fill="{INK}">{_a(text)}</text>')
-    out.append("</svg>")
+        out.append(f'<text x="{left + length + 6:.1f}" y="{y + 16}" fill="{INK}">{_a(text)}</text>')
+    if hidden and suppressed_note:
+        y = height - 22
+        out.append(
+            f'<rect x="{left}" y="{y}" width="24" height="14" fill="url(#{chart_id}-hidden)" '
+            f'stroke="{MUTED}"/><text x="{left + 30}" y="{y + 12}" fill="{MUTED}">'
+            f"{_a(suppressed_note)}</text>"
+        )
+    out.append("</g></svg>")
     return "".join(out)
 
 
-def funnel(*, chart_id: str, title: str, desc: str, stages: Sequence[tuple[str, int]]) -> str:
-    """Centred bars narrowing stage by stage, e.g. offers sent, answered, accepted."""
-    width, bar_h, gap, label_w = 560, 34, 8, 170
-    span = width - label_w - 20
+def funnel(
+    *,
+    chart_id: str,
+    title: str,
+    desc: str,
+    stages: Sequence[tuple[str, int]],
+    shares: Sequence[str] | None = None,
+) -> str:
+    """Bars shortening stage by stage, e.g. offers sent, answered, accepted; each count (and its
+    share of the first stage, `shares`) written after its bar in dark text, so a short bar
+    never hides its number."""
+    width, bar_h, gap, label_w, span = 600, 30, 10, 110, 330
     highest = max((v for _, v in stages), default=0)
     out = _open(chart_id, title, desc, width, 10 + len(stages) * (bar_h + gap))
     for i, (label, value) in enumerate(stages):
         y = 10 + i * (bar_h + gap)
         length = max(2.0, span * value / highest) if highest else 2.0
-        x = label_w + (span - length) / 2
+        text = f"{value}" + (f" ({shares[i]})" if shares and shares[i] else "")
         out.append(
-            f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 4:.1f}" text-anchor="end" '
-            f'fill="{INK}">{_a(label)}</text>'
-            f'<rect x="{x:.1f}" y="{y}" width="{length:.1f}" height="{bar_h}" '
+            f'<text x="{label_w - 8}" y="{y + bar_h / 2 + 5:.1f}" text-anchor="end" '
+            f'font-size="13" fill="{INK}">{_a(label)}</text>'
+            f'<rect x="{label_w}" y="{y}" width="{length:.1f}" height="{bar_h}" '
             f'fill="{SERIES[i % len(SERIES)]}"/>'
-            f'<text x="{label_w + span / 2:.1f}" y="{y + bar_h / 2 + 4:.1f}" '
-            f'text-anchor="middle" fill="#ffffff" stroke="{INK}" stroke-width="0.6" '
-            f'font-weight="700">{value}</text>'
+            f'<text x="{label_w + length + 8:.1f}" y="{y + bar_h / 2 + 5:.1f}" font-size="13" '
+            f'font-weight="700" fill="{INK}">{_a(text)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
+
+
+def _count_axis(
+    out: list[str],
+    *,
+    left: float,
+    right: float,
+    base: float,
+    plot_h: float,
+    highest: int,
+    label: str,
+) -> float:
+    """Gridlines and whole-number ticks from 0 to a round top at or above `highest`, the axis
+    named along its side; returns the pixels per count."""
+    step = next((s for s in (1, 2, 5, 10, 20, 50, 100, 200, 500) if highest / s <= 5), 1000)
+    top = max(step, -(-highest // step) * step)
+    for value in range(0, top + 1, step):
+        y = base - plot_h * value / top
+        out.append(
+            f'<line x1="{left}" y1="{y:.1f}" x2="{right}" y2="{y:.1f}" '
+            f'stroke="{LINE if value else MUTED}"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" font-size="11" '
+            f'fill="{MUTED}">{value}</text>'
+        )
+    mid = base - plot_h / 2
+    out.append(
+        f'<text x="14" y="{mid:.1f}" transform="rotate(-90 14 {mid:.1f})" text-anchor="middle" '
+        f'font-size="11" fill="{MUTED}">{_a(label)}</text>'
+    )
+    return plot_h / top
 
 
 def columns(
@@ -179,40 +249,48 @@ def columns(
     groups: Sequence[str],
     series: Sequence[str],
     values: Sequence[Sequence[int]],
+    axis: str = "",
 ) -> str:
     """Grouped columns: for each group (x axis) one column per series; `values[s][g]`. A legend
-    names the series, and each column carries its count above it."""
-    col_w, inner_gap, group_gap, plot_h, base = 18, 2, 22, 180, 230
+    names the series, the count axis is ticked and named (`axis`), and each column carries its
+    count above it."""
+    col_w, inner_gap, group_gap, plot_h, base, left = 24, 3, 28, 200, 230, 60
     group_w = len(series) * (col_w + inner_gap) + group_gap
-    width = max(60 + len(groups) * group_w, 140 * len(series) + 40)
+    width = max(left + 10 + len(groups) * group_w, 150 * len(series) + left)
     highest = max((v for row in values for v in row), default=0)
-    out = _open(chart_id, title, desc, width, base + 60)
-    out.append(f'<line x1="40" y1="{base}" x2="{width - 10}" y2="{base}" stroke="{LINE}"/>')
+    out = _open(chart_id, title, desc, width, base + 66)
+    per = _count_axis(
+        out, left=left, right=width - 10, base=base, plot_h=plot_h, highest=highest, label=axis
+    )
     for g, group in enumerate(groups):
-        gx = 50 + g * group_w
+        gx = left + 14 + g * group_w
         for s in range(len(series)):
             value = values[s][g]
-            h = plot_h * value / highest if highest else 0.0
+            h = per * value
             x = gx + s * (col_w + inner_gap)
             out.append(
                 f'<rect x="{x}" y="{base - h:.1f}" width="{col_w}" height="{h:.1f}" '
-                f'fill="{SERIES[s % len(SERIES)]}"/>'
-                f'<text x="{x + col_w / 2}" y="{base - h - 3:.1f}" text-anchor="middle" '
-                f'font-size="10" fill="{INK}">{value}</text>'
+                f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(group)}: {_a(series[s])} '
+                f"{value}</title></rect>"
+                f'<text x="{x + col_w / 2}" y="{base - h - 4:.1f}" text-anchor="middle" '
+                f'font-size="11" fill="{INK}">{value}</text>'
             )
         out.append(
-            f'<text x="{gx + (group_w - group_gap) / 2:.1f}" y="{base + 16}" '
+            f'<text x="{gx + (group_w - group_gap) / 2:.1f}" y="{base + 18}" '
             f'text-anchor="middle" fill="{INK}">{_a(group)}</text>'
         )
-    for s, name in enumerate(series):
-        x = 40 + s * 140
-        out.append(
-            f'<rect x="{x}" y="{base + 30}" width="12" height="12" '
-            f'fill="{SERIES[s % len(SERIES)]}"/>'
-            f'<text x="{x + 16}" y="{base + 40}" fill="{INK}">{_a(name)}</text>'
-        )
+    _legend(out, series, left, base + 40)
     out.append("</svg>")
     return "".join(out)
+
+
+def _legend(out: list[str], series: Sequence[str], left: float, y: float) -> None:
+    for s, name in enumerate(series):
+        x = left + s * 150
+        out.append(
+            f'<rect x="{x}" y="{y}" width="14" height="14" fill="{SERIES[s % len(SERIES)]}"/>'
+            f'<text x="{x + 20}" y="{y + 12}" fill="{INK}">{_a(name)}</text>'
+        )
 
 
 def monthly(
@@ -223,39 +301,40 @@ def monthly(
     months: Sequence[str],
     series: Sequence[str],
     values: Sequence[Sequence[int]],
+    axis: str = "",
 ) -> str:
     """Narrow paired columns for many months (`values[s][m]`), each count written above its
-    column and each month labelled at a slant, so 24 months fit in under 1,000 px."""
-    col_w, group_gap, plot_h, base, left = 12, 10, 160, 200, 40
+    column, the count axis ticked and named, and each month labelled at a slant, so 24 months
+    fit in about 1,000 px."""
+    col_w, group_gap, plot_h, base, left = 15, 9, 200, 220, 60
     group_w = len(series) * (col_w + 1) + group_gap
     width = left + len(months) * group_w + 20
     highest = max((v for row in values for v in row), default=0)
-    out = _open(chart_id, title, desc, width, base + 90)
-    out.append(f'<line x1="{left}" y1="{base}" x2="{width - 10}" y2="{base}" stroke="{LINE}"/>')
+    out = _open(chart_id, title, desc, width, base + 92)
+    per = _count_axis(
+        out, left=left, right=width - 10, base=base, plot_h=plot_h, highest=highest, label=axis
+    )
     for m, month in enumerate(months):
         gx = left + 6 + m * group_w
         for s in range(len(series)):
             value = values[s][m]
-            h = plot_h * value / highest if highest else 0.0
+            h = per * value
             x = gx + s * (col_w + 1)
             out.append(
                 f'<rect x="{x}" y="{base - h:.1f}" width="{col_w}" height="{h:.1f}" '
                 f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(month)}: {_a(series[s])} '
                 f"{value}</title></rect>"
-                f'<text x="{x + col_w / 2}" y="{base - h - 3:.1f}" text-anchor="middle" '
-                f'font-size="9" fill="{INK}">{value}</text>'
             )
+            if value:  # a zero reads from the axis; its label would only crowd the baseline
+                out.append(
+                    f'<text x="{x + col_w / 2}" y="{base - h - 3:.1f}" text-anchor="middle" '
+                    f'font-size="11" fill="{INK}">{value}</text>'
+                )
         lx = gx + (group_w - group_gap) / 2
         out.append(
-            f'<text x="{lx:.1f}" y="{base + 12}" transform="rotate(-45 {lx:.1f} {base + 12})" '
+            f'<text x="{lx:.1f}" y="{base + 14}" transform="rotate(-45 {lx:.1f} {base + 14})" '
             f'text-anchor="end" font-size="11" fill="{INK}">{_a(month)}</text>'
         )
-    for s, name in enumerate(series):
-        x = left + s * 140
-        out.append(
-            f'<rect x="{x}" y="{base + 66}" width="12" height="12" '
-            f'fill="{SERIES[s % len(SERIES)]}"/>'
-            f'<text x="{x + 16}" y="{base + 76}" fill="{INK}">{_a(name)}</text>'
-        )
+    _legend(out, series, left, base + 70)
     out.append("</svg>")
     return "".join(out)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from roster.reference.codes import countries
 from roster.reports.coverage import Coverage
 from roster.reports.participation import Breakdown, suppress_below
 from roster.reports.performance import BUCKETS, Performance
@@ -62,6 +63,13 @@ def hours(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
+def against_target(value: float | None, target: float) -> str | None:
+    """ "within target" or "over target", in words, so the table never relies on colour."""
+    if value is None:
+        return None
+    return _("over target") if value > target else _("within target")
+
+
 def coverage_tables(report: Coverage) -> list[Table]:
     dimension = _("Region") if report.query.dimension == "region" else _("Language")
     matrix = Table(
@@ -71,7 +79,7 @@ def coverage_tables(report: Coverage) -> list[Table]:
             dimension=dimension.lower(),
             day=report.today.isoformat(),
         ),
-        headers=[_("Topic"), _("All"), *(code for code, _name in report.columns)],
+        headers=[_("Topic"), _("All"), *(f"{name} ({code})" for code, name in report.columns)],
         rows=[
             [
                 name,
@@ -148,6 +156,7 @@ def performance_tables(report: Performance) -> list[Table]:
             _("Median (h)"),
             _("90th percentile (h)"),
             _("Within target"),
+            _("Median against target"),
         ],
         rows=[
             [
@@ -157,6 +166,7 @@ def performance_tables(report: Performance) -> list[Table]:
                 hours(t.median_hours),
                 hours(t.p90_hours),
                 t.within_target,
+                against_target(t.median_hours, t.target_hours),
             ]
             for t in report.staffing
         ],
@@ -210,6 +220,8 @@ def performance_tables(report: Performance) -> list[Table]:
 def key_label(dimension: str, key: str, topic_names: dict[str, str]) -> str:
     if dimension == "topic":
         return topic_names.get(key, key)
+    if dimension == "nationality" and key in countries():
+        return f"{countries()[key]} ({key})"
     return str(KEY_LABELS.get(key, key))
 
 

@@ -5,9 +5,10 @@ overview from `overview`, their tables from `sheets`."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, render_template, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -16,11 +17,9 @@ from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
 from roster.db import utcnow
-from roster.reports import charts, dashboard, exports, overview, sheets
-from roster.reports.coverage import THIN_BELOW, Coverage, ranked_gaps, search_args
+from roster.reports import charts, dashboard, exports, figures, overview, pdf, sheets
+from roster.reports.coverage import Coverage, ranked_gaps
 from roster.reports.forms import AnnualForm, ReportFilterForm
-from roster.reports.participation import Breakdown
-from roster.reports.performance import BUCKETS, Performance
 from roster.reports.period import Period
 from roster.reports.tables import Table, pick
 from roster.requests.services import viewer_for
@@ -71,101 +70,6 @@ def _report(kind: str, form: ReportFilterForm) -> tuple[Any, list[Table]]:
     return parts, sheets.participation_tables(parts, topic_names(session))
 
 
-def _cell_link(cov: Coverage, topic: str, column: str) -> str:
-    args = search_args(cov.query, cov.today, topic, column)
-    if policy.roster_scope(current_user) == "all":
-        args["vetting"] = "vetted"  # the listed experts the cell counts, not the pending ones
-    values: dict[str, Any] = args
-    return url_for("search.search", **values)
-
-
-HEATMAP_COLUMNS = 20  # columns per heatmap: wider ones overflow a 1366 px screen
-
-
-def coverage_chart(cov: Coverage, only: set[str] | None = None) -> Markup:
-    """The heatmap, in blocks of `HEATMAP_COLUMNS` columns one under the other; `only` limits
-    its columns (the table keeps them all). Country names title the cells."""
-    columns = [(c, n) for c, n in cov.columns if only is None or c in only]
-    blocks = [
-        columns[i : i + HEATMAP_COLUMNS] for i in range(0, len(columns), HEATMAP_COLUMNS)
-    ] or [[]]
-    out = []
-    for n, block in enumerate(blocks):
-        cells = [
-            [
-                charts.Cell(cov.count(code, column), _cell_link(cov, code, column))
-                for column, _name in block
-            ]
-            for code, _name in cov.topics
-        ]
-        title = _("Coverage heatmap")
-        if len(blocks) > 1:
-            title = _(
-                "Coverage heatmap, columns %(first)s to %(last)s of %(total)s",
-                first=n * HEATMAP_COLUMNS + 1,
-                last=n * HEATMAP_COLUMNS + len(block),
-                total=len(columns),
-            )
-        out.append(
-            charts.heatmap(
-                chart_id="coverage-chart" if n == 0 else f"coverage-chart-{n + 1}",
-                title=title,
-                desc=_(
-                    "Experts per topic (rows) and %(dimension)s (columns). Cells with 0 are "
-                    "empty (red outline), fewer than %(thin)s thin (amber). Each cell opens the "
-                    "roster search for it. The table below holds the same numbers.",
-                    dimension=_("region") if cov.query.dimension == "region" else _("language"),
-                    thin=THIN_BELOW,
-                ),
-                row_labels=[name for _code, name in cov.topics],
-                col_labels=[code for code, _name in block],
-                col_titles=[f"{name} ({code})" for code, name in block],
-                cells=cells,
-                thin_below=THIN_BELOW,
-            )
-        )
-    return Markup("".join(out))  # noqa: S704 - the builder escapes every text  # nosec B704
-
-
-def performance_charts(perf: Performance) -> dict[str, Markup]:
-    answered = perf.offers.get("accepted", 0) + perf.offers.get("declined", 0)
-    funnel = charts.funnel(
-        chart_id="offers-chart",
-        title=_("Offer funnel"),
-        desc=_("Offers sent, answered and accepted in the period."),
-        stages=[
-            (_("Sent"), perf.offers.get("sent", 0)),
-            (_("Answered"), answered),
-            (_("Accepted"), perf.offers.get("accepted", 0)),
-        ],
-    )
-    distribution = charts.columns(
-        chart_id="staffing-chart",
-        title=_("Time to staff"),
-        desc=_("Requests staffed in each time band, one column per urgency."),
-        groups=[label for label, _top in BUCKETS],
-        series=[str(sheets.URGENCY_LABELS[t.urgency]) for t in perf.staffing],
-        values=[list(t.buckets) for t in perf.staffing],
-    )
-    return {"offers": Markup(funnel), "staffing": Markup(distribution)}  # noqa: S704 - escaped by the chart builders  # nosec B704
-
-
-def participation_charts(parts: dict[str, Breakdown], names: dict[str, str]) -> dict[str, Markup]:
-    hidden = sheets.suppressed_text()
-    out = {}
-    for name, b in parts.items():
-        out[name] = Markup(  # noqa: S704 - the builder escapes every text  # nosec B704
-            charts.bars(
-                chart_id=f"participation-{name}-chart",
-                title=str(sheets.DIMENSION_LABELS[name]),
-                desc=_("Counts under %(n)s are hidden so no one can be singled out.", n=5),
-                items=[(sheets.key_label(name, r.key, names), r.count) for r in b.rows],
-                value_text=[hidden if r.suppressed else str(r.count) for r in b.rows],
-            )
-        )
-    return out
-
-
 REPORT_TITLES = {
     "coverage": _l("Coverage gaps"),
     "watchlist": _l("Expiring soon and dormant"),
@@ -201,12 +105,12 @@ def report_page(kind: str) -> tuple[str, int]:
     extra: dict[str, Any] = {}
     if kind == "coverage":
         extra = _coverage_extra(report)
-        charts_ = {"coverage": coverage_chart(report, extra["only"])}
+        charts_ = {"coverage": figures.coverage_chart(report, extra["only"])}
     elif kind == "requests":
-        charts_ = performance_charts(report)
+        charts_ = figures.performance_charts(report)
         extra = _monthly_extra()
     elif kind == "participation":
-        charts_ = participation_charts(report, topic_names(db.session()))
+        charts_ = figures.participation_charts(report, topic_names(db.session()))
     return render_template(
         "reports/report.html",
         kind=kind,
@@ -240,6 +144,7 @@ def _monthly_extra() -> dict[str, Any]:
         months=[m for m, _r, _s in months],
         series=[_("Raised"), _("Staffed")],
         values=[[r for _m, r, _s in months], [s for _m, _r, s in months]],
+        axis=_("Requests"),
     )
     return {"monthly_chart": Markup(chart), "monthly_table": table}  # noqa: S704 - escaped by the chart builder  # nosec B704
 
@@ -308,33 +213,69 @@ def export_search_results(fmt: str) -> Response:
     return download([table], "search", fmt)
 
 
-@bp.get("/reports/annual")
-@login_required
-def annual() -> tuple[str, int]:
-    _require_dashboard()
-    form = AnnualForm(request.args)
+def _annual_page(form: AnnualForm, *, pdf: bool) -> str:
+    """The annual report's HTML for the year the form names (this year when it names none):
+    one template for the page and the PDF, which differ only by the print stylesheet."""
     today = db.today()
-    status = 200 if form.validate() else 422
-    year = form.year.data if status == 200 and form.year.data else today.year
+    year = form.year.data if not form.errors and form.year.data else today.year
     period = Period(date(year, 1, 1), min(date(year, 12, 31), today))
-    session = db.session()
     filters = ReportFilterForm(
         MultiDict({"start": period.start.isoformat(), "end": period.end.isoformat()})
     )
     filters.validate()
     reports = {kind: _report(kind, filters) for kind in dashboard.KINDS}
-    names = topic_names(session)
+    names = topic_names(db.session())
     return render_template(
         "reports/annual.html",
         form=form,
         year=year,
         period=period,
         today=today,
+        pdf=pdf,
         tables={kind: tables for kind, (_r, tables) in reports.items()},
-        coverage_chart=coverage_chart(reports["coverage"][0]),
-        performance_charts=performance_charts(reports["requests"][0]),
-        participation_charts=participation_charts(reports["participation"][0], names),
-    ), status
+        coverage_chart=figures.coverage_chart(reports["coverage"][0]),
+        performance_charts=figures.performance_charts(reports["requests"][0]),
+        participation_charts=figures.participation_charts(reports["participation"][0], names),
+    )
+
+
+@bp.get("/reports/annual")
+@login_required
+def annual() -> tuple[str, int]:
+    _require_dashboard()
+    form = AnnualForm(request.args)
+    status = 200 if form.validate() else 422
+    return _annual_page(form, pdf=False), status
+
+
+@bp.get("/reports/annual.pdf")
+@login_required
+def annual_pdf() -> Response | tuple[str, int]:
+    """The same report as PDF, laid out by WeasyPrint from the same HTML; 503 where WeasyPrint
+    cannot load on this machine (the HTML page still works)."""
+    _require_dashboard()
+    form = AnnualForm(request.args)
+    if not form.validate():
+        abort(400)
+    html = _annual_page(form, pdf=True)
+    files = {
+        "/reports/static/": Path(bp.static_folder or "missing"),
+        "/static/": Path(current_app.static_folder or "missing"),
+    }
+    try:
+        body = pdf.to_pdf(html, base_url=request.host_url, files=files)
+    except pdf.PdfUnavailable:
+        title = _("PDF not available")
+        message = _(
+            "This server cannot draw PDF files at the moment (a system library is missing). "
+            "Use the printable page and your browser's Print to PDF instead."
+        )
+        return render_template("errors/error.html", status=503, title=title, message=message), 503
+    year = form.year.data or db.today().year
+    response = Response(body, mimetype="application/pdf")
+    filename = f"roster-annual-report-{year}.pdf"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def init_app(app: Flask) -> None:

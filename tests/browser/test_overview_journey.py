@@ -38,6 +38,15 @@ def test_the_coverage_page_ranks_gaps_and_keeps_the_heatmap_on_screen(
     svg = page.locator("#coverage-chart-t").locator("xpath=..")
     tip = svg.locator("a > title").first.text_content() or ""
     assert re.search(r" / \w[^/]+ \([A-Z]{2}\): \d", tip), tip  # a country name and its code
+    heads = page.locator(".heatmaps g.col-label")
+    assert heads.count() > 20  # every region, in blocks
+    for head in heads.all()[:5]:
+        name = head.locator("text").text_content() or ""
+        code = head.locator("title").text_content() or ""
+        assert len(name) > 2 and code.endswith(")"), (name, code)  # a name, its code as title
+        assert code.startswith(name.rstrip("…"))
+    matrix_heads = page.locator("table[data-table=coverage] thead th")
+    assert re.fullmatch(r"\w.+ \([A-Z]{2}\)", matrix_heads.nth(2).inner_text()), "table too"
     page.goto("/dashboard/coverage")
     rows = page.locator("table[data-table=ranked-gaps] tbody tr")
     assert rows.count() == 20
@@ -79,3 +88,24 @@ def test_the_overview_fits_one_screen_and_every_report_page_is_accessible(
         width = page.evaluate("document.documentElement.scrollWidth")
         assert width <= 1366, f"the {kind} page is {width} px wide"
         assert_accessible(page)
+        if kind == "requests":
+            chart = page.locator("#staffing-target-chart-t").locator("xpath=..")
+            lines = chart.locator("line.target-line")
+            assert lines.count() == 3
+            assert {line.get_attribute("data-urgency") for line in lines.all()} == {
+                "routine",
+                "priority",
+                "immediate",
+            }
+            labels = chart.locator("text.target-label")
+            assert [t.text_content() for t in labels.all()] == [
+                "target 10 d",
+                "target 2 d",
+                "target 4 h",
+            ]
+            box = chart.bounding_box()
+            assert box and box["x"] + box["width"] <= 1366
+    page.goto("/reports/annual")
+    expect(page.get_by_role("link", name="Download this report as PDF")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1366
+    assert_accessible(page)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from tests.reports.test_exports import page_table
 from tests.support.factories import cleared
 
@@ -19,7 +21,8 @@ def test_coverage_api_gives_the_pages_numbers_and_gaps(auth, db_session, roster,
     assert {"topic": "poc", "column": "UA", "count": 0, "kind": "empty"} in body["gaps"]
     html = coordinator.get("/dashboard/coverage?clearance=NS").get_data(as_text=True)
     table = page_table(html, "coverage")
-    columns = table[0][2:]
+    columns = [re.fullmatch(r".+ \(([A-Z]{2})\)", h).group(1) for h in table[0][2:]]  # type: ignore[union-attr]
+    assert "UA" in columns  # the header names the country, with its code
     for row in table[1:]:
         topic = next(t for t in body["topics"] if t["name"] == row[0])
         assert [int(v) for v in row[2:]] == [topic["cells"][c] for c in columns]

@@ -206,6 +206,7 @@ MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("reports.dashboard_page", "GET"): {"-": "lffoof"},
     ("reports.report_page", "GET"): {"-": "lffoof"},
     ("reports.annual", "GET"): {"-": "lffoof"},
+    ("reports.annual_pdf", "GET"): {"-": "lffoof"},
     ("reports.export_report", "GET"): {"-": "lffoof"},
     ("reports.export_search_results", "GET"): {"-": "lfoooo"},
     ("reports.static", "GET"): {"-": "hhhhhh"},
