@@ -225,15 +225,17 @@ def _annual_page(form: AnnualForm, *, pdf: bool) -> str:
     filters.validate()
     reports = {kind: _report(kind, filters) for kind in dashboard.KINDS}
     names = topic_names(db.session())
+    gaps = _coverage_extra(reports["coverage"][0])
     return render_template(
         "reports/annual.html",
+        gaps=gaps,
         form=form,
         year=year,
         period=period,
         today=today,
         pdf=pdf,
         tables={kind: tables for kind, (_r, tables) in reports.items()},
-        coverage_chart=figures.coverage_chart(reports["coverage"][0]),
+        coverage_chart=figures.coverage_chart(reports["coverage"][0], gaps["only"]),
         performance_charts=figures.performance_charts(reports["requests"][0]),
         participation_charts=figures.participation_charts(reports["participation"][0], names),
     )

@@ -126,3 +126,15 @@ def test_the_fetcher_serves_only_the_given_folders(tmp_path):
     for url in ("http://x/static/../secret", "http://x/etc/passwd", "file:///etc/passwd"):
         with pytest.raises(ValueError):
             pdf.local_file(files, url)
+
+
+def test_the_annual_report_lists_the_top_gaps_and_links_to_all(auth, make_user):
+    """The annual report carries the 20 gaps most in need, not every empty cell (the coverage
+    page has them all), so the report stays readable and the PDF short."""
+    admin = auth.page(make_user("admin"))
+    html = admin.get("/reports/annual").get_data(as_text=True)
+    table = html.split('data-table="ranked-gaps"', 1)[1].split("</tbody>", 1)[0]
+    rows = table.split("<tbody>", 1)[1].count("<tr>")
+    total = int(re.search(r"Show all (\d+) gaps", html).group(1))
+    assert rows == 20 < total
+    assert 'data-table="gaps"' not in html
