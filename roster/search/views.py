@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from roster import db, policy
 from roster.reference.codes import CEFR_LEVELS, countries, languages
+from roster.search import pages
 from roster.search.cards import CARD_TOPICS, topic_names
 from roster.search.forms import SearchForm
 from roster.search.service import search_roster
@@ -37,10 +38,15 @@ def search() -> tuple[str, int] | str:
     form = SearchForm(request.args, topics=names, may_vet=scope == "all")
     found = None
     status = 200
+    labels = pages.Labels(topics=names, languages=languages(), countries=countries())
+    chips: list[pages.Chip] = []
+    facets: dict[str, list[pages.FacetEntry]] = {}
     if form.validate():
         found = search_roster(
             session=session, viewer=current_user, criteria=form.criteria(), today=db.today()
         )
+        chips = pages.chips(form, request.args, labels)
+        facets = pages.facet_entries(found.result.facets, form, request.args, labels)
     else:
         status = 422
     return render_template(
@@ -54,6 +60,9 @@ def search() -> tuple[str, int] | str:
         card_topics=CARD_TOPICS,
         args=request.args,
         page_url=page_url,
+        chips=chips,
+        facets=facets,
+        clear_url=pages.clear_all(request.args),
     ), status
 
 
