@@ -12,6 +12,7 @@ from roster import db, policy
 from roster.experts.forms import VETTING_LABELS
 from roster.reference.codes import CEFR_LEVELS
 from roster.reference.taxonomy import country_names, language_names
+from roster.search import pages
 from roster.search.cards import CARD_TOPICS, topic_names
 from roster.search.forms import SearchForm
 from roster.search.service import search_roster
@@ -39,10 +40,15 @@ def search() -> tuple[str, int] | str:
     form = SearchForm(request.args, topics=names, may_vet=scope == "all")
     found = None
     status = 200
+    labels = pages.Labels(topics=names, languages=language_names(), countries=country_names())
+    chips: list[pages.Chip] = []
+    facets: dict[str, list[pages.FacetEntry]] = {}
     if form.validate():
         found = search_roster(
             session=session, viewer=current_user, criteria=form.criteria(), today=db.today()
         )
+        chips = pages.chips(form, request.args, labels)
+        facets = pages.facet_entries(found.result.facets, form, request.args, labels)
     else:
         status = 422
     return render_template(
@@ -57,6 +63,9 @@ def search() -> tuple[str, int] | str:
         vetting_labels=VETTING_LABELS,
         args=request.args,
         page_url=page_url,
+        chips=chips,
+        facets=facets,
+        clear_url=pages.clear_all(request.args),
     ), status
 
 
