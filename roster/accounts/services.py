@@ -10,6 +10,8 @@ from typing import cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -27,6 +29,7 @@ from roster.accounts.passwords import hash_password, password_problem, verify_pa
 from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from roster.experts.models import Expert
+from roster.locales import in_locale_of
 from roster.notify import outbox
 
 
@@ -56,7 +59,8 @@ def invitation_url(base_url: str, raw_token: str) -> str:
     return f"{base_url.rstrip('/')}/invitations/{raw_token}"
 
 
-INVITATION_MAIL = """Hello {name},
+INVITATION_MAIL = _l(
+    """Hello {name},
 
 You have been invited to the Roster, the alliance's vetted network of Human Security and
 Women, Peace and Security experts, as {role}.
@@ -67,16 +71,18 @@ Set your password through this single-use link within {days} days:
 
 If you did not expect this invitation, ignore this message.
 """
+)
 
 
 def mail_invitation(session: Session, user: User, link: str, days: int) -> None:
-    outbox.enqueue(
-        session,
-        kind="invitation",
-        to=user.email,
-        subject="Your invitation to the Roster",
-        body=INVITATION_MAIL.format(name=user.full_name, role=user.role, days=days, link=link),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="invitation",
+            to=user.email,
+            subject=_("Your invitation to the Roster"),
+            body=INVITATION_MAIL.format(name=user.full_name, role=user.role, days=days, link=link),
+        )
 
 
 def create_user(

@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, request
 from flask.json.provider import DefaultJSONProvider
+from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
 from roster import db
@@ -233,5 +234,5 @@ def _domain_error(exc: DomainError) -> Response:
 @bp.errorhandler(ValidationError)
 def _invalid(exc: ValidationError) -> Response:
     return envelope(
-        422, "validation_failed", "The request did not pass validation.", flatten(exc.messages)
+        422, "validation_failed", _("The request did not pass validation."), flatten(exc.messages)
     )

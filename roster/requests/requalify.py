@@ -97,6 +97,7 @@ def _flag_seat(
             kind="seat_flagged",
             request=request,
             to=user.email,
+            locale=user.locale,
             reasons=", ".join(reasons),
             link=f"{base_url.rstrip('/')}/requests/{request.id}",
         )
