@@ -25,7 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from roster import limits
 from roster.forms import DateWithin, LinkLines, PlainForm, RosterForm
 from roster.inputs import PERSON_DATES
-from roster.reference.codes import CEFR_LEVELS, countries, languages
+from roster.reference.codes import CEFR_LEVELS, by_name, countries, languages
 
 GENDER_LABELS = {
     "woman": _l("Woman"),
@@ -67,7 +67,7 @@ def choices(pairs: Any, blank: str | None = None) -> list[SelectChoice]:
 
 
 def country_choices(blank: str | None = None) -> list[SelectChoice]:
-    return choices(sorted(countries().items(), key=lambda kv: kv[1]), blank)
+    return choices(by_name(countries()), blank)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -89,7 +89,7 @@ class LanguageRow(PlainForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
+        self.code.choices = choices(by_name(languages()), "—")
 
 
 class ProfileForm(RosterForm):
@@ -103,9 +103,9 @@ class ProfileForm(RosterForm):
         choices=choices(GENDER_LABELS.items()),
         description=_l("Optional; used only for balance statistics."),
     )
-    nationalities = SelectMultipleField(_l("Nationalities"), choices=country_choices())
+    nationalities = SelectMultipleField(_l("Nationalities"), choices=country_choices)
     country_of_residence = SelectField(
-        _l("Country of residence"), choices=country_choices("—"), validators=[Optional()]
+        _l("Country of residence"), choices=lambda: country_choices("—"), validators=[Optional()]
     )
     affiliation_name = StringField(
         _l("Organisation"), validators=[Optional(), Length(max=limits.ORGANISATION_NAME)]
@@ -119,7 +119,7 @@ class ProfileForm(RosterForm):
     topics = FieldList(FormField(TopicRow))
     languages = FieldList(FormField(LanguageRow), min_entries=1)
     regions = SelectMultipleField(
-        _l("Countries and regions you know well"), choices=country_choices()
+        _l("Countries and regions you know well"), choices=country_choices
     )
     deployable = BooleanField(_l("I can deploy (not only work remotely)"))
     notice_days = IntegerField(
@@ -143,7 +143,7 @@ class ProfileForm(RosterForm):
         validators=[Optional()],
     )
     clearance_issued_by = SelectField(
-        _l("Clearance issued by"), choices=country_choices("—"), validators=[Optional()]
+        _l("Clearance issued by"), choices=lambda: country_choices("—"), validators=[Optional()]
     )
     clearance_expires_on = DateField(
         _l("Clearance expires on"), validators=[Optional(), DateWithin(PERSON_DATES)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from roster.reference.models import Topic
+from roster.reference.names import translated_topics
 
 
 def topics_in_order(session: Session) -> list[Topic]:
@@ -12,6 +13,11 @@ def topics_in_order(session: Session) -> list[Topic]:
     return list(session.exec(select(Topic).order_by(col(Topic.position), col(Topic.code))).all())
 
 
-def topic_names(session: Session) -> dict[str, str]:
-    """Topic code -> name, in the taxonomy's display order."""
+def stored_topic_names(session: Session) -> dict[str, str]:
+    """Topic code -> the name the database keeps (English), in the taxonomy's display order."""
     return {t.code: t.name for t in topics_in_order(session)}
+
+
+def topic_names(session: Session) -> dict[str, str]:
+    """Topic code -> name in the current language, in the taxonomy's display order."""
+    return translated_topics(stored_topic_names(session))

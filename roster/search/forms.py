@@ -14,7 +14,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from roster.experts.models import CATEGORIES
 from roster.forms import PlainForm
 from roster.policy import CLEARANCE_RANK
-from roster.reference.codes import countries
+from roster.reference.codes import by_name, countries
 from roster.search import criteria as c
 
 
@@ -56,7 +56,7 @@ def _choices(pairs: Any) -> list[SelectChoice]:
 
 
 def _country_choices() -> list[SelectChoice]:
-    return _choices(sorted(countries().items(), key=lambda kv: kv[1]))
+    return _choices(by_name(countries()))
 
 
 class SearchForm(PlainForm):

@@ -125,10 +125,9 @@ def test_the_switch_sets_the_cookie_for_an_anonymous_visitor(client):
 
 def test_the_switch_saves_a_signed_in_users_setting(auth, db_session, make_user):
     user = make_user("expert")
-    page = auth.page(user)
-    assert (
-        switch(page, "fr", "/settings", token_from="/settings").headers["Location"] == "/settings"
-    )
+    signed_in = auth.page(user)
+    answer = switch(signed_in, "fr", "/settings", page="/settings")
+    assert answer.headers["Location"] == "/settings"
     db_session.expire_all()
     assert db_session.get(User, user.id).locale == "fr"
 
