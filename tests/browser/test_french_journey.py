@@ -125,3 +125,18 @@ def test_every_page_of_the_navigation_passes_axe(
     for href in [*dict.fromkeys(links), "/notifications", "/settings"]:
         page.goto(href)
         assert_accessible(page)
+        assert_landmarks_unique(page)
+
+
+def assert_landmarks_unique(page) -> None:
+    """axe's landmark rules at any impact (they are "moderate"): one main, one banner, each
+    navigation or region named apart; the dashboard once had two alike."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    bad = [
+        f"{v['id']}: {[n['target'] for n in v['nodes']]}"
+        for v in results.response["violations"]
+        if v["id"].startswith("landmark") or v["id"] == "region"
+    ]
+    assert bad == [], f"landmark problems on {page.url}: {bad}"
