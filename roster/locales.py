@@ -7,10 +7,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
-from flask_babel import force_locale, format_date, format_decimal, format_time, get_locale
+from babel import dates, numbers
+from flask_babel import force_locale, get_locale
 
 log = logging.getLogger(__name__)
 
@@ -47,18 +48,26 @@ def when(value: datetime | None) -> str:
     """A moment, day and minute, in UTC as everywhere on the site: "Dec 1, 2026 15:36"."""
     if value is None:
         return "—"
-    return f"{format_date(value, 'medium')} {format_time(value, 'HH:mm')}"
+    # Babel's own functions, not Flask-Babel's: services format mail outside any app context.
+    moment = value.astimezone(UTC) if value.tzinfo else value.replace(tzinfo=UTC)
+    locale = current()
+    return (
+        f"{dates.format_date(moment.date(), 'medium', locale=locale)} "
+        f"{dates.format_time(moment, 'HH:mm', tzinfo=UTC, locale=locale)}"
+    )
 
 
 def day(value: date | datetime | None) -> str:
     """A day for the locale: "Dec 1, 2026", "1 déc. 2026"."""
     if value is None:
         return "—"
-    return format_date(value, "medium")
+    if isinstance(value, datetime):
+        value = (value.astimezone(UTC) if value.tzinfo else value).date()
+    return dates.format_date(value, "medium", locale=current())
 
 
 def number(value: float | int) -> str:
-    return format_decimal(value)
+    return numbers.format_decimal(value, locale=current())
 
 
 def missing_catalogues() -> list[str]:

@@ -7,6 +7,7 @@ from datetime import timedelta
 from flask import Blueprint, Flask, Response, abort, make_response, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
@@ -138,7 +139,7 @@ def init_app(app: Flask) -> None:
         app.logger.exception("unhandled error on %s %s", request.method, request.path)
         db.rollback()
         if request.path.startswith("/api/"):
-            return envelope(500, "server_error", "An unexpected error occurred.")
+            return envelope(500, "server_error", _("An unexpected error occurred."))
         return render_error(500)
 
     @app.context_processor
