@@ -102,3 +102,25 @@ def test_a_password_reset_mail_is_in_the_account_owners_language(app, db_session
     db_session.flush()
     mail = mail_to(db_session, people["fr"])
     assert mail.subject == "Réinitialisez votre mot de passe Roster"
+
+
+def test_the_cli_reminder_reaches_a_french_expert_in_french(
+    app, make_user, make_expert, db_session
+):
+    # The worker and `flask roster send-reminders` run with no request: the recipient decides.
+    from roster.accounts.models import User
+    from tests.support.factories import make_offer
+
+    found = make_request(db_session, make_user("coordinator", clearance="NS"))
+    expert = make_expert(clearance="NS")
+    account = db_session.get(User, expert.user_id)
+    account.locale = "fr"
+    db_session.add(account)
+    db_session.commit()
+    make_offer(db_session, found, expert, hours=5)
+    result = app.test_cli_runner().invoke(args=["roster", "send-reminders"])
+    assert "1 offer reminder(s)" in result.output, result.output
+    db_session.expire_all()
+    (mail,) = db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == "reminder")).all()
+    assert mail.subject.startswith("Rappel : ")
+    assert "attend votre réponse jusqu'au" in mail.body and " UTC" in mail.body
