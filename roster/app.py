@@ -86,6 +86,8 @@ def _register(app: Flask) -> None:
     import_views.init_app(app)
     settings_views.init_app(app)
     init_api(app)
+    # After the API's own hook, which authenticates the caller whose setting decides.
+    app.before_request_funcs.setdefault("api", []).append(language.settle_locale)
     cli.init_app(app)
     base_url = app.config["ROSTER_BASE_URL"]
     # Expert services know nothing of requests; requests hear of a vetting or clearance change.

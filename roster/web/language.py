@@ -18,6 +18,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.wrappers import Response
 from wtforms import HiddenField, SelectField
@@ -47,6 +48,19 @@ def select_locale() -> str:
     if from_cookie:
         return from_cookie
     return request.accept_languages.best_match(locales.LOCALES) or locales.DEFAULT_LOCALE
+
+
+def settle_locale() -> None:
+    """Decide the request's language at its start, once its caller is known: deciding it at
+    the first translated text instead could mean reading the user in a session a failed write
+    has left unusable (an error message is translated right after an IntegrityError)."""
+    get_locale()
+
+
+def settle_page_locale() -> None:
+    # The API's is settled after its authentication; static files and health need none.
+    if not request.path.startswith("/api/") and request.endpoint not in ("static", "web.health"):
+        settle_locale()
 
 
 class LanguageForm(RosterForm):
@@ -86,6 +100,7 @@ def language_switch() -> LanguageForm:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.before_request(settle_page_locale)
     app.jinja_env.globals["language_switch"] = language_switch
     app.jinja_env.globals["languages"] = {"en": "English", "fr": "Français"}
     app.jinja_env.filters["when"] = locales.when
