@@ -34,3 +34,24 @@ def test_the_catalogue_compiles(tmp_path):
     po.write_text('msgid ""\nmsgstr ""\n\nmsgid "Save"\nmsgstr "Enregistrer"\n', "utf-8")
     assert compile_catalogues(tmp_path) == [po.with_suffix(".mo")]
     assert compile_catalogues(tmp_path) == []  # up to date: left alone
+
+
+def test_without_a_compiled_catalogue_the_app_warns_once_and_serves_english(
+    tmp_path, monkeypatch, caplog
+):
+    from roster import locales
+    from roster.app import create_app
+    from roster.extensions import babel
+
+    monkeypatch.setattr(locales, "TRANSLATIONS", tmp_path)
+    monkeypatch.setattr(locales, "_warned", [])
+    with caplog.at_level("WARNING", logger="roster.locales"):
+        app = create_app({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path), "TESTING": True})
+        create_app({"BABEL_TRANSLATION_DIRECTORIES": str(tmp_path), "TESTING": True})
+    warned = [r for r in caplog.records if "no compiled catalogue for fr" in r.getMessage()]
+    assert len(warned) == 1
+    with app.app_context():  # Flask-Babel keeps loaded catalogues process-wide: not these
+        monkeypatch.setattr(babel.domain_instance, "cache", {})
+    page = app.test_client().get("/login", headers={"Accept-Language": "fr"})
+    assert page.status_code == 200
+    assert "Sign in" in page.get_data(as_text=True)  # English, and no crash
