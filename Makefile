@@ -19,7 +19,7 @@ $(STAMP): pyproject.toml | $(BIN)/python
 
 # The French catalogue is compiled by every build: the .mo files are not committed.
 install: $(STAMP)
-	$(BIN)/pybabel compile -q -d roster/translations
+	$(BIN)/pybabel -q compile -d roster/translations
 
 run: install
 	$(FLASK) roster migrate
