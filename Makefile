@@ -17,7 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	rm -f $(VENV)/.installed-*
 	touch $(STAMP)
 
+# The French catalogue is compiled by every build: the .mo files are not committed.
 install: $(STAMP)
+	$(BIN)/pybabel -q compile -d roster/translations
 
 run: install
 	$(FLASK) roster migrate

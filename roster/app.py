@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask, Response, current_app
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from roster import cli, db
+from roster import cli, db, locales
 from roster.accounts import views as account_views
 from roster.api import init_app as init_api
 from roster.config import Settings
@@ -25,7 +25,7 @@ from roster.requests import candidate_views, offer_pages, offer_views, requalify
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.settings import views as settings_views
-from roster.web import headers
+from roster.web import headers, language
 from roster.web import init_app as init_web
 from roster.web.converters import IdConverter
 
@@ -58,7 +58,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     db.init_app(app)
     roster_version.install()  # every session's roster changes move the version on
     csrf.init_app(app)
-    babel.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(locales.TRANSLATIONS))
+    babel.init_app(app, locale_selector=language.select_locale)
+    locales.warn_if_uncompiled()
     _register(app)
     logs.mask_rule_tokens(rule.rule for rule in app.url_map.iter_rules())
     app.after_request(_finish_request)
@@ -67,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     init_web(app)
+    language.init_app(app)
     account_views.init_app(app)
     expert_views.init_app(app)
     review_views.init_app(app)
@@ -83,6 +86,8 @@ def _register(app: Flask) -> None:
     import_views.init_app(app)
     settings_views.init_app(app)
     init_api(app)
+    # After the API's own hook, which authenticates the caller whose setting decides.
+    app.before_request_funcs.setdefault("api", []).append(language.settle_locale)
     cli.init_app(app)
     base_url = app.config["ROSTER_BASE_URL"]
     # Expert services know nothing of requests; requests hear of a vetting or clearance change.

@@ -20,6 +20,7 @@ from roster.models_registry import metadata
 from roster.seeding import load_reference
 from tests import pg
 from tests.support.auth import CSRF_RE, api_token, auth, csrf_token, login, next_otp
+from tests.support.catalogue import compile_catalogues
 from tests.support.factories import (
     PASSWORD,
     TEST_TOTP_SECRET,
@@ -55,6 +56,12 @@ def fast_test_settings() -> Iterator[None]:
         )
         patch.setenv("ROSTER_SQLITE_SYNCHRONOUS", "OFF")
         yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues() -> None:
+    """The French catalogue compiled before any app serves a page (see tests/support)."""
+    compile_catalogues()
 
 
 @pytest.fixture(scope="session")

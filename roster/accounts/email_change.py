@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -19,12 +21,14 @@ from roster.accounts.services import find_user_by_email, normalize_email, token_
 from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Gone, ValidationFailed
 from roster.experts.models import Expert
+from roster.locales import in_locale_of
 from roster.notify import outbox
 
 CHANGE_HOURS = 24
 FIELD = "new_email"
 
-CONFIRM_MAIL = """Hello {name},
+CONFIRM_MAIL = _l(
+    """Hello {name},
 
 You asked to use this address for your Roster account. Confirm it through this single-use link
 within {hours} hours:
@@ -34,19 +38,24 @@ within {hours} hours:
 Until then your account keeps its current address. If you did not ask for this, ignore this
 message.
 """
+)
 
-NOTICE_MAIL = """Hello {name},
+NOTICE_MAIL = _l(
+    """Hello {name},
 
 Someone signed in to your Roster account asked to change its e-mail address. The change takes
 effect only once confirmed from the new address. If this was not you, change your password and
 tell your administrator.
 """
+)
 
-CHANGED_MAIL = """Hello {name},
+CHANGED_MAIL = _l(
+    """Hello {name},
 
 The e-mail address of your Roster account was changed; mail now goes to the new address.
 If this was not you, tell your administrator at once.
 """
+)
 
 
 def confirm_url(base_url: str, raw_token: str) -> str:
@@ -60,8 +69,8 @@ def _refuse_clash(session: Session, user: User, address: str) -> None:
         profile is not None and profile.user_id != user.id
     ):
         raise Conflict(
-            "Another account already uses this address.",
-            {FIELD: ["Another account already uses this address."]},
+            _("Another account already uses this address."),
+            {FIELD: [_("Another account already uses this address.")]},
         )
 
 
@@ -70,8 +79,8 @@ def request_change(
 ) -> None:
     if not verify_password(user.password_hash, password):
         raise ValidationFailed(
-            "The current password is wrong.",
-            {"current_password": ["The current password is wrong."]},
+            _("The current password is wrong."),
+            {"current_password": [_("The current password is wrong.")]},
         )
     try:
         address = normalize_email(new_email)
@@ -81,7 +90,7 @@ def request_change(
         ) from exc
     if address == user.email:
         raise ValidationFailed(
-            "This is already your address.", {FIELD: ["This is already your address."]}
+            _("This is already your address."), {FIELD: [_("This is already your address.")]}
         )
     _refuse_clash(session, user, address)
     now = utcnow()
@@ -96,22 +105,24 @@ def request_change(
             expires_at=now + timedelta(hours=CHANGE_HOURS),
         )
     )
-    outbox.enqueue(
-        session,
-        kind="email_change",
-        to=address,
-        subject="Confirm your new Roster address",
-        body=CONFIRM_MAIL.format(
-            name=user.full_name, hours=CHANGE_HOURS, link=confirm_url(base_url, raw)
-        ),
-    )
-    outbox.enqueue(
-        session,
-        kind="email_change_notice",
-        to=user.email,
-        subject="A change of your Roster address was asked",
-        body=NOTICE_MAIL.format(name=user.full_name),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="email_change",
+            to=address,
+            subject=_("Confirm your new Roster address"),
+            body=CONFIRM_MAIL.format(
+                name=user.full_name, hours=CHANGE_HOURS, link=confirm_url(base_url, raw)
+            ),
+        )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="email_change_notice",
+            to=user.email,
+            subject=_("A change of your Roster address was asked"),
+            body=NOTICE_MAIL.format(name=user.full_name),
+        )
     audit.record(
         session, actor=f"user:{user.id}", action="email.change_request", subject=f"user:{user.id}"
     )
@@ -141,14 +152,14 @@ def change_for(session: Session, raw_token: str) -> EmailChange:
         select(EmailChange).where(EmailChange.token_hash == token_digest(raw_token))
     ).first()
     if change is None:
-        raise Gone("This confirmation link is not valid.")
+        raise Gone(_("This confirmation link is not valid."))
     if change.used_at is not None:
-        raise Gone("This confirmation link has already been used.")
+        raise Gone(_("This confirmation link has already been used."))
     if change.expires_at <= utcnow():
-        raise Gone("This confirmation link has expired. Ask for the change again.")
+        raise Gone(_("This confirmation link has expired. Ask for the change again."))
     user = session.get(User, change.user_id)
     if user is None or not user.active:
-        raise Gone("This confirmation link is not valid.")
+        raise Gone(_("This confirmation link is not valid."))
     return change
 
 
@@ -156,7 +167,7 @@ def confirm_change(*, session: Session, raw_token: str) -> User:
     change = change_for(session, raw_token)
     user = session.get(User, change.user_id)
     if user is None:  # change_for checked it; kept for the type checker
-        raise Gone("This confirmation link is not valid.")
+        raise Gone(_("This confirmation link is not valid."))
     _refuse_clash(session, user, change.new_email)
     claimed = session.execute(
         sa.update(EmailChange)
@@ -165,7 +176,7 @@ def confirm_change(*, session: Session, raw_token: str) -> User:
         .execution_options(synchronize_session=False)
     )
     if affected_rows(claimed) != 1:
-        raise Gone("This confirmation link has already been used.")
+        raise Gone(_("This confirmation link has already been used."))
     old_address = user.email
     user.email = change.new_email
     # A new version, so an edit opened before the change is stale rather than refused.
@@ -175,13 +186,14 @@ def confirm_change(*, session: Session, raw_token: str) -> User:
         .values(email=change.new_email, version=col(Expert.version) + 1, updated_at=utcnow())
         .execution_options(synchronize_session=False)
     )
-    outbox.enqueue(
-        session,
-        kind="email_changed",
-        to=old_address,
-        subject="Your Roster address was changed",
-        body=CHANGED_MAIL.format(name=user.full_name),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="email_changed",
+            to=old_address,
+            subject=_("Your Roster address was changed"),
+            body=CHANGED_MAIL.format(name=user.full_name),
+        )
     audit.record(session, actor=f"user:{user.id}", action="email.change", subject=f"user:{user.id}")
     session.flush()
     return user

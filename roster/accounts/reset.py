@@ -10,6 +10,8 @@ import secrets
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -24,11 +26,13 @@ from roster.accounts.services import (
 )
 from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
+from roster.locales import in_locale_of
 from roster.notify import outbox
 
 RESET_HOURS = 1
 
-RESET_MAIL = """Hello {name},
+RESET_MAIL = _l(
+    """Hello {name},
 
 Someone, probably you, asked to reset the password of your Roster account.
 Choose a new password through this single-use link within {hours} hour(s):
@@ -37,8 +41,10 @@ Choose a new password through this single-use link within {hours} hour(s):
 
 If you did not ask for this, ignore this message: your password stays as it is.
 """
+)
 
-RESET_BY_ADMIN_MAIL = """Hello {name},
+RESET_BY_ADMIN_MAIL = _l(
+    """Hello {name},
 
 An administrator of the Roster sent you this link to choose a new password.
 Use it within {hours} hour(s); it works once:
@@ -47,12 +53,15 @@ Use it within {hours} hour(s); it works once:
 
 If you did not expect this, tell your administrator.
 """
+)
 
-DONE_MAIL = """Hello {name},
+DONE_MAIL = _l(
+    """Hello {name},
 
 The password of your Roster account was just reset, and every session and API token of the
 account was ended. If this was not you, contact your administrator at once.
 """
+)
 
 
 def reset_url(base_url: str, raw_token: str) -> str:
@@ -78,15 +87,16 @@ def request_reset(*, session: Session, email: str, base_url: str = "") -> None:
         session.flush()
         return
     _issue(session, user, digest, created_by=None)
-    outbox.enqueue(
-        session,
-        kind="password_reset",
-        to=user.email,
-        subject="Reset your Roster password",
-        body=RESET_MAIL.format(
-            name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
-        ),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="password_reset",
+            to=user.email,
+            subject=_("Reset your Roster password"),
+            body=RESET_MAIL.format(
+                name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
+            ),
+        )
     audit.record(
         session, actor="anonymous", action="password_reset.request", subject=f"user:{user.id}"
     )
@@ -96,23 +106,24 @@ def request_reset(*, session: Session, email: str, base_url: str = "") -> None:
 def send_reset(*, session: Session, actor: User, user_id: int, base_url: str = "") -> User:
     """An admin mails a reset link to an account's owner; the admin never sees the link."""
     if not policy.can_manage_users(actor):
-        raise Forbidden("Only admins send password reset links.")
+        raise Forbidden(_("Only admins send password reset links."))
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound("No such user.")
+        raise NotFound(_("No such user."))
     if not policy.can_send_reset(actor, user):
-        raise Conflict("This account is deactivated; reactivate it before sending a reset link.")
+        raise Conflict(_("This account is deactivated; reactivate it before sending a reset link."))
     raw = secrets.token_urlsafe(32)
     _issue(session, user, token_digest(raw), created_by=actor.id)
-    outbox.enqueue(
-        session,
-        kind="password_reset",
-        to=user.email,
-        subject="Reset your Roster password",
-        body=RESET_BY_ADMIN_MAIL.format(
-            name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
-        ),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="password_reset",
+            to=user.email,
+            subject=_("Reset your Roster password"),
+            body=RESET_BY_ADMIN_MAIL.format(
+                name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
+            ),
+        )
     audit.record(
         session, actor=f"user:{actor.id}", action="password_reset.send", subject=f"user:{user.id}"
     )
@@ -146,14 +157,14 @@ def reset_for(session: Session, raw_token: str) -> PasswordReset:
         select(PasswordReset).where(PasswordReset.token_hash == token_digest(raw_token))
     ).first()
     if reset is None:
-        raise Gone("This reset link is not valid. Ask for a new one.")
+        raise Gone(_("This reset link is not valid. Ask for a new one."))
     if reset.used_at is not None:
-        raise Gone("This reset link has already been used. Ask for a new one.")
+        raise Gone(_("This reset link has already been used. Ask for a new one."))
     if reset.expires_at <= utcnow():
-        raise Gone("This reset link has expired. Ask for a new one.")
+        raise Gone(_("This reset link has expired. Ask for a new one."))
     user = session.get(User, reset.user_id)
     if user is None or not user.active:
-        raise Gone("This reset link is not valid. Ask for a new one.")
+        raise Gone(_("This reset link is not valid. Ask for a new one."))
     return reset
 
 
@@ -166,7 +177,7 @@ def _claim(session: Session, reset: PasswordReset) -> None:
         .execution_options(synchronize_session=False)
     )
     if affected_rows(claimed) != 1:
-        raise Gone("This reset link has already been used. Ask for a new one.")
+        raise Gone(_("This reset link has already been used. Ask for a new one."))
     session.refresh(reset)
 
 
@@ -177,7 +188,7 @@ def complete_reset(*, session: Session, raw_token: str, password: str) -> User:
     check_new_password(password)
     user = session.get(User, reset.user_id)
     if user is None:  # reset_for checked it; kept for the type checker
-        raise Gone("This reset link is not valid. Ask for a new one.")
+        raise Gone(_("This reset link is not valid. Ask for a new one."))
     password_hash = hash_password(password)  # the slow part, before the row is locked
     _claim(session, reset)
     user.password_hash = password_hash  # rotates the session nonce: every browser is signed out
@@ -188,13 +199,14 @@ def complete_reset(*, session: Session, raw_token: str, password: str) -> User:
         select(Invitation).where(Invitation.user_id == user.id, col(Invitation.used_at).is_(None))
     ):
         pending.used_at = now
-    outbox.enqueue(
-        session,
-        kind="password_reset_done",
-        to=user.email,
-        subject="Your Roster password was reset",
-        body=DONE_MAIL.format(name=user.full_name),
-    )
+    with in_locale_of(user):
+        outbox.enqueue(
+            session,
+            kind="password_reset_done",
+            to=user.email,
+            subject=_("Your Roster password was reset"),
+            body=DONE_MAIL.format(name=user.full_name),
+        )
     audit.record(
         session, actor=f"user:{user.id}", action="password.reset", subject=f"user:{user.id}"
     )

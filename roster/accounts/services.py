@@ -10,7 +10,6 @@ from typing import cast
 
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
@@ -30,6 +29,7 @@ from roster.accounts.passwords import hash_password, password_problem, verify_pa
 from roster.db import affected_rows, utcnow
 from roster.errors import Conflict, Forbidden, Gone, NotFound, ValidationFailed
 from roster.experts.models import Expert
+from roster.locales import in_locale_of
 from roster.notify import outbox
 
 
@@ -70,7 +70,7 @@ ROLE_IN_MAIL = {
 
 def mail_invitation(session: Session, user: User, link: str, days: int) -> None:
     """The invitation, in the invited account's language."""
-    with force_locale(user.locale):
+    with in_locale_of(user):
         subject = _("Your invitation to the Roster")
         body = _(
             "Hello %(name)s,\n\n"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from functools import partial
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -26,8 +25,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from roster import limits
 from roster.forms import DateWithin, LinkLines, PlainForm, RosterForm
 from roster.inputs import PERSON_DATES
-from roster.reference.codes import CEFR_LEVELS, name_order
-from roster.reference.taxonomy import country_names, language_names
+from roster.reference.codes import CEFR_LEVELS, by_name, countries, languages
 
 GENDER_LABELS = {
     "woman": _l("Woman"),
@@ -77,7 +75,7 @@ def choices(pairs: Any, blank: str | None = None) -> list[SelectChoice]:
 
 
 def country_choices(blank: str | None = None) -> list[SelectChoice]:
-    return choices(sorted(country_names().items(), key=lambda kv: name_order(kv[1])), blank)
+    return choices(by_name(countries()), blank)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -99,9 +97,7 @@ class LanguageRow(PlainForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.code.choices = choices(
-            sorted(language_names().items(), key=lambda kv: name_order(kv[1])), "—"
-        )
+        self.code.choices = choices(by_name(languages()), "—")
 
 
 class ProfileForm(RosterForm):
@@ -117,7 +113,7 @@ class ProfileForm(RosterForm):
     )
     nationalities = SelectMultipleField(_l("Nationalities"), choices=country_choices)
     country_of_residence = SelectField(
-        _l("Country of residence"), choices=partial(country_choices, "—"), validators=[Optional()]
+        _l("Country of residence"), choices=lambda: country_choices("—"), validators=[Optional()]
     )
     affiliation_name = StringField(
         _l("Organisation"), validators=[Optional(), Length(max=limits.ORGANISATION_NAME)]
@@ -155,7 +151,7 @@ class ProfileForm(RosterForm):
         validators=[Optional()],
     )
     clearance_issued_by = SelectField(
-        _l("Clearance issued by"), choices=partial(country_choices, "—"), validators=[Optional()]
+        _l("Clearance issued by"), choices=lambda: country_choices("—"), validators=[Optional()]
     )
     clearance_expires_on = DateField(
         _l("Clearance expires on"), validators=[Optional(), DateWithin(PERSON_DATES)]

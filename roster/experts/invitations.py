@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import sqlalchemy as sa
+from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -44,10 +45,10 @@ def invite_owner(
     the outbox. An account that never set a password gets a new link (its earlier links stop
     working); one that did is a conflict."""
     if not policy.can_invite_profile_owner(actor):
-        raise Forbidden("Only coordinators and admins invite experts to the roster.")
+        raise Forbidden(_("Only coordinators and admins invite experts to the roster."))
     listed = listed_today(expert, today)
     if not policy.can_view_expert(actor, expert_user_id=expert.user_id, listed=listed):
-        raise NotFound("No such expert.")
+        raise NotFound(_("No such expert."))
     profile_links.refuse_uninvitable(expert)
     user = _unactivated_account(session, expert, actor)
     if user is None:
@@ -63,7 +64,7 @@ def invite_owner(
             )
         except IntegrityError as exc:  # an account with this e-mail was made meanwhile
             raise Conflict(
-                "Someone else invited this person at the same moment; open the profile again."
+                _("Someone else invited this person at the same moment; open the profile again.")
             ) from exc
         user, link = new.user, new.invitation_url or ""
     else:
@@ -97,15 +98,17 @@ def _unactivated_account(session: Session, expert: Expert, actor: policy.Actor) 
         return None
     if not policy.belongs_to_profile(other.role):
         raise Conflict(
-            "Another account, not an expert's, already uses this e-mail address; "
-            "an admin must change or deactivate it first.",
-            {"email": ["Already used by another account."]},
+            _(
+                "Another account, not an expert's, already uses this e-mail address; "
+                "an admin must change or deactivate it first."
+            ),
+            {"email": [_("Already used by another account.")]},
         )
     owned = session.exec(select(Expert.id).where(Expert.user_id == other.id)).first()
     if owned is not None:
         raise Conflict(
-            "The account with this e-mail address belongs to another expert profile.",
-            {"email": ["Already used by another profile's account."]},
+            _("The account with this e-mail address belongs to another expert profile."),
+            {"email": [_("Already used by another profile's account.")]},
         )
     _refuse_settled(other)
     profile_links.claim_profile(session, expert=expert, user=other, actor=actor)
@@ -115,12 +118,14 @@ def _unactivated_account(session: Session, expert: Expert, actor: policy.Actor) 
 def _refuse_settled(user: User) -> None:
     if not user.active:
         raise Conflict(
-            "The account with this profile's e-mail is deactivated; "
-            "an admin must reactivate it before its owner can be invited again."
+            _(
+                "The account with this profile's e-mail is deactivated; "
+                "an admin must reactivate it before its owner can be invited again."
+            )
         )
     if user.password_hash is not None:
         raise Conflict(
-            "This profile already has an active account; its owner signs in with their password."
+            _("This profile already has an active account; its owner signs in with their password.")
         )
 
 
@@ -164,7 +169,7 @@ def invite_owners(
     """Invite each selected profile's owner on its own: a refused profile is rolled back to its
     savepoint and listed with the reason, the others are invited in the same transaction."""
     if not policy.can_invite_profile_owner(actor):
-        raise Forbidden("Only coordinators and admins invite experts to the roster.")
+        raise Forbidden(_("Only coordinators and admins invite experts to the roster."))
     hold_write_lock(session)  # SQLite: the savepoints below nest inside one open transaction
     invited: list[ProfileInvitation] = []
     refused: list[Refusal] = []
@@ -174,7 +179,7 @@ def invite_owners(
         try:
             with session.begin_nested():
                 if expert is None:
-                    raise NotFound("No such expert.")
+                    raise NotFound(_("No such expert."))
                 invited.append(
                     invite_owner(
                         session=session,

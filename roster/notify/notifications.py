@@ -9,11 +9,14 @@ from datetime import datetime
 
 import sqlalchemy as sa
 from flask import current_app, has_app_context
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster.accounts.models import User
 from roster.db import affected_rows, utcnow
 from roster.errors import NotFound
+from roster.locales import in_locale_of
 from roster.notify import outbox
 from roster.notify.models import Notification, NotificationKind
 
@@ -29,13 +32,15 @@ class Mail:
     to: str | None = None
 
 
-Subject = str | Callable[[User], str]
+# A subject is a text, a lazy text or a function of the recipient: each is evaluated inside the
+# recipient's locale, so a notification is stored in the language of whom it is for.
+Subject = str | Callable[[User], str]  # or a LazyString (untyped)
 MailFor = Callable[[User], Mail]
 
 # What a notification's mail says when the caller composes none: nothing of the event, which
 # may be classified, only that there is something to read behind sign-in.
-PLAIN_SUBJECT = "A new notification on the Roster"
-PLAIN_BODY = "Hello {name},\n\nSomething needs your attention. Sign in to read it:\n\n{link}\n"
+PLAIN_SUBJECT = _l("A new notification on the Roster")
+PLAIN_BODY = _l("Hello {name},\n\nSomething needs your attention. Sign in to read it:\n\n{link}\n")
 
 
 def site_url(path: str, base_url: str | None = None) -> str:
@@ -66,14 +71,18 @@ def notify(
         if not user.active or user.id in seen:
             continue
         seen.add(user.id)
-        text = subject(user) if callable(subject) else subject
+        # Composed in the recipient's language, and the subject stored so (see `Subject`).
+        with in_locale_of(user):
+            text = str(subject(user) if callable(subject) else subject)
+            letter = None
+            if user.notify_by_email:
+                letter = mail(user) if mail else _plain_mail(user, kind, site_url(link, base_url))
         made.append(
             Notification(
                 user_id=user.id, kind=kind, subject=text[:300], link=link, request_id=request_id
             )
         )
-        if user.notify_by_email:
-            letter = mail(user) if mail else _plain_mail(user, kind, site_url(link, base_url))
+        if letter is not None:
             outbox.enqueue(
                 session,
                 kind=letter.kind,
@@ -105,7 +114,7 @@ def forget_name(session: Session, name: str, replacement: str) -> int:
 
 
 def _plain_mail(user: User, kind: str, link: str) -> Mail:
-    return Mail(kind, PLAIN_SUBJECT, PLAIN_BODY.format(name=user.full_name, link=link))
+    return Mail(kind, str(PLAIN_SUBJECT), str(PLAIN_BODY).format(name=user.full_name, link=link))
 
 
 # --- A user's own notifications -------------------------------------------------------------
@@ -147,7 +156,7 @@ def mark_read(
     """Mark one of the user's own notifications read; anyone else's is NotFound (404)."""
     found = session.get(Notification, notification_id)
     if found is None or found.user_id != user_id:
-        raise NotFound("No such notification.")
+        raise NotFound(_("No such notification."))
     if found.read_at is None:
         found.read_at = now or utcnow()
         session.add(found)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session
 
 from roster.db import today
@@ -16,7 +17,7 @@ from roster.requests import services
 
 # What stands in for the subject once the reader may no longer see the request it names (their
 # clearance lapsed, say): no read-up, not even of a title they were once told.
-HIDDEN_SUBJECT = "A notification about a request you can no longer see"
+HIDDEN_SUBJECT = _l("A notification about a request you can no longer see")
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +68,7 @@ def views_of(session: Session, user: Any, rows: list[Notification]) -> list[Noti
             kind=n.kind,
             subject=n.subject
             if n.request_id is None or n.request_id in visible
-            else HIDDEN_SUBJECT,
+            else str(HIDDEN_SUBJECT),
             link=n.link,
             request_id=n.request_id,
             created_at=n.created_at,

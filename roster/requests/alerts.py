@@ -9,9 +9,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
-from roster import policy
+from roster import locales, policy
 from roster.accounts.models import User
 from roster.db import today as utc_today
 from roster.experts.models import Expert
@@ -31,19 +33,20 @@ MOVES: dict[str, tuple[NotificationKind, str]] = {
     "cancel": ("request_cancelled", "requester"),
     "staff": ("request_staffed", "requester"),
 }
-SUBJECTS: dict[str, str] = {
-    "request_submitted": "New request {id} ({urgency}): {title}",
-    "request_triaged": 'Your request "{title}" is being matched',
-    "request_returned": 'Your request "{title}" was returned to you as a draft',
-    "request_rejected": 'Your request "{title}" was rejected',
-    "request_cancelled": 'Your request "{title}" was cancelled',
-    "request_staffed": 'Every seat on your request "{title}" is taken',
-    "offer_received": 'You are offered a seat on "{title}": please reply by {respond_by}',
-    "offer_withdrawn": 'The offer for "{title}" was withdrawn: {why}',
-    "offer_accepted": '{expert} accepted a seat on request {id} "{title}"',
-    "offer_declined": '{expert} declined the offer on request {id} "{title}"',
-    "offer_expired": '{count} offer(s) on request {id} "{title}" lapsed unanswered',
-    "seats_short": 'Request {id} "{title}" is {short} seat(s) short; next to ask: {candidates}',
+# Composed in each recipient's language when the notification is made (and stored so).
+SUBJECTS: dict[str, LazyString] = {
+    "request_submitted": _l("New request {id} ({urgency}): {title}"),
+    "request_triaged": _l('Your request "{title}" is being matched'),
+    "request_returned": _l('Your request "{title}" was returned to you as a draft'),
+    "request_rejected": _l('Your request "{title}" was rejected'),
+    "request_cancelled": _l('Your request "{title}" was cancelled'),
+    "request_staffed": _l('Every seat on your request "{title}" is taken'),
+    "offer_received": _l('You are offered a seat on "{title}": please reply by {respond_by}'),
+    "offer_withdrawn": _l('The offer for "{title}" was withdrawn: {why}'),
+    "offer_accepted": _l('{expert} accepted a seat on request {id} "{title}"'),
+    "offer_declined": _l('{expert} declined the offer on request {id} "{title}"'),
+    "offer_expired": _l('{count} offer(s) on request {id} "{title}" lapsed unanswered'),
+    "seats_short": _l('Request {id} "{title}" is {short} seat(s) short; next to ask: {candidates}'),
 }
 # The outbox kinds the offer mails had before notifications, kept for whoever reads the outbox.
 MAIL_KINDS = {"offer_received": "offer", "offer_withdrawn": "withdrawal"}
@@ -102,11 +105,14 @@ def tell(
         )
         return Mail(mail_kind, subject, body, to)
 
+    def subject(user: User) -> str:  # called in the user's locale (notify's doing)
+        return str(SUBJECTS[kind]).format(**mails.localized(fields))
+
     made = notify(
         session,
         users=allowed,
         kind=kind,
-        subject=SUBJECTS[kind].format(**fields),
+        subject=subject,
         link=link,
         request_id=request.id,
         mail=mail,
@@ -148,8 +154,7 @@ def offer_received(
     base_url: str | None = None,
 ) -> None:
     """Tell the expert of a new offer; one with no account of their own is mailed as before."""
-    when = respond_by.strftime("%Y-%m-%d %H:%M UTC")
-    _to_expert(session, "offer_received", request, expert, base_url, respond_by=when)
+    _to_expert(session, "offer_received", request, expert, base_url, respond_by=respond_by)
 
 
 def offer_withdrawn(session: Session, *, request: CrisisRequest, expert: Expert, why: str) -> None:
@@ -184,6 +189,7 @@ def _to_expert(
             kind=MAIL_KINDS[kind],
             request=request,
             to=expert.email,
+            locale=locales.locale_of(account),
             name=expert.full_name,
             link=site_url("/offers", base_url),
             **values,

@@ -15,7 +15,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from roster import db, policy
+from roster import db, locales, policy
 from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts.forms import AFFILIATION_LABELS, GENDER_LABELS
@@ -116,7 +116,7 @@ def candidates(request_id: int) -> tuple[str, int] | Response:
         sent_message(
             [names.get(eid, "") for eid in chosen if eid in offered],
             [names.get(eid, "") for eid in chosen if eid not in offered],
-            _("%(time)s UTC", time=respond_by.strftime("%Y-%m-%d %H:%M")),
+            _("%(time)s UTC", time=locales.when(respond_by)),
         ),
         "info",
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit, policy
@@ -16,9 +17,9 @@ from roster.requests.services import apply_action
 
 LOGGABLE_STATES = frozenset({"active", "completed"})
 WITHDRAWING = {
-    "cancel": "the request was cancelled",
-    "return": "the request went back to its author for changes",
-    "reject": "the request was rejected",
+    "cancel": _l("the request was cancelled"),
+    "return": _l("the request went back to its author for changes"),
+    "reject": _l("the request was rejected"),
 }
 
 

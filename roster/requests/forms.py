@@ -31,7 +31,7 @@ from roster import limits
 from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choices
 from roster.forms import DateWithin, PlainForm, RosterForm
 from roster.inputs import REQUEST_DATES
-from roster.reference.codes import CEFR_LEVELS, languages
+from roster.reference.codes import CEFR_LEVELS, by_name, languages
 
 KIND_LABELS = {
     "crisis": _l("Crisis"),
@@ -137,7 +137,7 @@ class LanguageNeed(PlainForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.code.choices = choices(sorted(languages().items(), key=lambda kv: kv[1]), "—")
+        self.code.choices = choices(by_name(languages()), "—")
 
 
 def _twice(rows: Any, message: str) -> bool:
@@ -181,7 +181,7 @@ class RequestForm(RosterForm):
     languages = FieldList(FormField(LanguageNeed), max_entries=LANGUAGE_ROWS_MAX)
     regions = SelectMultipleField(
         _l("Countries concerned"),
-        choices=country_choices(),
+        choices=country_choices,
         render_kw={
             "data-chips": "1",
             "data-chosen-label": _l("Chosen countries"),

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
-from roster import db, policy
+from roster import db, locales, policy
 from roster.db import utcnow
 from roster.errors import DomainError
 from roster.experts.forms import LEVEL_LABELS
@@ -148,7 +148,7 @@ def again(request_id: int, offer_id: int) -> Response:
     flash(
         _(
             "Offered again; the reply is due by %(at)s UTC.",
-            at=sent.respond_by.strftime("%Y-%m-%d %H:%M"),
+            at=locales.when(sent.respond_by),
         ),
         "info",
     )

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -279,7 +280,7 @@ def accept_offer(
     )
     alerts.offer_answered(session, request=request, expert=expert, kind="offer_accepted")
     if request.filled >= request.seats:
-        withdraw_open_offers(session, request, why="every seat is now taken")
+        withdraw_open_offers(session, request, why=_l("every seat is now taken"))
         apply_action(
             session=session,
             actor=None,

@@ -48,8 +48,9 @@ def remind_offers(*, session: Session, now: datetime, base_url: str) -> int:
             kind="reminder",
             request=request,
             to=expert.email,
+            locale=mails.expert_locale(session, expert),
             name=expert.full_name,
-            respond_by=offer.respond_by.strftime("%Y-%m-%d %H:%M UTC"),
+            respond_by=offer.respond_by,
             link=f"{base_url.rstrip('/')}/offers",
         )
         audit.record(session, actor="system", action="offer.reminded", subject=subject)
@@ -81,6 +82,7 @@ def notify_overdue(*, session: Session, now: datetime, today: date, base_url: st
                 kind="overdue",
                 request=request,
                 to=user.email,
+                locale=user.locale,
                 link=f"{base_url.rstrip('/')}/requests",
             )
         audit.record(session, actor="system", action="request.overdue_notified", subject=subject)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -20,7 +21,7 @@ QUALIFICATION_CODES: tuple[str, ...] = tuple(
     c for c in EXCLUSION_CODES if c in {"not_vetted", "clearance_too_low", "clearance_expires"}
 )
 LIVE_SEAT_STATES = ("matching", "staffed", "active")
-WHY = "you no longer meet the vetting or clearance the request needs"
+WHY = _l("you no longer meet the vetting or clearance the request needs")
 
 
 def qualification_failures(
@@ -97,6 +98,7 @@ def _flag_seat(
             kind="seat_flagged",
             request=request,
             to=user.email,
+            locale=user.locale,
             reasons=", ".join(reasons),
             link=f"{base_url.rstrip('/')}/requests/{request.id}",
         )

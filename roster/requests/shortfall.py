@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, col, select
 
 from roster import audit
@@ -37,7 +38,7 @@ def notify_seats_short(session: Session, now: datetime) -> int:
             link=f"/requests/{request.id}",
             today=now.date(),
             short=short,
-            candidates=", ".join(next_candidates(session, request, now)) or "nobody left",
+            candidates=", ".join(next_candidates(session, request, now)) or _l("nobody left"),
         )
         audit.record(
             session,

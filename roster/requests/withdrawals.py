@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlmodel import Session, select
 
 from roster import audit, policy
@@ -17,7 +18,7 @@ from roster.requests.models import Assignment, CrisisRequest, Offer
 FRESH = {"populate_existing": True}
 # The offers whose seat a coordinator may offer to the same expert again.
 AGAIN_STATES = frozenset({"declined", "expired"})
-WHY = "the coordinator withdrew it"
+WHY = _l("the coordinator withdrew it")  # translated in the expert's mail
 
 
 def _visible_offer(

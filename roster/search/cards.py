@@ -22,7 +22,7 @@ from roster.experts.models import (
     ExpertRegion,
     ExpertTopic,
 )
-from roster.reference import taxonomy
+from roster.reference import names, taxonomy
 
 CARD_TOPICS = 3
 CARD_WINDOWS = 3
@@ -33,14 +33,15 @@ _topic_cache: dict[str, tuple[float, dict[str, str]]] = {}
 
 
 def topic_names(session: Session) -> dict[str, str]:
-    """Topic code -> name, cached per database for a few minutes (reference data rarely changes)."""
+    """Topic code -> name in the current language; the stored names are cached per database for
+    a few minutes (reference data rarely changes), the translation is done on each read."""
     key = str(session.get_bind().engine.url)
     cached = _topic_cache.get(key)
     now = time.monotonic()
     if cached is None or now - cached[0] > REFERENCE_TTL_SECONDS:
-        cached = (now, taxonomy.topic_names(session))
+        cached = (now, taxonomy.stored_topic_names(session))
         _topic_cache[key] = cached
-    return cached[1]
+    return names.translated_topics(cached[1])
 
 
 _IDS: sa.BindParameter[list[int]] = sa.bindparam("ids", expanding=True)

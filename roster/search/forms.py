@@ -15,8 +15,7 @@ from roster.experts.forms import CATEGORY_LABELS, VETTING_LABELS
 from roster.experts.models import CATEGORIES
 from roster.forms import PlainForm
 from roster.policy import CLEARANCE_RANK
-from roster.reference.codes import name_order
-from roster.reference.taxonomy import country_names
+from roster.reference.codes import by_name, countries
 from roster.search import criteria as c
 
 
@@ -58,7 +57,7 @@ def _choices(pairs: Any) -> list[SelectChoice]:
 
 
 def _country_choices() -> list[SelectChoice]:
-    return _choices(sorted(country_names().items(), key=lambda kv: name_order(kv[1])))
+    return _choices(by_name(countries()))
 
 
 class SearchForm(PlainForm):

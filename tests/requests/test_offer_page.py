@@ -67,7 +67,7 @@ def test_the_offer_page_shows_what_is_asked(auth, db_session, offered):
     assert "Referral pathways; CRSV, PoC" in html
     assert case.command.name in html
     assert "<dd>NR</dd>" in html
-    assert "2027-03-01 – 2027-03-14" in html and "Remote" in html
+    assert "Mar 1, 2027 – Mar 14, 2027" in html and "Remote" in html  # days for the locale
     assert "(1 d 5 h " in html and " min left)" in html
     assert 'name="no_conflict"' in html and 'name="share_contact"' in html
     assert f'action="/offers/{case.offer.id}/decline"' in html

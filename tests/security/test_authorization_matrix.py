@@ -28,6 +28,7 @@ OFFER = {"own": "own_offer", "other": "other_offer", "accepted": "accepted_offer
 MATRIX: dict[tuple[str, str], dict[str, str]] = {
     ("web.home", "GET"): {"-": "looooo"},
     ("web.health", "GET"): {"-": "oooooo"},
+    ("language.switch", "POST"): {"-": "oooooo"},
     ("static", "GET"): {"-": "oooooo"},
     ("accounts.login", "GET"): {"-": "oooooo"},
     ("accounts.login", "POST"): {"-": "iiiiii"},
