@@ -26,7 +26,7 @@ from bench import ROOT, machine, percentiles, tantivy_index, write_section
 from bench.search_data import TODAY, build_roster
 from roster.accounts.models import User
 from roster.accounts.services import issue_token
-from roster.api.search import RESULT_SCHEMA, parse_query
+from roster.api.search import dump_result, parse_query
 from roster.cli import alembic_config
 from roster.db import make_engine
 from roster.search import fast as fast_module
@@ -118,7 +118,7 @@ def in_process(session: Session, lno: User, query: str) -> Callable[[], object]:
             "per_page": criteria.per_page,
             "facets": found.result.facets,
         }
-        body = json.dumps(RESULT_SCHEMA.dump(payload), default=str)
+        body = json.dumps(dump_result(payload), sort_keys=True, separators=(",", ":"))
         session.rollback()
         return body
 

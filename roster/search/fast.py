@@ -211,4 +211,5 @@ def run_fast(
         total=int(mask.sum()),
         facets=facets(model, mask, day(today)),
         scores={eid: round(float(s), 6) for eid, s in zip(ids, scores, strict=True)},
+        version=key,
     )
