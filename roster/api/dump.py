@@ -27,16 +27,24 @@ def _same(value: Any) -> Any:
     return value
 
 
+# Each conversion returns a value of the exact type as it is (most of them), the others as the
+# field's `_serialize` does: `ensure_text_type`, `int`, `float`.
 def _text(value: Any) -> Any:
-    return None if value is None else utils.ensure_text_type(value)
+    if type(value) is str or value is None:
+        return value
+    return utils.ensure_text_type(value)
 
 
 def _integer(value: Any) -> Any:
-    return None if value is None else int(value)
+    if type(value) is int or value is None:
+        return value
+    return int(value)
 
 
 def _float(value: Any) -> Any:
-    return None if value is None else float(value)
+    if type(value) is float or value is None:
+        return value
+    return float(value)
 
 
 def _date(value: Any) -> Any:
