@@ -16,6 +16,7 @@ import time
 from bench import ROOT, machine, write_section
 from bench.search import SEARCHES, _free_port, database, prepare
 
+ROUNDS = 5
 PATHS = {
     "GET /api/v1/me": "/api/v1/me",
     "LNO search": "/api/v1/experts?" + SEARCHES["LNO: text + 3 filters + facets"],
@@ -77,14 +78,31 @@ def main(argv: list[str] | None = None) -> None:
     results = {}
     try:
         time.sleep(3)
-        # Both workers build their read model before the clock starts.
+        # Both workers build their read model before the clock starts: a build takes seconds
+        # (both at once on two cores), so warm up until no request of a short round waited 1 s.
         hammer(port, PATHS["LNO search"], token, 10.0, 4)
+        for _ in range(20):
+            _rate, lat = hammer(port, PATHS["LNO search"], token, 3.0, 4)
+            if lat and lat[-1] < 1000:
+                break
         tool = "Python client"
-        for name, path in PATHS.items():
-            rate, lat = hammer(port, path, token, args.seconds, args.threads)
-            results[name] = (rate, lat[len(lat) // 2], lat[int(len(lat) * 0.99) - 1])
+        # The endpoints take turns in short rounds, so a change in the machine's load (other
+        # work shares its two cores) falls on both alike; the ratio is what this measures.
+        count = dict.fromkeys(PATHS, 0)
+        spent = dict.fromkeys(PATHS, 0.0)
+        every: dict[str, list[float]] = {name: [] for name in PATHS}
+        for _ in range(ROUNDS):
+            for name, path in PATHS.items():
+                rate, lat = hammer(port, path, token, args.seconds / ROUNDS, args.threads)
+                count[name] += len(lat)
+                spent[name] += len(lat) / rate if rate else 0.0
+                every[name].extend(lat)
+        for name in PATHS:
+            lat = sorted(every[name])
+            p99 = lat[int(len(lat) * 0.99) - 1]
+            results[name] = (count[name] / spent[name], lat[len(lat) // 2], p99)
             print(
-                f"{name}: {rate:.0f} req/s, p50 {results[name][1]:.1f} ms, "
+                f"{name}: {results[name][0]:.0f} req/s, p50 {results[name][1]:.1f} ms, "
                 f"p99 {results[name][2]:.1f} ms",
                 flush=True,
             )
@@ -97,7 +115,8 @@ def main(argv: list[str] | None = None) -> None:
         f"### Search throughput: {args.engine}, N = {args.n:,} experts",
         "",
         f"Machine: {machine()}; load average at the end {load}. gunicorn -w 2 (sync), {tool}, "
-        f"{args.threads} connections, {args.seconds:.0f} s per endpoint, 127.0.0.1 only.",
+        f"{args.threads} connections, {args.seconds:.0f} s per endpoint in {ROUNDS} alternating "
+        "rounds, 127.0.0.1 only.",
         "",
         "| endpoint | req/s | p50 ms | p99 ms |",
         "|---|---|---|---|",

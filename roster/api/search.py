@@ -10,6 +10,7 @@ from marshmallow import Schema, ValidationError, fields, validate, validates_sch
 
 from roster import db, policy
 from roster.api.core import answer, current_api_user, route
+from roster.api.dump import compile_dump
 from roster.api.expert_schemas import ClearanceOutSchema, VettingOutSchema
 from roster.api.schemas import StrictSchema
 from roster.errors import Forbidden
@@ -157,14 +158,18 @@ class ExpertSearchResultSchema(Schema):
     )
 
 
-# One instance, reused: building a schema copies its fields (and every nested schema's) each time.
+# One instance each, reused: building a schema copies its fields (and every nested schema's).
 RESULT_SCHEMA = ExpertSearchResultSchema()
+QUERY_SCHEMA = ExpertSearchQuerySchema()
+# The answer's dump as one plain function: the same dict as RESULT_SCHEMA.dump, so the same JSON
+# (tests/api/test_fast_dump.py), at a fraction of the cost on a page of cards.
+dump_result = compile_dump(RESULT_SCHEMA)
 
 
 def parse_query(args: Any, *, may_filter_vetting: bool, topics: set[str]) -> c.SearchCriteria:
     """The query string as criteria; ValidationError (422 with fields) when it does not fit."""
     raw = {key: args.getlist(key) if key in LIST_PARAMS else args.get(key) for key in args}
-    data = ExpertSearchQuerySchema().load(raw)
+    data = QUERY_SCHEMA.load(raw)
     if data["vetting"] and not may_filter_vetting:
         raise ValidationError({"vetting": [_("Only coordinators may filter by vetting status.")]})
     unknown = sorted({t.code for t in data["topic"]} - topics)
@@ -216,4 +221,4 @@ def search_experts() -> Response:
         "per_page": criteria.per_page,
         "facets": found.result.facets,
     }
-    return answer(RESULT_SCHEMA.dump(payload))
+    return answer(dump_result(payload))

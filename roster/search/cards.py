@@ -1,10 +1,17 @@
 """What a result shows: the experts of one page with their topics, languages and availability,
-trimmed to the fields the viewer may see (`policy.expert_fields_for`)."""
+trimmed to the fields the viewer may see (`policy.expert_fields_for`).
+
+A search answered from the read model knows the roster version it was read at; the full cards
+(before trimming) are then kept per database, roster version and day, so a page seen again costs
+no query. Every table a card reads bumps that version (migration 0016), and a card is trimmed for
+each viewer after the cache, never before."""
 
 from __future__ import annotations
 
+import threading
 import time
-from collections import defaultdict
+from collections import OrderedDict, defaultdict
+from collections.abc import Hashable
 from datetime import date
 from typing import Any
 
@@ -27,6 +34,7 @@ from roster.reference import names, taxonomy
 CARD_TOPICS = 3
 CARD_WINDOWS = 3
 REFERENCE_TTL_SECONDS = 300.0
+CARD_CACHE_SIZE = 5_000  # full cards kept per database (one roster version and day at a time)
 
 _expert = table_of(Expert)
 _topic_cache: dict[str, tuple[float, dict[str, str]]] = {}
@@ -130,50 +138,122 @@ def _vetting_status(row: Any, today: date) -> str:
     return row.vetting_status
 
 
-def load_cards(
-    session: Session, ids: list[int], *, viewer: policy.Actor, today: date
-) -> list[dict[str, Any]]:
-    """The experts `ids` in that order, each trimmed to what `viewer` may see."""
-    if not ids:
-        return []
+def _full_cards(
+    session: Session, ids: list[int], today: date
+) -> dict[int, tuple[int | None, dict[str, Any]]]:
+    """Each expert's user id and full card; topics as (code, level, years), named later."""
     rows = {row.id: row for row in session.execute(_CARD_EXPERTS, {"ids": ids})}
     children = _children(session, ids)
     windows = _windows(session, ids, today)
-    names = topic_names(session)
-    cards = []
+    out = {}
     for eid in ids:
         row = rows.get(eid)
         if row is None:
             continue
-        full = {
-            "id": eid,
-            "full_name": row.full_name,
-            "email": row.email,
-            "phone": row.phone,
-            "gender": row.gender,
-            "nationalities": sorted(children["nationalities"][eid]),
-            "country_of_residence": row.country_of_residence,
-            "affiliation": {"name": row.affiliation_name, "kind": row.affiliation_kind},
-            "categories": sorted(children["categories"][eid]),
-            "topics": [
-                {"code": code, "name": names.get(code, code), "level": level, "years": years}
-                for code, level, years in children["topics"][eid]
-            ],
-            "languages": [{"code": c, "level": lv} for c, lv in children["languages"][eid]],
-            "regions": sorted(children["regions"][eid]),
-            "clearance": _clearance(row, today),
-            "vetting": {
-                "status": _vetting_status(row, today),
-                "valid_until": row.vetting_valid_until,
+        out[eid] = (
+            row.user_id,
+            {
+                "id": eid,
+                "full_name": row.full_name,
+                "email": row.email,
+                "phone": row.phone,
+                "gender": row.gender,
+                "nationalities": sorted(children["nationalities"][eid]),
+                "country_of_residence": row.country_of_residence,
+                "affiliation": {"name": row.affiliation_name, "kind": row.affiliation_kind},
+                "categories": sorted(children["categories"][eid]),
+                "topics": tuple(children["topics"][eid]),
+                "languages": [{"code": c, "level": lv} for c, lv in children["languages"][eid]],
+                "regions": sorted(children["regions"][eid]),
+                "clearance": _clearance(row, today),
+                "vetting": {
+                    "status": _vetting_status(row, today),
+                    "valid_until": row.vetting_valid_until,
+                },
+                "deployable": row.deployable,
+                "max_concurrent": row.max_concurrent,
+                "bio": row.bio,
+                "availability": windows.get(eid, []),
+                "active": row.active,
+                "updated_at": row.updated_at,
+                "version": row.version,
             },
-            "deployable": row.deployable,
-            "max_concurrent": row.max_concurrent,
-            "bio": row.bio,
-            "availability": windows.get(eid, []),
-            "active": row.active,
-            "updated_at": row.updated_at,
-            "version": row.version,
-        }
-        allowed = policy.expert_fields_for(viewer, expert_user_id=row.user_id)
-        cards.append({key: value for key, value in full.items() if key in allowed})
+        )
+    return out
+
+
+_Full = tuple[int | None, dict[str, Any]]
+_cards: dict[str, tuple[Hashable, OrderedDict[int, _Full]]] = {}
+_cards_lock = threading.Lock()
+
+
+def _cached_cards(
+    session: Session, ids: list[int], today: date, version: Hashable
+) -> dict[int, _Full]:
+    """`_full_cards`, kept per database, roster version and day (LRU)."""
+    where = str(session.get_bind().engine.url)
+    key = (version, today)
+    with _cards_lock:
+        kept = _cards.get(where)
+        if kept is None or kept[0] != key:
+            kept = (key, OrderedDict())
+            _cards[where] = kept
+        store = kept[1]
+        found = {}
+        for eid in ids:
+            card = store.get(eid)
+            if card is not None:
+                store.move_to_end(eid)
+                found[eid] = card
+    missing = [eid for eid in ids if eid not in found]
+    if missing:
+        loaded = _full_cards(session, missing, today)
+        found.update(loaded)
+        with _cards_lock:
+            if _cards.get(where) is kept:
+                store.update(loaded)
+                while len(store) > CARD_CACHE_SIZE:
+                    store.popitem(last=False)
+    return found
+
+
+def forget_cards() -> None:
+    """Drop every kept card (tests)."""
+    with _cards_lock:
+        _cards.clear()
+
+
+def load_cards(
+    session: Session,
+    ids: list[int],
+    *,
+    viewer: policy.Actor,
+    today: date,
+    version: Hashable | None = None,
+) -> list[dict[str, Any]]:
+    """The experts `ids` in that order, each trimmed to what `viewer` may see. `version`: the
+    committed roster version the ids were read at (the read model's); the full cards are then
+    kept under it. Without it (the SQL path, uncommitted writes) every card is read afresh."""
+    if not ids:
+        return []
+    full = (
+        _full_cards(session, ids, today)
+        if version is None
+        else _cached_cards(session, ids, today, version)
+    )
+    names = topic_names(session)
+    cards = []
+    for eid in ids:
+        entry = full.get(eid)
+        if entry is None:
+            continue
+        user_id, card = entry
+        allowed = policy.expert_fields_for(viewer, expert_user_id=user_id)
+        shown = {key: value for key, value in card.items() if key in allowed}
+        if "topics" in shown:
+            shown["topics"] = [
+                {"code": code, "name": names.get(code, code), "level": level, "years": years}
+                for code, level, years in card["topics"]
+            ]
+        cards.append(shown)
     return cards

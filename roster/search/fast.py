@@ -25,7 +25,7 @@ from roster.search.fulltext import BM25_WEIGHTS, fts5_query, tsquery_text
 from roster.search.models import FTS_TABLE, TSVECTOR_COLUMN
 from roster.search.query import SearchResult, Shape, available_over, expert
 from roster.search.readmodel import STATUSES, RosterModel, day, model_for, pack
-from roster.search.version import has_own_writes, version
+from roster.search.version import committed_version, version
 
 _weights = ", ".join(str(w) for w in BM25_WEIGHTS)
 _SQLITE_MATCHES = (
@@ -39,18 +39,14 @@ _matches: OrderedDict[tuple[Hashable, str, str, str], tuple[np.ndarray, np.ndarr
 _lock = threading.Lock()
 
 
-def text_matches(
-    session: Session, model: RosterModel, key: Hashable, criteria: SearchCriteria
+def _query_text(dialect: str, criteria: SearchCriteria) -> str:
+    return fts5_query(criteria.terms) if dialect == "sqlite" else tsquery_text(criteria.terms)
+
+
+def _score_matches(
+    session: Session, model: RosterModel, dialect: str, q: str
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The model rows matching the words and their relevance (per version and query, LRU)."""
-    dialect = session.get_bind().dialect.name
-    q = fts5_query(criteria.terms) if dialect == "sqlite" else tsquery_text(criteria.terms)
-    cache_key = (key, str(session.get_bind().engine.url), dialect, q)
-    with _lock:
-        hit = _matches.get(cache_key)
-        if hit is not None:
-            _matches.move_to_end(cache_key)
-            return hit
+    """Every match of `q` as model rows, with the relevance of each row (0 where no match)."""
     pairs = session.execute(_MATCHES[dialect], {"q": q}).all()
     ids = np.array([p[0] for p in pairs], dtype=np.int64)
     scores = np.array([float(p[1]) for p in pairs], dtype=np.float64)
@@ -61,12 +57,51 @@ def text_matches(
         known = model.ids[pos] == ids
         rows = pos[known]
         relevance[rows] = scores[known]
-    found = (rows, relevance)
+    return rows, relevance
+
+
+def _keep(cache_key: tuple[Hashable, str, str, str], found: tuple[np.ndarray, np.ndarray]) -> None:
     with _lock:
         _matches[cache_key] = found
+        _matches.move_to_end(cache_key)
         while len(_matches) > _MAX_QUERIES:
             _matches.popitem(last=False)
+
+
+def text_matches(
+    session: Session, model: RosterModel, key: Hashable, criteria: SearchCriteria
+) -> tuple[np.ndarray, np.ndarray]:
+    """The model rows matching the words and their relevance (per version and query, LRU)."""
+    dialect = session.get_bind().dialect.name
+    q = _query_text(dialect, criteria)
+    cache_key = (key, str(session.get_bind().engine.url), dialect, q)
+    with _lock:
+        hit = _matches.get(cache_key)
+        if hit is not None:
+            _matches.move_to_end(cache_key)
+            return hit
+    found = _score_matches(session, model, dialect, q)
+    _keep(cache_key, found)
     return found
+
+
+# After a change, a large roster's new model is built in the background (`readmodel.model_for`);
+# the words searched most recently are then matched and scored for the new version too, before
+# it is published, so the first search for a common word after a change does not pay for it.
+WARM_QUERIES = 8
+
+
+def warm_words(session: Session, model: RosterModel, key: Hashable) -> None:
+    """Match and score, at version `key`, the last WARM_QUERIES queries of this database."""
+    dialect = session.get_bind().dialect.name
+    where = str(session.get_bind().engine.url)
+    with _lock:
+        recent = [k[3] for k in reversed(_matches) if k[1] == where and k[2] == dialect]
+    queries = list(dict.fromkeys(recent))[:WARM_QUERIES]
+    for q in reversed(queries):  # the most recent last: it stays the freshest in the LRU
+        cache_key = (key, where, dialect, q)
+        if cache_key not in _matches:
+            _keep(cache_key, _score_matches(session, model, dialect, q))
 
 
 def visible_mask(model: RosterModel, scope: str, today: int) -> np.ndarray:
@@ -190,10 +225,10 @@ def run_fast(
     """The search over the read model; None where the SQL path must answer instead."""
     if scope is None:
         return SearchResult(ids=[], total=0, facets={name: {} for name in FACET_NAMES})
-    key = version(session)
-    if key is None or has_own_writes(session):
+    key = committed_version(session)
+    if key is None:
         return None
-    model = model_for(session, key, version)
+    model = model_for(session, key, version, warm=warm_words)
     if model is None:
         return None
     mask = filter_mask(session, model, criteria, scope, today)
@@ -211,4 +246,5 @@ def run_fast(
         total=int(mask.sum()),
         facets=facets(model, mask, day(today)),
         scores={eid: round(float(s), 6) for eid, s in zip(ids, scores, strict=True)},
+        version=key,
     )

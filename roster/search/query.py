@@ -6,7 +6,7 @@ requested page and the facet counts are read from it and returned together (see 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
@@ -49,6 +49,9 @@ class SearchResult:
     total: int
     facets: dict[str, dict[str, int]]
     scores: dict[int, float] = field(default_factory=dict)
+    # The committed roster version the answer was read at (fast path only): cards may be kept
+    # under it. None: read from the SQL path, possibly with this transaction's own writes.
+    version: Hashable | None = None
 
 
 TODAY = sa.bindparam("today", type_=sa.Date)

@@ -8,6 +8,7 @@ What the masks mean is exactly what `roster.search.query` says in SQL; `fast.py`
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 import time
 from collections.abc import Callable, Hashable, Iterable, Sequence
@@ -34,6 +35,7 @@ from roster.reference.codes import CEFR_LEVELS
 from roster.search.criteria import VETTING_FILTERS
 from roster.search.models import ExpertSearch
 
+_log = logging.getLogger(__name__)
 NEVER = np.iinfo(np.int32).max  # a date that is never passed (no expiry)
 EPOCH = date(1970, 1, 1)
 STATUSES = (*VETTING_FILTERS, "other")
@@ -273,22 +275,42 @@ def _built(session: Session) -> RosterModel:
             gc.enable()
 
 
-def _rebuild(engine: sa.Engine, where: str, reader: Callable[[Session], Hashable | None]) -> None:
+Warm = Callable[[Session, RosterModel, Hashable], None]
+
+
+def _rebuild(
+    engine: sa.Engine,
+    where: str,
+    reader: Callable[[Session], Hashable | None],
+    warm: Warm | None = None,
+) -> None:
     try:
         with Session(engine) as session:
             key = reader(session)  # first: the data read after it can only be newer
             if key is not None:
-                _cache[where] = _Cached(key, _built(session))
+                model = _built(session)
+                if warm is not None:
+                    try:  # before publishing, so no request waits for it; never instead of it
+                        warm(session, model, key)
+                    except Exception:
+                        _log.exception("warming the search read model failed")
+                        session.rollback()
+                _cache[where] = _Cached(key, model)
     finally:
         with _lock:
             _building.discard(where)
 
 
 def model_for(
-    session: Session, key: Hashable, reader: Callable[[Session], Hashable | None]
+    session: Session,
+    key: Hashable,
+    reader: Callable[[Session], Hashable | None],
+    *,
+    warm: Warm | None = None,
 ) -> RosterModel | None:
     """The model of this database at roster version `key`, built once per version and process;
-    None while a large roster's new model is built in the background (`reader` gives its key)."""
+    None while a large roster's new model is built in the background (`reader` gives its key;
+    `warm(session, model, key)` runs there once the model is built, before it is published)."""
     where = str(session.get_bind().engine.url)
     cached = _cache.get(where)
     if cached is not None and cached.key == key:
@@ -298,7 +320,9 @@ def model_for(
             if where not in _building:
                 _building.add(where)
                 engine = session.get_bind().engine
-                threading.Thread(target=_rebuild, args=(engine, where, reader), daemon=True).start()
+                threading.Thread(
+                    target=_rebuild, args=(engine, where, reader, warm), daemon=True
+                ).start()
         return None
     with _lock:
         cached = _cache.get(where)

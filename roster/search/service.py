@@ -36,7 +36,7 @@ def search_roster(
     result = run_fast(session, criteria, scope=scope, today=today)
     if result is None:
         result = run_search(session, criteria, scope=scope, today=today)
-    cards = load_cards(session, result.ids, viewer=viewer, today=today)
+    cards = load_cards(session, result.ids, viewer=viewer, today=today, version=result.version)
     for card in cards:
         card["score"] = result.scores.get(card["id"], 0.0)
     return SearchPage(criteria=criteria, result=result, cards=cards)

@@ -30,6 +30,12 @@ def search_version(session: Session) -> Hashable | None:
     return (int(row[0]), row[1])
 
 
+_PG_VERSION_IF_CLEAN = sa.text(  # the same, and whether this transaction has written: one trip
+    f"SELECT n, (SELECT max(id) FROM expert), txid_current_if_assigned() FROM {VERSION_TABLE} "  # noqa: S608  # nosec B608 - a constant table name
+    "WHERE id = 1"
+)
+
+
 def has_own_writes(session: Session) -> bool:
     """Whether this transaction may hold uncommitted writes: a model built from them must not be
     shared (the transaction may yet roll back), so the caller takes the SQL path instead."""
@@ -51,3 +57,17 @@ def use_version_reader(reader: VersionReader) -> None:
 def version(session: Session) -> Hashable | None:
     """The roster version as the configured reader sees it."""
     return _reader[0](session)
+
+
+def committed_version(session: Session) -> Hashable | None:
+    """The roster version, or None when there is none or this transaction may hold uncommitted
+    writes (`has_own_writes`); with the default reader on PostgreSQL in one round trip."""
+    if _reader[0] is search_version and session.get_bind().dialect.name == "postgresql":
+        row = session.execute(_PG_VERSION_IF_CLEAN).first()
+        if row is None or row[2] is not None:
+            return None
+        return (int(row[0]), row[1])
+    key = version(session)
+    if key is None or has_own_writes(session):
+        return None
+    return key
