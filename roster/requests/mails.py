@@ -283,6 +283,11 @@ def localized(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+# How a mail words the request's urgency and mode inside a sentence (the codes are no words).
+URGENCY_WORDS = {"routine": _l("routine"), "priority": _l("priority"), "immediate": _l("immediate")}
+MODE_WORDS = {"remote": _l("remote"), "deployed": _l("deployed")}
+
+
 def compose(
     kind: str, request: CrisisRequest, *, locale: str | None = None, **values: Any
 ) -> tuple[str, str]:
@@ -298,8 +303,8 @@ def compose(
             subject, body = plain
             fields |= {
                 "title": request.title,
-                "urgency": request.urgency,
-                "mode": request.mode,
+                "urgency": URGENCY_WORDS.get(request.urgency, request.urgency),
+                "mode": MODE_WORDS.get(request.mode, request.mode),
                 "starts": request.starts_on,
                 "ends": request.ends_on,
             }

@@ -58,7 +58,7 @@ def note_of(db_session, user) -> Notification:
 def test_each_coordinator_is_told_in_their_own_language(client, auth, db_session, people):
     found = submit(client, auth, db_session, people["lno"])
     french, english = mail_to(db_session, people["fr"]), mail_to(db_session, people["en"])
-    assert french.subject == f"Nouvelle demande {found.id} (priority) : {TITLE}"
+    assert french.subject == f"Nouvelle demande {found.id} (prioritaire) : {TITLE}"
     assert french.body.startswith(f"Bonjour {people['fr'].full_name},")
     assert "Connectez-vous pour la voir" in french.body
     assert english.subject == f"New request {found.id} (priority): {TITLE}"
