@@ -1,7 +1,8 @@
 """Candidates end to end: `GET /api/v1/requests/{id}/candidates` over HTTP at N synthetic experts
 (the search benchmark's roster), cold (the first call after a roster change) and warm, the size
-of the `explain=excluded` answer, and in-process the ORM loader it replaced beside the tuple
-loader, the pool build and `rank`.
+of the `explain=excluded` answer, and in-process the loaders it replaced (ORM; tuples and a
+`CandidatePool` built from fact objects) beside the column loader, `rank`, one page of the
+experts left out and the candidates page's shortlist.
 
     python -m bench.candidates [--n 100000] [--engine sqlite|postgresql|all]
 """
@@ -28,10 +29,11 @@ from roster.accounts.models import User
 from roster.accounts.services import issue_token
 from roster.db import make_engine, today
 from roster.experts.models import Expert
-from roster.requests import candidate_loader
+from roster.requests import candidate_loader, left_out, shortlist
 from roster.requests.candidate_facts import CandidatePool
 from roster.requests.matching import rank
 from roster.requests.models import CrisisRequest, RequestLanguage, RequestTopic
+from roster.requests.pool_loader import load_pool
 from tests.ops.servers import free_port
 from tests.support.legacy_loader import candidate_facts as legacy_facts
 
@@ -104,7 +106,9 @@ def timed(run: Callable[[], object], repeat: int) -> list[float]:
     return samples
 
 
-def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float]]:
+def in_process(
+    url: str, request_id: int, old_runs: int, before_runs: int
+) -> dict[str, list[float]]:
     engine = make_engine(url)
     day = today()
     out: dict[str, list[float]] = {}
@@ -116,10 +120,17 @@ def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float
             session.rollback()
             return facts
 
-        def new() -> object:
-            facts = candidate_loader.candidate_facts(session, today=day, vetted_only=False)
+        def tuples() -> object:
+            pool = CandidatePool(
+                candidate_loader.candidate_facts(session, today=day, vetted_only=False)
+            )
             session.rollback()
-            return facts
+            return pool
+
+        def columns() -> CandidatePool:
+            pool = load_pool(session, today=day)
+            session.rollback()
+            return pool
 
         try:
             out["ORM loader (before), vetted only"] = timed(old, old_runs)
@@ -127,11 +138,29 @@ def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float
             session.rollback()
             print(f"  the ORM loader fails: {exc.orig}", flush=True)
             out["ORM loader (before), vetted only: fails (IN list over 65,535 parameters)"] = []
-        out["tuple loader (now), every active expert"] = timed(new, 3)
-        facts = candidate_loader.candidate_facts(session, today=day, vetted_only=False)
-        out["pool build"] = timed(lambda: CandidatePool(facts), 3)
-        pool = CandidatePool(facts)
+        out["tuple loader + pool from fact objects (before), every active expert"] = timed(
+            tuples, before_runs
+        )
+        out["column loader: the pool (now), every active expert"] = timed(columns, 5)
+        pool = columns()
         out["rank, best 50"] = timed(lambda: rank(spec, pool, today=day, limit=50), 10)
+
+        def one_page() -> object:
+            ranking = rank(spec, pool, today=day, limit=50, explain=True)
+            return left_out.page_of(ranking.excluded, 2, 100)
+
+        out["rank, best 50, and page 2 of the left out"] = timed(one_page, 10)
+        coordinator = session.scalars(
+            sa.select(User).where(User.email == "bench.coordinator@roster.example")
+        ).one()
+        found = session.get_one(CrisisRequest, request_id)
+        shortlist.shortlist(session=session, actor=coordinator, request=found, today=day)  # warm
+        out["candidates page: the shortlist (cached pool)"] = timed(
+            lambda: shortlist.shortlist(
+                session=session, actor=coordinator, request=found, today=day
+            ),
+            10,
+        )
     engine.dispose()
     return out
 
@@ -224,7 +253,7 @@ def run_engine(engine_name: str, args: argparse.Namespace) -> None:
         ).scalar_one()
     engine.dispose()
     print(f"{engine_name}: data {counts}, vetted {vetted}", flush=True)
-    loads = in_process(url, request_id, args.old_runs)
+    loads = in_process(url, request_id, args.old_runs, args.before_runs)
     for name, samples in loads.items():
         print(f"  {name}: p50/p95 {percentiles(samples) if samples else 'n/a'}", flush=True)
     http = over_http(url, request_id, token, args.repeat)
@@ -243,7 +272,7 @@ def report(
 ) -> None:
     command_line = (
         f"python -m bench.candidates --n {args.n} --engine {engine_name} "
-        f"--repeat {args.repeat} --old-runs {args.old_runs}"
+        f"--repeat {args.repeat} --old-runs {args.old_runs} --before-runs {args.before_runs}"
     )
     load1, load5, _ = os.getloadavg()
 
@@ -287,6 +316,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "all"), default="all")
     parser.add_argument("--repeat", type=int, default=30, help="warm calls timed")
     parser.add_argument("--old-runs", type=int, default=2, help="runs of the old ORM loader")
+    parser.add_argument(
+        "--before-runs", type=int, default=1, help="runs of the tuple loader and fact-object pool"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the roster even if present")
     args = parser.parse_args(argv)
     engines = ["sqlite", "postgresql"] if args.engine == "all" else [args.engine]

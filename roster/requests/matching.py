@@ -39,6 +39,7 @@ from roster.requests.candidate_facts import (
     RequestSpec,
     TeamSoFar,
 )
+from roster.requests.excluded import EXCLUSION_CODES, Excluded, ExcludedList
 from roster.requests.reasons import explain_candidate
 from roster.requests.weights import (
     COMPONENTS,
@@ -48,14 +49,15 @@ from roster.requests.weights import (
     MatchingWeights,
 )
 
-EXCLUSION_CODES: tuple[str, ...] = (
-    "not_vetted",
-    "clearance_too_low",
-    "clearance_expires",
-    "unavailable",
-    "at_capacity",
-    "double_booked",
-)
+__all__ = [
+    "EXCLUSION_CODES",
+    "Excluded",
+    "ExcludedList",
+    "Ranked",
+    "Ranking",
+    "meets_asked",
+    "rank",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +71,13 @@ class Ranked:
 
 
 @dataclass(frozen=True, slots=True)
-class Excluded:
-    """An expert left out, with every hard rule they fail (codes from `EXCLUSION_CODES`)."""
-
-    expert_id: int
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Ranking:
     """The answer to one request: `ranked` best first (ties by expert id), cut to the limit asked;
     `eligible`: how many passed the hard rules; `excluded` (by expert id) only when explained."""
 
     ranked: list[Ranked]
     eligible: int
-    excluded: list[Excluded]
+    excluded: Sequence[Excluded]
 
 
 def rank(
@@ -96,23 +90,27 @@ def rank(
     conflict_affected: frozenset[str] = CONFLICT_AFFECTED,
     limit: int | None = None,
     explain: bool = False,
+    among: np.ndarray | None = None,
 ) -> Ranking:
     """Rank the candidates for `request` as of `today`.
 
     `team`: the experts already on the request, for balance. `conflict_affected`: ISO alpha-2
     codes for the origin dimension of balance. `limit`: return only the best so many (reasons are
     built only for those). `explain`: also list the excluded experts and every rule each fails.
+    `among`: rank only the candidates it marks (a bool per pool position), as if the pool held
+    no others (scores do not depend on who else is in it).
     """
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
     pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
     rules = exclusions(request, pool, today)
     eligible = ~np.logical_or.reduce(list(rules.values()))
+    considered = np.ones(pool.size, dtype=bool) if among is None else among
     components = component_scores(request, pool, today, team, weights, conflict_affected)
     # Rounded before sorting so that equal scores as shown are exactly the ties broken by id.
     total = np.round(weighted_total(components, weights), 4)
 
-    chosen = np.flatnonzero(eligible)
+    chosen = np.flatnonzero(eligible & considered)
     scores = total[chosen]
     if limit is not None and 0 < limit < chosen.size:
         cutoff = np.partition(scores, chosen.size - limit)[chosen.size - limit]
@@ -125,29 +123,49 @@ def rank(
             expert_id=int(pool.expert_id[i]),
             score=float(total[i]),
             components={name: round(float(components[name][i]), 4) for name in COMPONENTS},
-            reasons=explain_candidate(pool.facts[i], request, today, team, conflict_affected),
+            reasons=explain_candidate(pool.fact(i), request, today, team, conflict_affected),
         )
-        for i in chosen
+        for i in chosen.tolist()
     ]
-    excluded = _explain_exclusions(pool, rules, eligible) if explain else []
-    return Ranking(ranked=ranked, eligible=int(eligible.sum()), excluded=excluded)
+    excluded = _explain_exclusions(pool, rules, ~eligible & considered) if explain else []
+    return Ranking(
+        ranked=ranked, eligible=int(np.count_nonzero(eligible & considered)), excluded=excluded
+    )
 
 
 def _explain_exclusions(
-    pool: CandidatePool, rules: dict[str, np.ndarray], eligible: np.ndarray
-) -> list[Excluded]:
-    left_out = np.flatnonzero(~eligible)
+    pool: CandidatePool, rules: dict[str, np.ndarray], left: np.ndarray
+) -> ExcludedList:
+    left_out = np.flatnonzero(left)
     left_out = left_out[np.argsort(pool.expert_id[left_out], kind="stable")]
-    # Each failed rule sets one bit; the 64 possible sets of codes are spelled out once.
     bits = np.zeros(left_out.size, dtype=np.int64)
     for bit, code in enumerate(EXCLUSION_CODES):
         bits |= rules[code][left_out].astype(np.int64) << bit
-    spelled = [
-        tuple(code for bit, code in enumerate(EXCLUSION_CODES) if pattern >> bit & 1)
-        for pattern in range(1 << len(EXCLUSION_CODES))
-    ]
-    ids = pool.expert_id[left_out].tolist()
-    return [Excluded(i, spelled[b]) for i, b in zip(ids, bits.tolist(), strict=True)]
+    return ExcludedList(pool.expert_id[left_out], bits)
+
+
+def meets_asked(request: RequestSpec, pool: CandidatePool) -> np.ndarray:
+    """Which candidates meet every requirement the request states, i.e. lack nothing by
+    `reasons.shortfalls` (vectorised: a topic at its minimum level, a language at its CEFR
+    level, one of the countries as a region of knowledge or a nationality)."""
+    full = np.ones(pool.size, dtype=bool)
+    flat = pool.topics
+    for code, minimum in request.topics.items():
+        wanted = flat.columns["code"] == pool.topic_codes.get(code)
+        full &= pool.per_candidate(flat, wanted, flat.columns["level"]) >= minimum
+    flat = pool.languages
+    for code, cefr in request.languages.items():
+        wanted = flat.columns["code"] == pool.language_codes.get(code)
+        steps = pool.per_candidate(flat, wanted, flat.columns["rank"] + 1)
+        full &= steps >= CEFR_LEVELS.index(cefr) + 1
+    if request.regions:
+        codes = [pool.country_codes.get(cc) for cc in request.regions]
+        full &= pool.per_candidate(
+            pool.regions, np.isin(pool.regions.columns["code"], codes)
+        ) | pool.per_candidate(
+            pool.nationalities, np.isin(pool.nationalities.columns["code"], codes)
+        )
+    return full
 
 
 # --- Hard rules ----------------------------------------------------------------------------

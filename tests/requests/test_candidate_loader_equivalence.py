@@ -1,5 +1,6 @@
-"""The tuple-query loader and the cached pool give exactly what the ORM loader gave: the same facts
-for every expert, and the same ranking, scores, reasons and excluded reasons, on random rosters
+"""The tuple-query loader, the column loader (`pool_loader`) and the cached pool give exactly what
+the ORM loader gave: the same facts for every expert (put back together from the columns), the
+same full matches, and the same ranking, scores, reasons and excluded reasons, on random rosters
 and requests, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from roster.experts.models import (
 from roster.requests import pool_cache
 from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoFar
 from roster.requests.candidate_loader import candidate_facts
-from roster.requests.matching import rank
+from roster.requests.matching import meets_asked, rank
 from roster.requests.models import Assignment, CrisisRequest, Offer, RequestTopic
+from roster.requests.pool_loader import load_pool
+from roster.requests.reasons import shortfalls
 from tests.support.factories import make_request
 from tests.support.legacy_loader import candidate_facts as legacy_facts
 
@@ -221,6 +224,10 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
         assert _normal(candidate_facts(db_session, today=TODAY, vetted_only=vetted_only)) == (
             _normal(legacy_facts(db_session, today=TODAY, vetted_only=vetted_only))
         )
+    columns = load_pool(db_session, today=TODAY)
+    assert _normal([columns.fact(i) for i in range(columns.size)]) == _normal(
+        legacy_facts(db_session, today=TODAY, vetted_only=False)
+    )
     ids = [e.id for e in db_session.execute(sa.select(Expert).order_by(Expert.id)).scalars().all()]
     chosen = [ids[i] for i in subset if i < len(ids)] + [10**9]
     assert _normal(
@@ -241,6 +248,7 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
     old_all = legacy_facts(db_session, today=TODAY, vetted_only=False)
     team = TeamSoFar.of(old_all[: asked["team"]])
     pool = pool_cache.candidate_pool(db_session, today=TODAY)
+    assert meets_asked(spec, pool).tolist() == [not shortfalls(f, spec) for f in old_all]
     for limit in (None, 3):
         before = rank(
             spec,
