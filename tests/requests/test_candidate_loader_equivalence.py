@@ -5,7 +5,7 @@ and requests, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import count
 
 import sqlalchemy as sa
@@ -262,3 +262,32 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
         explained_before = rank(spec, old_all, today=TODAY, team=team, limit=limit, explain=True)
         explained_after = rank(spec, pool, today=TODAY, team=team, limit=limit, explain=True)
         assert explained_after == explained_before
+
+
+def test_the_column_loader_keeps_edge_days_and_timestamps(db_session):
+    """The first and last day a date column holds, a verification time to the microsecond taken
+    in another time zone, and no child rows at all come back as the ORM loader reads them."""
+    _wipe(db_session)
+    east = timezone(timedelta(hours=5, minutes=30))
+    db_session.add_all(
+        [
+            Expert(
+                full_name="Edge Expert",
+                vetting_status="vetted",
+                vetting_valid_until=date.max,
+                clearance_level="NS",
+                clearance_verified_at=datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=east),
+                clearance_expires_on=date(1, 1, 1),
+                last_engaged_on=date(1, 1, 1),
+            ),
+            Expert(full_name="Bare Expert", vetting_status="rejected"),
+        ]
+    )
+    db_session.commit()
+    pool = load_pool(db_session, today=TODAY)
+    assert _normal([pool.fact(i) for i in range(pool.size)]) == _normal(
+        legacy_facts(db_session, today=TODAY, vetted_only=False)
+    )
+    assert pool.fact(0).clearance_verified_at == datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=east)
+    _wipe(db_session)
+    assert load_pool(db_session, today=TODAY).size == 0
