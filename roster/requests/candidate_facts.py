@@ -273,7 +273,9 @@ class CandidatePool:
             return []
         if not self.size:
             raise KeyError("an expert is not in the pool")
-        by_id = np.argsort(self.expert_id, kind="stable")
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:  # worked out once per pool
+            by_id = self.__dict__["_by_id"] = np.argsort(self.expert_id, kind="stable")
         at = np.searchsorted(self.expert_id, wanted, sorter=by_id)
         found = by_id[np.minimum(at, self.size - 1)]
         if not np.array_equal(self.expert_id[found], wanted):

@@ -55,8 +55,8 @@ __all__ = [
     "ExcludedList",
     "Ranked",
     "Ranking",
-    "meets_asked",
     "rank",
+    "rank_groups",
 ]
 
 
@@ -100,37 +100,68 @@ def rank(
     `among`: rank only the candidates it marks (a bool per pool position), as if the pool held
     no others (scores do not depend on who else is in it).
     """
+    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
+    everyone = np.ones(pool.size, dtype=bool) if among is None else among
+    (found,) = rank_groups(
+        request,
+        pool,
+        [everyone],
+        today=today,
+        team=team,
+        weights=weights,
+        conflict_affected=conflict_affected,
+        limit=limit,
+        explain=explain,
+    )
+    return found
+
+
+def rank_groups(
+    request: RequestSpec,
+    pool: CandidatePool,
+    groups: Sequence[np.ndarray],
+    *,
+    today: date,
+    team: TeamSoFar = TeamSoFar(),
+    weights: MatchingWeights = DEFAULT_WEIGHTS,
+    conflict_affected: frozenset[str] = CONFLICT_AFFECTED,
+    limit: int | None = None,
+    explain: bool = False,
+) -> list[Ranking]:
+    """`rank(..., among=group)` for each group, the rules and scores worked out once."""
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
     rules = exclusions(request, pool, today)
     eligible = ~np.logical_or.reduce(list(rules.values()))
-    considered = np.ones(pool.size, dtype=bool) if among is None else among
     components = component_scores(request, pool, today, team, weights, conflict_affected)
     # Rounded before sorting so that equal scores as shown are exactly the ties broken by id.
     total = np.round(weighted_total(components, weights), 4)
 
-    chosen = np.flatnonzero(eligible & considered)
-    scores = total[chosen]
-    if limit is not None and 0 < limit < chosen.size:
-        cutoff = np.partition(scores, chosen.size - limit)[chosen.size - limit]
-        keep = scores >= cutoff  # ties at the cut-off stay until the id tie-break below
-        chosen, scores = chosen[keep], scores[keep]
-    chosen = chosen[np.lexsort((pool.expert_id[chosen], -scores))][:limit]
-
-    ranked = [
-        Ranked(
-            expert_id=int(pool.expert_id[i]),
-            score=float(total[i]),
-            components={name: round(float(components[name][i]), 4) for name in COMPONENTS},
-            reasons=explain_candidate(pool.fact(i), request, today, team, conflict_affected),
+    def one(considered: np.ndarray) -> Ranking:
+        chosen = np.flatnonzero(eligible & considered)
+        scores = total[chosen]
+        if limit is not None and 0 < limit < chosen.size:
+            cutoff = np.partition(scores, chosen.size - limit)[chosen.size - limit]
+            keep = scores >= cutoff  # ties at the cut-off stay until the id tie-break below
+            chosen, scores = chosen[keep], scores[keep]
+        chosen = chosen[np.lexsort((pool.expert_id[chosen], -scores))][:limit]
+        ranked = [
+            Ranked(
+                expert_id=int(pool.expert_id[i]),
+                score=float(total[i]),
+                components={name: round(float(components[name][i]), 4) for name in COMPONENTS},
+                reasons=explain_candidate(pool.fact(i), request, today, team, conflict_affected),
+            )
+            for i in chosen.tolist()
+        ]
+        left = ~eligible & considered
+        return Ranking(
+            ranked=ranked,
+            eligible=int(np.count_nonzero(eligible & considered)),
+            excluded=_explain_exclusions(pool, rules, left) if explain else [],
         )
-        for i in chosen.tolist()
-    ]
-    excluded = _explain_exclusions(pool, rules, ~eligible & considered) if explain else []
-    return Ranking(
-        ranked=ranked, eligible=int(np.count_nonzero(eligible & considered)), excluded=excluded
-    )
+
+    return [one(group) for group in groups]
 
 
 def _explain_exclusions(
@@ -142,30 +173,6 @@ def _explain_exclusions(
     for bit, code in enumerate(EXCLUSION_CODES):
         bits |= rules[code][left_out].astype(np.int64) << bit
     return ExcludedList(pool.expert_id[left_out], bits)
-
-
-def meets_asked(request: RequestSpec, pool: CandidatePool) -> np.ndarray:
-    """Which candidates meet every requirement the request states, i.e. lack nothing by
-    `reasons.shortfalls` (vectorised: a topic at its minimum level, a language at its CEFR
-    level, one of the countries as a region of knowledge or a nationality)."""
-    full = np.ones(pool.size, dtype=bool)
-    flat = pool.topics
-    for code, minimum in request.topics.items():
-        wanted = flat.columns["code"] == pool.topic_codes.get(code)
-        full &= pool.per_candidate(flat, wanted, flat.columns["level"]) >= minimum
-    flat = pool.languages
-    for code, cefr in request.languages.items():
-        wanted = flat.columns["code"] == pool.language_codes.get(code)
-        steps = pool.per_candidate(flat, wanted, flat.columns["rank"] + 1)
-        full &= steps >= CEFR_LEVELS.index(cefr) + 1
-    if request.regions:
-        codes = [pool.country_codes.get(cc) for cc in request.regions]
-        full &= pool.per_candidate(
-            pool.regions, np.isin(pool.regions.columns["code"], codes)
-        ) | pool.per_candidate(
-            pool.nationalities, np.isin(pool.nationalities.columns["code"], codes)
-        )
-    return full
 
 
 # --- Hard rules ----------------------------------------------------------------------------

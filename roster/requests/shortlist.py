@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 from sqlmodel import Session, col, select
 
 from roster import policy
@@ -18,9 +17,9 @@ from roster.errors import Forbidden
 from roster.experts.models import Expert
 from roster.reference.taxonomy import topic_names
 from roster.requests import candidate_loader, pool_cache, settings
-from roster.requests.matching import Excluded, ExcludedList, Ranked, Ranking, meets_asked, rank
+from roster.requests.matching import Excluded, ExcludedList, Ranked, rank_groups
 from roster.requests.models import CrisisRequest, Offer
-from roster.requests.reasons import Wording, asked, explain_candidate, shortfalls
+from roster.requests.reasons import Wording, asked, explain_candidate, meets_asked, shortfalls
 
 # How many of each group the page lists (best first).
 LIMIT = 50
@@ -107,20 +106,17 @@ def shortlist(
     full_match = meets_asked(spec, pool)
     weights = settings.matching_weights()
 
-    def ranked(among: np.ndarray) -> Ranking:
-        return rank(
-            spec,
-            pool,
-            today=today,
-            team=team,
-            weights=weights,
-            limit=LIMIT,
-            explain=explain,
-            among=among,
-        )
-
     # Scores do not depend on who else is in the pool: ranking the groups apart keeps the order.
-    full, partial = ranked(full_match), ranked(~full_match)
+    full, partial = rank_groups(
+        spec,
+        pool,
+        [full_match, ~full_match],
+        today=today,
+        team=team,
+        weights=weights,
+        limit=LIMIT,
+        explain=explain,
+    )
     shown = [r.expert_id for r in [*full.ranked, *partial.ranked]]
     names = _names(session, shown)
     offered = _open_offers(session, request)
