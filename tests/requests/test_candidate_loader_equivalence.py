@@ -26,10 +26,10 @@ from roster.experts.models import (
 from roster.requests import pool_cache
 from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoFar
 from roster.requests.candidate_loader import candidate_facts
-from roster.requests.matching import meets_asked, rank
+from roster.requests.matching import rank
 from roster.requests.models import Assignment, CrisisRequest, Offer, RequestTopic
 from roster.requests.pool_loader import load_pool
-from roster.requests.reasons import shortfalls
+from roster.requests.reasons import meets_asked, shortfalls
 from tests.support.factories import make_request
 from tests.support.legacy_loader import candidate_facts as legacy_facts
 

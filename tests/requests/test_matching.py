@@ -21,8 +21,8 @@ from roster.requests.candidate_facts import (
     TeamSoFar,
     Window,
 )
-from roster.requests.matching import COMPONENTS, EXCLUSION_CODES, exclusions, meets_asked, rank
-from roster.requests.reasons import shortfalls
+from roster.requests.matching import COMPONENTS, EXCLUSION_CODES, exclusions, rank
+from roster.requests.reasons import meets_asked, shortfalls
 from roster.requests.weights import MatchingWeights
 
 TODAY = date(2026, 6, 1)
