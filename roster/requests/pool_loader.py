@@ -158,7 +158,12 @@ def load_pool(session: Session, *, today: date) -> CandidatePool:
         values = _ints(connection.execute(sa.select(sql.joined(packed))).scalar_one())
         keep, rows = owners(values // 8 // lookup.width)
         values = values[keep]
-        columns = {"code": lookup.at[values // 8 % lookup.width]}
+        codes = lookup.at[values // 8 % lookup.width]
+        # A code first written after the lookup was read (each statement reads what is then
+        # committed) belongs to a newer roster version, which rebuilds the pool: left out.
+        known = codes >= 0
+        rows, values = rows[known], values[known]
+        columns = {"code": codes[known]}
         if level is not None:
             columns["level"] = (values % 8).astype(np.int8)
         return _Flat(rows.astype(np.int32), columns)
