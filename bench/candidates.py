@@ -1,7 +1,8 @@
 """Candidates end to end: `GET /api/v1/requests/{id}/candidates` over HTTP at N synthetic experts
 (the search benchmark's roster), cold (the first call after a roster change) and warm, the size
-of the `explain=excluded` answer, and in-process the ORM loader it replaced beside the tuple
-loader, the pool build and `rank`.
+of the `explain=excluded` answer, and in-process the loaders it replaced (ORM; tuples and a
+`CandidatePool` built from fact objects) beside the column loader, `rank`, one page of the
+experts left out and the candidates page's shortlist.
 
     python -m bench.candidates [--n 100000] [--engine sqlite|postgresql|all]
 """
@@ -16,6 +17,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 import psycopg
 import sqlalchemy as sa
@@ -28,10 +30,11 @@ from roster.accounts.models import User
 from roster.accounts.services import issue_token
 from roster.db import make_engine, today
 from roster.experts.models import Expert
-from roster.requests import candidate_loader
+from roster.requests import candidate_loader, left_out, shortlist
 from roster.requests.candidate_facts import CandidatePool
 from roster.requests.matching import rank
 from roster.requests.models import CrisisRequest, RequestLanguage, RequestTopic
+from roster.requests.pool_loader import load_pool
 from tests.ops.servers import free_port
 from tests.support.legacy_loader import candidate_facts as legacy_facts
 
@@ -95,16 +98,20 @@ def change_roster(url: str) -> None:
     engine.dispose()
 
 
-def timed(run: Callable[[], object], repeat: int) -> list[float]:
+def timed(
+    run: Callable[[], object], repeat: int, clock: Callable[[], float] = time.perf_counter
+) -> list[float]:
     samples = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         run()
-        samples.append((time.perf_counter() - start) * 1000)
+        samples.append((clock() - start) * 1000)
     return samples
 
 
-def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float]]:
+def in_process(
+    url: str, request_id: int, old_runs: int, before_runs: int
+) -> dict[str, list[float]]:
     engine = make_engine(url)
     day = today()
     out: dict[str, list[float]] = {}
@@ -116,10 +123,17 @@ def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float
             session.rollback()
             return facts
 
-        def new() -> object:
-            facts = candidate_loader.candidate_facts(session, today=day, vetted_only=False)
+        def tuples() -> object:
+            pool = CandidatePool(
+                candidate_loader.candidate_facts(session, today=day, vetted_only=False)
+            )
             session.rollback()
-            return facts
+            return pool
+
+        def columns() -> CandidatePool:
+            pool = load_pool(session, today=day)
+            session.rollback()
+            return pool
 
         try:
             out["ORM loader (before), vetted only"] = timed(old, old_runs)
@@ -127,13 +141,46 @@ def in_process(url: str, request_id: int, old_runs: int) -> dict[str, list[float
             session.rollback()
             print(f"  the ORM loader fails: {exc.orig}", flush=True)
             out["ORM loader (before), vetted only: fails (IN list over 65,535 parameters)"] = []
-        out["tuple loader (now), every active expert"] = timed(new, 3)
-        facts = candidate_loader.candidate_facts(session, today=day, vetted_only=False)
-        out["pool build"] = timed(lambda: CandidatePool(facts), 3)
-        pool = CandidatePool(facts)
+        out["tuple loader + pool from fact objects (before), every active expert"] = timed(
+            tuples, before_runs
+        )
+        out["column loader: the pool (now), every active expert"] = timed(columns, 5)
+        # On a shared machine the wall clock counts the other processes' turns too.
+        out["the same, CPU time of this process (SQLite: with the database's own work)"] = timed(
+            columns, 5, time.process_time
+        )
+        pool = columns()
         out["rank, best 50"] = timed(lambda: rank(spec, pool, today=day, limit=50), 10)
+
+        def one_page() -> object:
+            ranking = rank(spec, pool, today=day, limit=50, explain=True)
+            return left_out.page_of(ranking.excluded, 2, 100)
+
+        out["rank, best 50, and page 2 of the left out"] = timed(one_page, 10)
+        coordinator = session.scalars(
+            sa.select(User).where(User.email == "bench.coordinator@roster.example")
+        ).one()
+        found = session.get_one(CrisisRequest, request_id)
+        shortlist.shortlist(session=session, actor=coordinator, request=found, today=day)  # warm
+        out["candidates page: the shortlist (cached pool)"] = timed(
+            lambda: shortlist.shortlist(
+                session=session, actor=coordinator, request=found, today=day
+            ),
+            10,
+        )
     engine.dispose()
     return out
+
+
+def worker_cpu(master: int) -> float:
+    """CPU milliseconds the gunicorn workers of `master` have used (Linux /proc): on a shared
+    machine the wall clock also counts other processes' turns, this does not."""
+    total = 0.0
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    for child in children:
+        fields = Path(f"/proc/{child}/stat").read_text().rpartition(")")[2].split()
+        total += (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def over_http(url: str, request_id: int, token: str, repeat: int) -> dict[str, object]:
@@ -164,12 +211,17 @@ def over_http(url: str, request_id: int, token: str, repeat: int) -> dict[str, o
             with urllib.request.urlopen(request, timeout=300) as response:  # noqa: S310 - http only
                 return response.read()
 
-        cold = []
+        get()  # the first pool of the process
+        cold, cpu = [], {}
+        spent = worker_cpu(server.pid)
         for _ in range(5):
             change_roster(url)
             cold += timed(get, 1)
+        cpu["cold"], spent = (worker_cpu(server.pid) - spent) / 5, worker_cpu(server.pid)
         warm = timed(get, repeat)
+        cpu["warm"], spent = (worker_cpu(server.pid) - spent) / repeat, worker_cpu(server.pid)
         explained = timed(lambda: get("?explain=excluded"), max(5, repeat // 3))
+        cpu["explained"] = (worker_cpu(server.pid) - spent) / max(5, repeat // 3)
         sizes = {
             "candidates (limit 50)": len(get()),
             "explain=excluded (100 left out)": len(get("?explain=excluded")),
@@ -177,7 +229,7 @@ def over_http(url: str, request_id: int, token: str, repeat: int) -> dict[str, o
                 get("?explain=excluded&excluded_per_page=1000&limit=500")
             ),
         }
-        return {"cold": cold, "warm": warm, "explained": explained, "sizes": sizes}
+        return {"cold": cold, "warm": warm, "explained": explained, "sizes": sizes, "cpu": cpu}
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -224,7 +276,7 @@ def run_engine(engine_name: str, args: argparse.Namespace) -> None:
         ).scalar_one()
     engine.dispose()
     print(f"{engine_name}: data {counts}, vetted {vetted}", flush=True)
-    loads = in_process(url, request_id, args.old_runs)
+    loads = in_process(url, request_id, args.old_runs, args.before_runs)
     for name, samples in loads.items():
         print(f"  {name}: p50/p95 {percentiles(samples) if samples else 'n/a'}", flush=True)
     http = over_http(url, request_id, token, args.repeat)
@@ -243,7 +295,7 @@ def report(
 ) -> None:
     command_line = (
         f"python -m bench.candidates --n {args.n} --engine {engine_name} "
-        f"--repeat {args.repeat} --old-runs {args.old_runs}"
+        f"--repeat {args.repeat} --old-runs {args.old_runs} --before-runs {args.before_runs}"
     )
     load1, load5, _ = os.getloadavg()
 
@@ -261,13 +313,23 @@ def report(
         f"{counts['availability_window']:,} windows (`bench/search_data.py`). Request: NS, "
         "deployed, crsv >= 2, fr >= B2, as a coordinator. HTTP: gunicorn, 1 sync worker, "
         "urllib; cold = the first call after a committed roster change (5 changes), warm = "
-        f"{args.repeat} calls. Target: warm p95 <= 100 ms, cold <= 2 s, no answer over 1 MB.",
+        f"{args.repeat} calls; server CPU = the worker's CPU time (/proc) over those calls, "
+        "which the other processes of a shared machine do not inflate (PostgreSQL's own work "
+        "is not in it). Target: "
+        + (
+            "warm p95 <= 500 ms at 1,000,000"
+            if args.n >= 1_000_000
+            else "warm p95 <= 100 ms, cold <= 2 s at 100,000"
+        )
+        + ", no answer over 1 MB.",
         "",
-        "| over HTTP | p50 / p95 ms |",
-        "|---|---|",
-        f"| cold: first call after a roster change | {pp(http['cold'])} |",
-        f"| warm | {pp(http['warm'])} |",
-        f"| warm, `?explain=excluded` (first 100 left out) | {pp(http['explained'])} |",
+        "| over HTTP | p50 / p95 ms | server CPU ms per call |",
+        "|---|---|---|",
+        f"| cold: first call after a roster change | {pp(http['cold'])} | "
+        f"{http['cpu']['cold']:,.0f} |",
+        f"| warm | {pp(http['warm'])} | {http['cpu']['warm']:,.0f} |",
+        f"| warm, `?explain=excluded` (first 100 left out) | {pp(http['explained'])} | "
+        f"{http['cpu']['explained']:,.0f} |",
         "",
         "| answer | bytes |",
         "|---|---|",
@@ -287,6 +349,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--engine", choices=("sqlite", "postgresql", "all"), default="all")
     parser.add_argument("--repeat", type=int, default=30, help="warm calls timed")
     parser.add_argument("--old-runs", type=int, default=2, help="runs of the old ORM loader")
+    parser.add_argument(
+        "--before-runs", type=int, default=1, help="runs of the tuple loader and fact-object pool"
+    )
     parser.add_argument("--rebuild", action="store_true", help="build the roster even if present")
     args = parser.parse_args(argv)
     engines = ["sqlite", "postgresql"] if args.engine == "all" else [args.engine]

@@ -7,7 +7,7 @@ the one slow step (Python over every fact) and can be cached until the roster ch
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Literal, NamedTuple
@@ -149,8 +149,15 @@ def _flat(counts: list[int], **columns: np.ndarray) -> _Flat:
 class Codes:
     """Small integers for codes (topics, languages, countries), assigned as the pool meets them."""
 
-    def __init__(self) -> None:
+    def __init__(self, codes: Iterable[str] = ()) -> None:
         self.index: dict[str, int] = {}
+        for code in codes:
+            self.add(code)
+
+    @property
+    def names(self) -> list[str]:
+        """The codes in the order of their integers."""
+        return list(self.index)
 
     def add(self, code: str) -> int:
         return self.index.setdefault(code, len(self.index))
@@ -168,11 +175,16 @@ class CandidatePool:
     """Candidates as numpy columns: one entry per candidate, or flat entries (`_Flat`) per topic,
     language, region, nationality, window and engagement.
 
-    `facts[i]` is the candidate in position i, kept for the reasons text of the few returned.
+    `fact(i)` is the candidate in position i, for the reasons text of the few returned: kept as
+    given (`facts`) by this constructor, put back together from the columns by a pool laid out
+    from them (`pool_columns.pool_from_columns`, which keeps no object per candidate).
     """
+
+    recall: Callable[[int], CandidateFacts]
 
     def __init__(self, facts: Sequence[CandidateFacts]) -> None:
         f = self.facts = tuple(facts)
+        self.recall = f.__getitem__
         self.size = len(f)
         self.expert_id = np.array([c.expert_id for c in f], dtype=np.int64)
         if len(np.unique(self.expert_id)) != self.size:
@@ -249,6 +261,26 @@ class CandidatePool:
             ),
             deployed=np.array([e.mode == "deployed" for e in held], dtype=bool),
         )
+
+    def fact(self, i: int) -> CandidateFacts:
+        """The facts of the candidate in position `i`."""
+        return self.recall(i)
+
+    def positions(self, expert_ids: Sequence[int]) -> list[int]:
+        """The positions of these experts (each must be in the pool)."""
+        wanted = np.asarray(expert_ids, dtype=np.int64)
+        if not wanted.size:
+            return []
+        if not self.size:
+            raise KeyError("an expert is not in the pool")
+        by_id = self.__dict__.get("_by_id")
+        if by_id is None:  # worked out once per pool
+            by_id = self.__dict__["_by_id"] = np.argsort(self.expert_id, kind="stable")
+        at = np.searchsorted(self.expert_id, wanted, sorter=by_id)
+        found = by_id[np.minimum(at, self.size - 1)]
+        if not np.array_equal(self.expert_id[found], wanted):
+            raise KeyError("an expert is not in the pool")
+        return [int(i) for i in found]
 
     @classmethod
     def from_facts(cls, facts: Iterable[CandidateFacts]) -> CandidatePool:

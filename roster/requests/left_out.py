@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from roster.requests.matching import EXCLUSION_CODES, Excluded
+from roster.requests.excluded import EXCLUSION_CODES, Excluded, ExcludedList
 
 PER_PAGE = 100
 MAX_PER_PAGE = 1000
@@ -34,13 +34,7 @@ class LeftOut:
 def page_of(excluded: Sequence[Excluded], page: int = 1, per_page: int = PER_PAGE) -> LeftOut:
     if page < 1 or not 1 <= per_page <= MAX_PER_PAGE:
         raise ValueError("page from 1, per_page from 1 to MAX_PER_PAGE")
-    summary = dict.fromkeys(EXCLUSION_CODES, 0)
-    by_pattern: dict[tuple[str, ...], int] = {}
-    for e in excluded:
-        by_pattern[e.reasons] = by_pattern.get(e.reasons, 0) + 1
-    for reasons, count in by_pattern.items():
-        for code in reasons:
-            summary[code] += count
+    summary = _summary(excluded)
     start = (page - 1) * per_page
     return LeftOut(
         summary=summary,
@@ -49,3 +43,16 @@ def page_of(excluded: Sequence[Excluded], page: int = 1, per_page: int = PER_PAG
         per_page=per_page,
         items=list(excluded[start : start + per_page]),
     )
+
+
+def _summary(excluded: Sequence[Excluded]) -> dict[str, int]:
+    if isinstance(excluded, ExcludedList):  # counted over the columns
+        return excluded.counts()
+    summary = dict.fromkeys(EXCLUSION_CODES, 0)
+    by_pattern: dict[tuple[str, ...], int] = {}
+    for e in excluded:
+        by_pattern[e.reasons] = by_pattern.get(e.reasons, 0) + 1
+    for reasons, count in by_pattern.items():
+        for code in reasons:
+            summary[code] += count
+    return summary

@@ -39,6 +39,7 @@ from roster.requests.candidate_facts import (
     RequestSpec,
     TeamSoFar,
 )
+from roster.requests.excluded import EXCLUSION_CODES, Excluded, ExcludedList
 from roster.requests.reasons import explain_candidate
 from roster.requests.weights import (
     COMPONENTS,
@@ -48,14 +49,15 @@ from roster.requests.weights import (
     MatchingWeights,
 )
 
-EXCLUSION_CODES: tuple[str, ...] = (
-    "not_vetted",
-    "clearance_too_low",
-    "clearance_expires",
-    "unavailable",
-    "at_capacity",
-    "double_booked",
-)
+__all__ = [
+    "EXCLUSION_CODES",
+    "Excluded",
+    "ExcludedList",
+    "Ranked",
+    "Ranking",
+    "rank",
+    "rank_groups",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,21 +71,13 @@ class Ranked:
 
 
 @dataclass(frozen=True, slots=True)
-class Excluded:
-    """An expert left out, with every hard rule they fail (codes from `EXCLUSION_CODES`)."""
-
-    expert_id: int
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class Ranking:
     """The answer to one request: `ranked` best first (ties by expert id), cut to the limit asked;
     `eligible`: how many passed the hard rules; `excluded` (by expert id) only when explained."""
 
     ranked: list[Ranked]
     eligible: int
-    excluded: list[Excluded]
+    excluded: Sequence[Excluded]
 
 
 def rank(
@@ -96,58 +90,89 @@ def rank(
     conflict_affected: frozenset[str] = CONFLICT_AFFECTED,
     limit: int | None = None,
     explain: bool = False,
+    among: np.ndarray | None = None,
 ) -> Ranking:
     """Rank the candidates for `request` as of `today`.
 
     `team`: the experts already on the request, for balance. `conflict_affected`: ISO alpha-2
     codes for the origin dimension of balance. `limit`: return only the best so many (reasons are
     built only for those). `explain`: also list the excluded experts and every rule each fails.
+    `among`: rank only the candidates it marks (a bool per pool position), as if the pool held
+    no others (scores do not depend on who else is in it).
     """
+    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
+    everyone = np.ones(pool.size, dtype=bool) if among is None else among
+    (found,) = rank_groups(
+        request,
+        pool,
+        [everyone],
+        today=today,
+        team=team,
+        weights=weights,
+        conflict_affected=conflict_affected,
+        limit=limit,
+        explain=explain,
+    )
+    return found
+
+
+def rank_groups(
+    request: RequestSpec,
+    pool: CandidatePool,
+    groups: Sequence[np.ndarray],
+    *,
+    today: date,
+    team: TeamSoFar = TeamSoFar(),
+    weights: MatchingWeights = DEFAULT_WEIGHTS,
+    conflict_affected: frozenset[str] = CONFLICT_AFFECTED,
+    limit: int | None = None,
+    explain: bool = False,
+) -> list[Ranking]:
+    """`rank(..., among=group)` for each group, the rules and scores worked out once."""
     if limit is not None and limit < 0:
         raise ValueError("limit must be >= 0")
-    pool = candidates if isinstance(candidates, CandidatePool) else CandidatePool(candidates)
     rules = exclusions(request, pool, today)
     eligible = ~np.logical_or.reduce(list(rules.values()))
     components = component_scores(request, pool, today, team, weights, conflict_affected)
     # Rounded before sorting so that equal scores as shown are exactly the ties broken by id.
     total = np.round(weighted_total(components, weights), 4)
 
-    chosen = np.flatnonzero(eligible)
-    scores = total[chosen]
-    if limit is not None and 0 < limit < chosen.size:
-        cutoff = np.partition(scores, chosen.size - limit)[chosen.size - limit]
-        keep = scores >= cutoff  # ties at the cut-off stay until the id tie-break below
-        chosen, scores = chosen[keep], scores[keep]
-    chosen = chosen[np.lexsort((pool.expert_id[chosen], -scores))][:limit]
-
-    ranked = [
-        Ranked(
-            expert_id=int(pool.expert_id[i]),
-            score=float(total[i]),
-            components={name: round(float(components[name][i]), 4) for name in COMPONENTS},
-            reasons=explain_candidate(pool.facts[i], request, today, team, conflict_affected),
+    def one(considered: np.ndarray) -> Ranking:
+        chosen = np.flatnonzero(eligible & considered)
+        scores = total[chosen]
+        if limit is not None and 0 < limit < chosen.size:
+            cutoff = np.partition(scores, chosen.size - limit)[chosen.size - limit]
+            keep = scores >= cutoff  # ties at the cut-off stay until the id tie-break below
+            chosen, scores = chosen[keep], scores[keep]
+        chosen = chosen[np.lexsort((pool.expert_id[chosen], -scores))][:limit]
+        ranked = [
+            Ranked(
+                expert_id=int(pool.expert_id[i]),
+                score=float(total[i]),
+                components={name: round(float(components[name][i]), 4) for name in COMPONENTS},
+                reasons=explain_candidate(pool.fact(i), request, today, team, conflict_affected),
+            )
+            for i in chosen.tolist()
+        ]
+        left = ~eligible & considered
+        return Ranking(
+            ranked=ranked,
+            eligible=int(np.count_nonzero(eligible & considered)),
+            excluded=_explain_exclusions(pool, rules, left) if explain else [],
         )
-        for i in chosen
-    ]
-    excluded = _explain_exclusions(pool, rules, eligible) if explain else []
-    return Ranking(ranked=ranked, eligible=int(eligible.sum()), excluded=excluded)
+
+    return [one(group) for group in groups]
 
 
 def _explain_exclusions(
-    pool: CandidatePool, rules: dict[str, np.ndarray], eligible: np.ndarray
-) -> list[Excluded]:
-    left_out = np.flatnonzero(~eligible)
+    pool: CandidatePool, rules: dict[str, np.ndarray], left: np.ndarray
+) -> ExcludedList:
+    left_out = np.flatnonzero(left)
     left_out = left_out[np.argsort(pool.expert_id[left_out], kind="stable")]
-    # Each failed rule sets one bit; the 64 possible sets of codes are spelled out once.
     bits = np.zeros(left_out.size, dtype=np.int64)
     for bit, code in enumerate(EXCLUSION_CODES):
         bits |= rules[code][left_out].astype(np.int64) << bit
-    spelled = [
-        tuple(code for bit, code in enumerate(EXCLUSION_CODES) if pattern >> bit & 1)
-        for pattern in range(1 << len(EXCLUSION_CODES))
-    ]
-    ids = pool.expert_id[left_out].tolist()
-    return [Excluded(i, spelled[b]) for i, b in zip(ids, bits.tolist(), strict=True)]
+    return ExcludedList(pool.expert_id[left_out], bits)
 
 
 # --- Hard rules ----------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Plain-language reasons behind an eligible candidate's scores, and what a candidate lacks of
-what the request asked, shown to the coordinator.
+what the request asked, shown to the coordinator (`meets_asked`: the same test as `shortfalls`,
+vectorised over a pool, for sorting full matches from partial ones).
 
 Pure: no Flask, no database. Codes are worded by a `Wording` (topic, language and country names);
 a code it does not name is shown as it is.
@@ -12,12 +13,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import reduce
 
+import numpy as np
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from roster.reference.codes import CEFR_LEVELS, countries, languages
-from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoFar
+from roster.requests.candidate_facts import CandidateFacts, CandidatePool, RequestSpec, TeamSoFar
 from roster.requests.weights import CONFLICT_AFFECTED, STATE_AFFILIATIONS
 
 TOPIC_LEVELS = {
@@ -127,6 +129,30 @@ def shortfalls(
         names = either([wording.country(cc) for cc in sorted(request.regions)])
         lacks.append(_("%(countries)s: no knowledge listed", countries=names))
     return tuple(lacks)
+
+
+def meets_asked(request: RequestSpec, pool: CandidatePool) -> np.ndarray:
+    """Which candidates meet every requirement the request states, i.e. lack nothing by
+    `reasons.shortfalls` (vectorised: a topic at its minimum level, a language at its CEFR
+    level, one of the countries as a region of knowledge or a nationality)."""
+    full = np.ones(pool.size, dtype=bool)
+    flat = pool.topics
+    for code, minimum in request.topics.items():
+        wanted = flat.columns["code"] == pool.topic_codes.get(code)
+        full &= pool.per_candidate(flat, wanted, flat.columns["level"]) >= minimum
+    flat = pool.languages
+    for code, cefr in request.languages.items():
+        wanted = flat.columns["code"] == pool.language_codes.get(code)
+        steps = pool.per_candidate(flat, wanted, flat.columns["rank"] + 1)
+        full &= steps >= CEFR_LEVELS.index(cefr) + 1
+    if request.regions:
+        codes = [pool.country_codes.get(cc) for cc in request.regions]
+        full &= pool.per_candidate(
+            pool.regions, np.isin(pool.regions.columns["code"], codes)
+        ) | pool.per_candidate(
+            pool.nationalities, np.isin(pool.nationalities.columns["code"], codes)
+        )
+    return full
 
 
 def explain_candidate(

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 
 from roster import audit
 from roster.experts.models import Expert
-from roster.requests import alerts, candidate_loader, settings
+from roster.requests import alerts, candidate_loader, pool_cache, settings
 from roster.requests.matching import rank
 from roster.requests.models import CrisisRequest, Offer
 
@@ -88,7 +88,7 @@ def next_candidates(session: Session, request: CrisisRequest, now: datetime) -> 
     today = now.date()
     ranking = rank(
         candidate_loader.request_spec(session, request),
-        candidate_loader.candidate_facts(session, today=today),
+        pool_cache.candidate_pool(session, today=today),
         today=today,
         team=candidate_loader.team_so_far(session, request),
         limit=NEXT_CANDIDATES + len(offered),

@@ -18,10 +18,9 @@ from roster.errors import Forbidden
 from roster.experts.models import Expert
 from roster.reference.taxonomy import topic_names
 from roster.requests import candidate_loader, pool_cache, settings
-from roster.requests.candidate_facts import CandidateFacts
-from roster.requests.matching import Excluded, Ranked, Ranking, rank
+from roster.requests.matching import Excluded, ExcludedList, Ranked, rank_groups
 from roster.requests.models import CrisisRequest, Offer
-from roster.requests.reasons import Wording, asked, explain_candidate, shortfalls
+from roster.requests.reasons import Wording, asked, explain_candidate, meets_asked, shortfalls
 
 # How many of each group the page lists (best first).
 LIMIT = 50
@@ -69,7 +68,7 @@ class Shortlist:
     asked: tuple[str, ...]
     seats_open: int
     preselected: tuple[int, ...]
-    excluded: list[Excluded]
+    excluded: Sequence[Excluded]
 
     @property
     def eligible(self) -> int:
@@ -104,22 +103,26 @@ def shortlist(
     wording = Wording(topics=topic_names(session))
     # The cached pool holds every active expert, vetted or not: ranking excludes the others
     # (and names them only when `explain`), so the answer is the one a fresh load gives.
-    pool = pool_cache.candidate_pool(session, today=today).facts
-    lacking = {f.expert_id: shortfalls(f, spec, wording) for f in pool}
-    facts = {f.expert_id: f for f in pool}
+    pool = pool_cache.candidate_pool(session, today=today)
+    full_match = meets_asked(spec, pool)
     weights = settings.matching_weights()
 
-    def ranked(group: list[CandidateFacts]) -> Ranking:
-        return rank(
-            spec, group, today=today, team=team, weights=weights, limit=LIMIT, explain=explain
-        )
-
     # Scores do not depend on who else is in the pool: ranking the groups apart keeps the order.
-    full = ranked([f for f in pool if not lacking[f.expert_id]])
-    partial = ranked([f for f in pool if lacking[f.expert_id]])
+    full, partial = rank_groups(
+        spec,
+        pool,
+        [full_match, ~full_match],
+        today=today,
+        team=team,
+        weights=weights,
+        limit=LIMIT,
+        explain=explain,
+    )
     shown = [r.expert_id for r in [*full.ranked, *partial.ranked]]
     names = _names(session, shown)
     offered = _open_offers(session, request)
+    # Facts and shortfalls in words only for the experts shown.
+    facts = {eid: pool.fact(i) for eid, i in zip(shown, pool.positions(shown), strict=True)}
 
     needs = len(asked(spec))
 
@@ -133,7 +136,7 @@ def shortlist(
             components=r.components,
             fit=why[:needs],
             reasons=why[needs:],
-            lacks=lacking[r.expert_id],
+            lacks=shortfalls(expert, spec, wording),
             gender=expert.gender,
             affiliation_kind=expert.affiliation_kind,
             nationalities=tuple(sorted(wording.country(cc) for cc in expert.nationalities)),
@@ -152,7 +155,7 @@ def shortlist(
         asked=asked(spec, wording),
         seats_open=seats_open,
         preselected=tuple(free[:wanted]),
-        excluded=sorted([*full.excluded, *partial.excluded], key=lambda e: e.expert_id),
+        excluded=ExcludedList.merged(full.excluded, partial.excluded),
     )
 
 

@@ -1,10 +1,11 @@
-"""The tuple-query loader and the cached pool give exactly what the ORM loader gave: the same facts
-for every expert, and the same ranking, scores, reasons and excluded reasons, on random rosters
+"""The tuple-query loader, the column loader (`pool_loader`) and the cached pool give exactly what
+the ORM loader gave: the same facts for every expert (put back together from the columns), the
+same full matches, and the same ranking, scores, reasons and excluded reasons, on random rosters
 and requests, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from itertools import count
 
 import sqlalchemy as sa
@@ -27,6 +28,8 @@ from roster.requests.candidate_facts import CandidateFacts, RequestSpec, TeamSoF
 from roster.requests.candidate_loader import candidate_facts
 from roster.requests.matching import rank
 from roster.requests.models import Assignment, CrisisRequest, Offer, RequestTopic
+from roster.requests.pool_loader import load_pool
+from roster.requests.reasons import meets_asked, shortfalls
 from tests.support.factories import make_request
 from tests.support.legacy_loader import candidate_facts as legacy_facts
 
@@ -221,6 +224,10 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
         assert _normal(candidate_facts(db_session, today=TODAY, vetted_only=vetted_only)) == (
             _normal(legacy_facts(db_session, today=TODAY, vetted_only=vetted_only))
         )
+    columns = load_pool(db_session, today=TODAY)
+    assert _normal([columns.fact(i) for i in range(columns.size)]) == _normal(
+        legacy_facts(db_session, today=TODAY, vetted_only=False)
+    )
     ids = [e.id for e in db_session.execute(sa.select(Expert).order_by(Expert.id)).scalars().all()]
     chosen = [ids[i] for i in subset if i < len(ids)] + [10**9]
     assert _normal(
@@ -241,6 +248,7 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
     old_all = legacy_facts(db_session, today=TODAY, vetted_only=False)
     team = TeamSoFar.of(old_all[: asked["team"]])
     pool = pool_cache.candidate_pool(db_session, today=TODAY)
+    assert meets_asked(spec, pool).tolist() == [not shortfalls(f, spec) for f in old_all]
     for limit in (None, 3):
         before = rank(
             spec,
@@ -254,3 +262,32 @@ def test_new_loader_and_cached_pool_equal_the_orm_loader(
         explained_before = rank(spec, old_all, today=TODAY, team=team, limit=limit, explain=True)
         explained_after = rank(spec, pool, today=TODAY, team=team, limit=limit, explain=True)
         assert explained_after == explained_before
+
+
+def test_the_column_loader_keeps_edge_days_and_timestamps(db_session):
+    """The first and last day a date column holds, a verification time to the microsecond taken
+    in another time zone, and no child rows at all come back as the ORM loader reads them."""
+    _wipe(db_session)
+    east = timezone(timedelta(hours=5, minutes=30))
+    db_session.add_all(
+        [
+            Expert(
+                full_name="Edge Expert",
+                vetting_status="vetted",
+                vetting_valid_until=date.max,
+                clearance_level="NS",
+                clearance_verified_at=datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=east),
+                clearance_expires_on=date(1, 1, 1),
+                last_engaged_on=date(1, 1, 1),
+            ),
+            Expert(full_name="Bare Expert", vetting_status="rejected"),
+        ]
+    )
+    db_session.commit()
+    pool = load_pool(db_session, today=TODAY)
+    assert _normal([pool.fact(i) for i in range(pool.size)]) == _normal(
+        legacy_facts(db_session, today=TODAY, vetted_only=False)
+    )
+    assert pool.fact(0).clearance_verified_at == datetime(2026, 3, 4, 5, 6, 7, 891011, tzinfo=east)
+    _wipe(db_session)
+    assert load_pool(db_session, today=TODAY).size == 0

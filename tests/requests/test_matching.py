@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
+import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from roster.requests.candidate_facts import (
     Window,
 )
 from roster.requests.matching import COMPONENTS, EXCLUSION_CODES, exclusions, rank
+from roster.requests.reasons import meets_asked, shortfalls
 from roster.requests.weights import MatchingWeights
 
 TODAY = date(2026, 6, 1)
@@ -387,3 +389,32 @@ def test_scores_and_components_stay_in_unit_range_and_the_order_is_stable(
     keys = [(-r.score, r.expert_id) for r in answer.ranked]
     assert keys == sorted(keys)
     assert rank(spec, list(reversed(roster)), **options) == answer
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    roster=rosters(),
+    spec=requests(),
+    topics=st.dictionaries(st.sampled_from(["crsv", "poc", "cpp", "unheard"]), st.integers(1, 4)),
+    languages=st.dictionaries(st.sampled_from(["en", "fr", "ar"]), st.sampled_from(["A2", "C1"])),
+    regions=st.frozensets(st.sampled_from(["UA", "FR", "MD", "XK"]), max_size=2),
+    picked=st.lists(st.booleans(), min_size=6, max_size=6),
+)
+def test_full_matches_and_ranking_among_some_agree_with_the_facts(
+    roster, spec, topics, languages, regions, picked
+):
+    spec = replace(spec, topics=topics, languages=languages, regions=regions)
+    pool = CandidatePool(roster)
+    full = meets_asked(spec, pool)
+    assert full.tolist() == [not shortfalls(f, spec) for f in roster]
+    among = np.array(picked[: len(roster)], dtype=bool)
+    some = [f for f, keep in zip(roster, among, strict=True) if keep]
+    for limit in (None, 2):
+        assert rank(spec, pool, today=TODAY, limit=limit, explain=True, among=among) == rank(
+            spec, some, today=TODAY, limit=limit, explain=True
+        )
+    assert pool.positions([f.expert_id for f in reversed(roster)]) == list(
+        reversed(range(len(roster)))
+    )
+    with pytest.raises(KeyError):
+        pool.positions([99])

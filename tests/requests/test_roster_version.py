@@ -11,7 +11,7 @@ from sqlmodel import Session, delete, select
 from roster.accounts.models import User
 from roster.db import table_of
 from roster.experts.models import AvailabilityWindow, Expert, ExpertLanguage, ExpertRegion
-from roster.requests import candidate_loader, pool_cache, roster_version
+from roster.requests import candidate_loader, pool_cache, pool_loader, roster_version
 from roster.requests.models import RosterVersion
 from tests.support.factories import make_request
 
@@ -42,6 +42,7 @@ def test_every_table_the_loader_reads_is_watched(db_session):
         db_session.commit()
         read.clear()
         candidate_loader.candidate_facts(db_session, today=date(2026, 11, 23), vetted_only=False)
+        pool_loader.load_pool(db_session, today=date(2026, 11, 23))
     finally:
         sa.event.remove(engine, "before_cursor_execute", note)
     assert read, "the loader read no table"
