@@ -24,6 +24,7 @@ from roster.accounts.forms import ConfirmForm, EmailChangeForm, PreferencesForm
 from roster.accounts.models import User
 from roster.accounts.services import token_digest
 from roster.errors import DomainError, Gone
+from roster.locales import in_locale_of
 from roster.refusals import back_with_message, form_page, on_refusal
 
 bp = Blueprint("settings", __name__)
@@ -78,7 +79,8 @@ def save_preferences() -> tuple[str, int] | Response:
             locale=form.locale.data,
             notify_by_email=bool(form.notify_by_email.data),
         )
-        flash(_("Your settings are saved."), "info")
+        with in_locale_of(form.locale.data):  # said in the language just chosen
+            flash(_("Your settings are saved."), "info")
         return redirect(url_for("settings.index"))
     return page.again()
 

@@ -28,9 +28,11 @@ def test_a_user_saves_settings_and_signs_out_everywhere(page, sign_in, make_user
     page.get_by_label("Language", exact=True).select_option("fr")
     page.get_by_label("Send me notifications by e-mail").uncheck()
     page.get_by_role("button", name="Save").click()
-    expect(page.get_by_text("Your settings are saved.")).to_be_visible()
-    expect(page.get_by_label("Send me notifications by e-mail")).not_to_be_checked()
-    page.get_by_role("button", name="Sign out everywhere").click()
+    # The page answers in the language just chosen, the confirmation included.
+    expect(page.locator("html")).to_have_attribute("lang", "fr")
+    expect(page.get_by_text("Vos paramètres sont enregistrés.")).to_be_visible()
+    expect(page.get_by_label("M'envoyer les notifications par e-mail")).not_to_be_checked()
+    page.get_by_role("button", name="Se déconnecter partout").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
 
 
