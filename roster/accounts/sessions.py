@@ -16,8 +16,8 @@ from flask_login import login_user, logout_user
 from sqlmodel import Session
 from werkzeug.wrappers import Response
 
-from roster import db
-from roster.accounts import services, user_sessions
+from roster import db, locales
+from roster.accounts import preferences, services, user_sessions
 from roster.accounts.models import User
 
 PENDING_KEY = "pending_login"
@@ -49,7 +49,16 @@ def pending_next() -> str | None:
 
 
 def complete_sign_in(user: User) -> None:
-    """A fresh session (and CSRF token) for the signed-in user, with its clock started."""
+    """A fresh session (and CSRF token) for the signed-in user, with its clock started. A
+    language the visitor chose with the switch before signing in becomes their setting: it is
+    their latest choice, and the setting beats the cookie from now on."""
+    chosen = locales.supported(request.cookies.get(locales.COOKIE))
+    if chosen and chosen != user.locale:
+        preferences.update_preferences(session=db.session(), user=user, locale=chosen)
+    _start(user)
+
+
+def _start(user: User) -> None:
     session.clear()
     login_user(user)
     session[RECORD_KEY] = user_sessions.start(db.session(), user, request.user_agent.string)
@@ -60,7 +69,7 @@ def complete_sign_in(user: User) -> None:
 
 def renew_after_change(user: User) -> None:
     """Keep this session after a change that rotated the user's nonce (which ended the others)."""
-    complete_sign_in(user)
+    _start(user)
 
 
 def current_key() -> str | None:

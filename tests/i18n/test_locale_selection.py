@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from roster.accounts.models import User
-from tests.support.auth import csrf_token
+from tests.support.auth import csrf_token, login
 
 FR = {"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"}
 
@@ -153,3 +153,19 @@ def test_every_page_offers_the_switch_each_language_in_its_own(client):
     html = client.get("/login").get_data(as_text=True)
     assert '<button type="submit" name="locale" value="fr" lang="fr"' in html
     assert ">Français</button>" in html and ">English</button>" in html
+
+
+def test_a_language_chosen_before_signing_in_becomes_the_users_setting(app, db_session, make_user):
+    """The switch on the sign-in page is the visitor's latest choice: signing in keeps it (the
+    account's setting would otherwise beat the cookie and undo it)."""
+    user = make_user("expert")
+    client = app.test_client()
+    switch(client, "fr")
+    assert login(client, user.email).status_code == 302
+    assert lang_of(client.get("/")) == "fr"
+    db_session.expire_all()
+    assert db_session.get(User, user.id).locale == "fr"
+    english = make_user("expert")
+    other = app.test_client()
+    assert login(other, english.email).status_code == 302
+    assert lang_of(other.get("/")) == "en"
