@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -87,20 +88,23 @@ def request_reset(*, session: Session, email: str, base_url: str = "") -> None:
         session.flush()
         return
     _issue(session, user, digest, created_by=None)
+    _mail_link(session, user, RESET_MAIL, reset_url(base_url, raw))
+    audit.record(
+        session, actor="anonymous", action="password_reset.request", subject=f"user:{user.id}"
+    )
+    session.flush()
+
+
+def _mail_link(session: Session, user: User, text: Any, link: str) -> None:
+    """The reset mail (`text`, a lazy template) in the owner's language, through the outbox."""
     with in_locale_of(user):
         outbox.enqueue(
             session,
             kind="password_reset",
             to=user.email,
             subject=_("Reset your Roster password"),
-            body=RESET_MAIL.format(
-                name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
-            ),
+            body=text.format(name=user.full_name, hours=RESET_HOURS, link=link),
         )
-    audit.record(
-        session, actor="anonymous", action="password_reset.request", subject=f"user:{user.id}"
-    )
-    session.flush()
 
 
 def send_reset(*, session: Session, actor: User, user_id: int, base_url: str = "") -> User:
@@ -114,16 +118,7 @@ def send_reset(*, session: Session, actor: User, user_id: int, base_url: str = "
         raise Conflict(_("This account is deactivated; reactivate it before sending a reset link."))
     raw = secrets.token_urlsafe(32)
     _issue(session, user, token_digest(raw), created_by=actor.id)
-    with in_locale_of(user):
-        outbox.enqueue(
-            session,
-            kind="password_reset",
-            to=user.email,
-            subject=_("Reset your Roster password"),
-            body=RESET_BY_ADMIN_MAIL.format(
-                name=user.full_name, hours=RESET_HOURS, link=reset_url(base_url, raw)
-            ),
-        )
+    _mail_link(session, user, RESET_BY_ADMIN_MAIL, reset_url(base_url, raw))
     audit.record(
         session, actor=f"user:{actor.id}", action="password_reset.send", subject=f"user:{user.id}"
     )
