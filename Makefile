@@ -60,6 +60,7 @@ bench: install
 	$(BIN)/python -m bench.search
 	$(BIN)/python -m bench.search --engine postgresql
 	$(BIN)/python -m bench.search_throughput
+	$(BIN)/python -m bench.search_throughput --engine postgresql
 	$(BIN)/python -m bench.ranking
 	$(BIN)/python -m bench.imports
 	$(BIN)/python -m bench.loop

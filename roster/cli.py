@@ -149,7 +149,9 @@ def send_mail(loop: bool, interval: float) -> None:
     sender = app.config["ROSTER_MAIL_SENDER"]
     domain = sender.rpartition("@")[2] or "localhost"
     while True:
-        report = outbox.deliver_due(db.engine(), mail_transport(app), sender=sender, domain=domain)
+        report, _behind = outbox.deliver_backlog(
+            db.engine(), mail_transport(app), sender=sender, domain=domain
+        )
         click.echo(f"sent {report.sent}, to retry {report.retried}, failed {report.failed}")
         if not loop:
             return

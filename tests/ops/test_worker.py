@@ -57,6 +57,41 @@ def test_one_turn_expires_lapsed_offers_and_delivers_mail(
     assert any("Subject: Hi" in mail for mail in handler.received)
 
 
+def test_a_burst_of_mail_drains_in_one_turn_not_one_batch(app, db_session, smtp):
+    """A crisis offered to many experts at once writes more mail than one batch: the worker
+    keeps sending while batches come back full (within its time budget), rather than fifty
+    messages per turn while the backlog grows."""
+    handler, port = smtp
+    app.config.update(ROSTER_SMTP_HOST="127.0.0.1", ROSTER_SMTP_PORT=port)
+    for n in range(120):
+        outbox.enqueue(db_session, kind="test", to=f"e{n}@roster.example", subject="Hi", body="x")
+    db_session.commit()
+
+    done = worker.Worker(app=app, jobs=()).turn()
+
+    assert done["mail"] == 120
+    assert len(handler.received) == 120
+    db_session.expire_all()
+    pending = db_session.exec(select(OutboxMessage).where(OutboxMessage.state == "pending"))
+    assert pending.all() == []
+
+
+def test_a_worker_behind_on_mail_delivers_again_at_its_next_turn(app, db_session, smtp):
+    """When the time budget runs out with mail still due, the next turn delivers again without
+    waiting for the mail interval; once nothing is due, the interval applies again."""
+    handler, port = smtp
+    app.config.update(ROSTER_SMTP_HOST="127.0.0.1", ROSTER_SMTP_PORT=port)
+    for n in range(25):
+        outbox.enqueue(db_session, kind="test", to=f"e{n}@roster.example", subject="Hi", body="x")
+    db_session.commit()
+    busy = worker.Worker(app=app, jobs=(), mail_budget=timedelta(0), mail_batch=10)
+
+    sent = [busy.turn().get("mail") for _ in range(4)]
+
+    assert sent == [10, 10, 5, None]
+    assert len(handler.received) == 25
+
+
 def test_jobs_run_when_due_and_not_before(app):
     calls: list[str] = []
     job = worker.Job("count", timedelta(minutes=5), lambda s, now, ctx: calls.append("x") or 0)
