@@ -268,13 +268,8 @@ def columns(
             value = values[s][g]
             h = per * value
             x = gx + s * (col_w + inner_gap)
-            out.append(
-                f'<rect x="{x}" y="{base - h:.1f}" width="{col_w}" height="{h:.1f}" '
-                f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(group)}: {_a(series[s])} '
-                f"{value}</title></rect>"
-                f'<text x="{x + col_w / 2}" y="{base - h - 4:.1f}" text-anchor="middle" '
-                f'font-size="11" fill="{INK}">{value}</text>'
-            )
+            tip = f"{group}: {series[s]} {value}"
+            _column(out, x=x, base=base, h=h, width=col_w, s=s, tip=tip, value=value, gap=4)
         out.append(
             f'<text x="{gx + (group_w - group_gap) / 2:.1f}" y="{base + 18}" '
             f'text-anchor="middle" fill="{INK}">{_a(group)}</text>'
@@ -282,6 +277,32 @@ def columns(
     _legend(out, series, left, base + 40)
     out.append("</svg>")
     return "".join(out)
+
+
+def _column(
+    out: list[str],
+    *,
+    x: float,
+    base: float,
+    h: float,
+    width: int,
+    s: int,
+    tip: str,
+    value: int,
+    gap: int,
+    label_zero: bool = True,
+) -> None:
+    """One column of series `s` with `tip` as its title, its count written `gap` px above it
+    (a zero too, unless `label_zero` is off)."""
+    out.append(
+        f'<rect x="{x}" y="{base - h:.1f}" width="{width}" height="{h:.1f}" '
+        f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(tip)}</title></rect>'
+    )
+    if value or label_zero:
+        out.append(
+            f'<text x="{x + width / 2}" y="{base - h - gap:.1f}" text-anchor="middle" '
+            f'font-size="11" fill="{INK}">{value}</text>'
+        )
 
 
 def _legend(out: list[str], series: Sequence[str], left: float, y: float) -> None:
@@ -320,16 +341,20 @@ def monthly(
             value = values[s][m]
             h = per * value
             x = gx + s * (col_w + 1)
-            out.append(
-                f'<rect x="{x}" y="{base - h:.1f}" width="{col_w}" height="{h:.1f}" '
-                f'fill="{SERIES[s % len(SERIES)]}"><title>{_a(month)}: {_a(series[s])} '
-                f"{value}</title></rect>"
+            tip = f"{month}: {series[s]} {value}"
+            # A zero reads from the axis; its label would only crowd the baseline.
+            _column(
+                out,
+                x=x,
+                base=base,
+                h=h,
+                width=col_w,
+                s=s,
+                tip=tip,
+                value=value,
+                gap=3,
+                label_zero=False,
             )
-            if value:  # a zero reads from the axis; its label would only crowd the baseline
-                out.append(
-                    f'<text x="{x + col_w / 2}" y="{base - h - 3:.1f}" text-anchor="middle" '
-                    f'font-size="11" fill="{INK}">{value}</text>'
-                )
         lx = gx + (group_w - group_gap) / 2
         out.append(
             f'<text x="{lx:.1f}" y="{base + 14}" transform="rotate(-45 {lx:.1f} {base + 14})" '
