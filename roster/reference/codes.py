@@ -57,17 +57,7 @@ def languages() -> dict[str, str]:
     return _languages_in(locales.current())
 
 
-def countries_in(locale: str) -> dict[str, str]:
-    """ISO 3166-1 alpha-2 code -> name in `locale`, whatever the current language."""
-    return _countries_in(locale)
-
-
-def languages_in(locale: str) -> dict[str, str]:
-    """ISO 639-1 code -> name in `locale`, whatever the current language."""
-    return _languages_in(locale)
-
-
-def name_order(name: str) -> str:
+def _name_order(name: str) -> str:
     """Sort key for a name in a list: accents and case do not move it (Égypte after Danemark)."""
     plain = unicodedata.normalize("NFKD", name)
     return "".join(c for c in plain if not unicodedata.combining(c)).casefold()
@@ -75,7 +65,7 @@ def name_order(name: str) -> str:
 
 def by_name(names: dict[str, str]) -> list[tuple[str, str]]:
     """(code, name) pairs in alphabetical order of the names, accents aside ("Égypte" by E)."""
-    return sorted(names.items(), key=lambda pair: name_order(pair[1]))
+    return sorted(names.items(), key=lambda pair: _name_order(pair[1]))
 
 
 def is_country(code: str) -> bool:
