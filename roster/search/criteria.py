@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -75,6 +76,7 @@ def fold(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
+@functools.lru_cache(maxsize=1024)
 def search_terms(q: str) -> tuple[str, ...]:
     """The words of a query, folded; a word typed with a trailing `*` keeps it (prefix match).
     Every other character is dropped, so no operator ever reaches the engine."""

@@ -11,6 +11,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -23,8 +24,8 @@ from roster.search.criteria import SearchCriteria
 from roster.search.facets import FACET_NAMES
 from roster.search.fulltext import BM25_WEIGHTS, fts5_query, tsquery_text
 from roster.search.models import FTS_TABLE, TSVECTOR_COLUMN
-from roster.search.query import SearchResult, Shape, available_over, expert
-from roster.search.readmodel import STATUSES, RosterModel, day, model_for, pack
+from roster.search.query import SearchResult, available_over, expert
+from roster.search.readmodel import STATUSES, RosterModel, day, model_for, pack, ranked
 from roster.search.version import committed_version, version
 
 _weights = ", ".join(str(w) for w in BM25_WEIGHTS)
@@ -55,8 +56,8 @@ def _score_matches(
     if model.size and len(ids):
         pos = np.minimum(np.searchsorted(model.ids, ids), model.size - 1)
         known = model.ids[pos] == ids
-        rows = pos[known]
-        relevance[rows] = scores[known]
+        rows = np.sort(pos[known])
+        relevance[pos[known]] = scores[known]
     return rows, relevance
 
 
@@ -71,7 +72,8 @@ def _keep(cache_key: tuple[Hashable, str, str, str], found: tuple[np.ndarray, np
 def text_matches(
     session: Session, model: RosterModel, key: Hashable, criteria: SearchCriteria
 ) -> tuple[np.ndarray, np.ndarray]:
-    """The model rows matching the words and their relevance (per version and query, LRU)."""
+    """The model rows matching the words (ascending) and their relevance (per version and query,
+    LRU)."""
     dialect = session.get_bind().dialect.name
     q = _query_text(dialect, criteria)
     cache_key = (key, str(session.get_bind().engine.url), dialect, q)
@@ -136,13 +138,18 @@ def valid_clearance(model: RosterModel, today: int) -> np.ndarray:
     return (model.clearance >= 0) & model.clearance_verified & (model.clearance_until >= today)
 
 
+def cleared(model: RosterModel, today: int) -> np.ndarray:
+    """`valid_clearance`, once per model and day (read-only)."""
+    return model.once(("cleared", today), lambda: valid_clearance(model, today))
+
+
 def filter_mask(
     session: Session, model: RosterModel, criteria: SearchCriteria, scope: str, today: date
 ) -> np.ndarray:
     """Every condition of `query.filters`, visibility first."""
     t = day(today)
     n = model.size
-    mask = visible_mask(model, scope, t)
+    mask = model.once(("visible", scope, t), lambda: visible_mask(model, scope, t)).copy()
     if criteria.vetting:
         either = np.zeros(n, dtype=bool)
         for status in set(criteria.vetting):
@@ -166,9 +173,8 @@ def filter_mask(
         if wanted:
             mask &= model.links[name].having(n, wanted)
     if criteria.clearance is not None:
-        mask &= valid_clearance(model, t) & (
-            model.clearance_rank >= CLEARANCE_RANK[criteria.clearance]
-        )
+        mask &= cleared(model, t)
+        mask &= model.clearance_rank >= CLEARANCE_RANK[criteria.clearance]
     if criteria.deployable is not None:
         mask &= model.deployable == criteria.deployable
     if criteria.available_from is not None and criteria.available_to is not None:
@@ -188,26 +194,58 @@ def window_mask(session: Session, model: RosterModel, criteria: SearchCriteria) 
     return mask
 
 
-def facets(model: RosterModel, mask: np.ndarray, today: int) -> dict[str, dict[str, int]]:
+# A selection holding at most 1/SPARSE of the roster is counted and sorted row by row; a larger
+# one as bitsets and over the precomputed orders. Either way the answer is the same (tested).
+SPARSE = 64
+
+
+@dataclass
+class Selection:
+    """The experts a search selects: their rows (ascending), and the mask when it is needed."""
+
+    size: int
+    rows: np.ndarray
+    _mask: np.ndarray | None = None
+
+    @classmethod
+    def of_mask(cls, mask: np.ndarray) -> Selection:
+        return cls(len(mask), np.flatnonzero(mask), mask)
+
+    @property
+    def sparse(self) -> bool:
+        return len(self.rows) * SPARSE <= self.size
+
+    @property
+    def mask(self) -> np.ndarray:
+        if self._mask is None:
+            self._mask = np.zeros(self.size, dtype=bool)
+            self._mask[self.rows] = True
+        return self._mask
+
+
+def facets(model: RosterModel, chosen: Selection, today: int) -> dict[str, dict[str, int]]:
     """The five facets of `facets.facet_selects`, sorted as `query.split_rows` sorts them."""
-    packed = pack(mask)
-    counted = {name: model.links[name].counts(packed) for name in FACET_NAMES[:4]}
-    held = model.clearance[mask & valid_clearance(model, today)]
-    by_level = np.bincount(held, minlength=len(model.clearance_codes))
-    counted["clearance"] = {model.clearance_codes[i]: int(c) for i, c in enumerate(by_level) if c}
-    return {
-        name: dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-        for name, counts in counted.items()
-    }
+    rows = chosen.rows
+    if chosen.sparse:
+        counted = {name: model.links[name].counts_of(rows) for name in FACET_NAMES[:4]}
+        held = model.clearance[rows[cleared(model, today)[rows]]]
+    else:
+        packed = pack(chosen.mask)
+        counted = {name: model.links[name].counts(packed) for name in FACET_NAMES[:4]}
+        held = model.clearance[chosen.mask & cleared(model, today)]
+    counted["clearance"] = ranked(
+        model.clearance_codes, np.bincount(held, minlength=len(model.clearance_codes))
+    )
+    return counted
 
 
 def page_rows(
-    model: RosterModel, mask: np.ndarray, criteria: SearchCriteria, relevance: np.ndarray | None
+    model: RosterModel, chosen: Selection, criteria: SearchCriteria, relevance: np.ndarray | None
 ) -> np.ndarray:
     """The rows of the requested page, in `query.ordering`."""
     start, stop = criteria.offset, criteria.offset + criteria.per_page
     if criteria.sort == "relevance" and relevance is not None:
-        hits = np.flatnonzero(mask)
+        hits = chosen.rows
         scores = relevance[hits]
         if len(hits) > 4 * stop:  # keep only what can reach the page: the best `stop` scores
             cut = np.partition(-scores, stop - 1)[stop - 1]
@@ -215,8 +253,12 @@ def page_rows(
             hits, scores = hits[keep], scores[keep]
         order = np.lexsort((model.name_rank[hits], -scores))
         return hits[order][start:stop]
-    order = model.engaged_order if criteria.sort == "last_engaged" else model.name_order
-    return order[mask[order]][start:stop]
+    engaged = criteria.sort == "last_engaged"
+    if chosen.sparse:  # ranks are a permutation: sorting the few rows by rank is exact
+        rank = model.engaged_rank if engaged else model.name_rank
+        return chosen.rows[np.argsort(rank[chosen.rows])][start:stop]
+    order = model.engaged_order if engaged else model.name_order
+    return order[chosen.mask[order]][start:stop]
 
 
 def run_fast(
@@ -233,18 +275,18 @@ def run_fast(
         return None
     mask = filter_mask(session, model, criteria, scope, today)
     relevance = None
-    if Shape.of(criteria, scope=scope, dialect="").text:
+    if criteria.terms:
         rows, relevance = text_matches(session, model, key, criteria)
-        matched = np.zeros(model.size, dtype=bool)
-        matched[rows] = True
-        mask &= matched
-    page = page_rows(model, mask, criteria, relevance)
+        chosen = Selection(model.size, rows[mask[rows]])
+    else:
+        chosen = Selection.of_mask(mask)
+    page = page_rows(model, chosen, criteria, relevance)
     ids = [int(i) for i in model.ids[page]]
     scores = relevance[page] if relevance is not None else np.zeros(len(page))
     return SearchResult(
         ids=ids,
-        total=int(mask.sum()),
-        facets=facets(model, mask, day(today)),
+        total=len(chosen.rows),
+        facets=facets(model, chosen, day(today)),
         scores={eid: round(float(s), 6) for eid, s in zip(ids, scores, strict=True)},
         version=key,
     )

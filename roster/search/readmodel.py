@@ -46,6 +46,7 @@ _search = table_of(ExpertSearch)
 
 
 ABSENT = np.iinfo(np.int16).min  # no row for this expert and code
+_MEMO_KEYS = 16
 
 
 def pack(mask: np.ndarray) -> np.ndarray:
@@ -95,11 +96,30 @@ class Links:
         return mask
 
     def counts(self, packed_mask: np.ndarray) -> dict[str, int]:
-        """Per code, how many experts of the mask have a row (one row per expert and code)."""
+        """Per code, how many experts of the mask have a row (one row per expert and code), in
+        facet order (`ranked`)."""
         if not len(self.codes):
             return {}
-        counted = np.bitwise_count(self.present_bits & packed_mask).sum(axis=1, dtype=np.int64)
-        return {self.codes[i]: int(n) for i, n in enumerate(counted) if n}
+        return self._named(
+            np.bitwise_count(self.present_bits & packed_mask).sum(axis=1, dtype=np.int64)
+        )
+
+    def counts_of(self, rows: np.ndarray) -> dict[str, int]:
+        """`counts` for a few rows given by number: cheaper than a mask over every expert."""
+        if not len(self.codes):
+            return {}
+        return self._named(np.count_nonzero(self.values[:, rows] != ABSENT, axis=1))
+
+    def _named(self, counted: np.ndarray) -> dict[str, int]:
+        return ranked(self.codes, counted)
+
+
+def ranked(codes: Sequence[str], counted: np.ndarray) -> dict[str, int]:
+    """The codes counted more than zero times, most first, then by code (`codes` are sorted, as
+    `query.split_rows` sorts a facet)."""
+    held = np.flatnonzero(counted)
+    order = held[np.lexsort((held, -counted[held]))]
+    return dict(zip([codes[i] for i in order.tolist()], counted[order].tolist(), strict=True))
 
 
 @dataclass
@@ -121,7 +141,21 @@ class RosterModel:
     name_order: np.ndarray  # rows by (sort name, id)
     name_rank: np.ndarray  # each row's place in name_order
     engaged_order: np.ndarray  # never engaged first, then longest ago, then name
+    engaged_rank: np.ndarray  # each row's place in engaged_order
     links: dict[str, Links] = field(default_factory=dict)
+    # Masks that depend only on the model and the day (visibility, valid clearances), made once.
+    _memo: dict[Hashable, np.ndarray] = field(default_factory=dict, repr=False, compare=False)
+
+    def once(self, key: Hashable, make: Callable[[], np.ndarray]) -> np.ndarray:
+        """`make()`, computed once per key for this model and kept read-only."""
+        found = self._memo.get(key)
+        if found is None:
+            found = make()
+            found.flags.writeable = False
+            if len(self._memo) >= _MEMO_KEYS:  # the day moves on while the roster stays
+                self._memo.clear()
+            self._memo[key] = found
+        return found
 
     @property
     def size(self) -> int:
@@ -200,6 +234,8 @@ def build(session: Session) -> RosterModel:
     name_rank[name_order] = np.arange(n)
     engaged = days(cols[10], -1)
     engaged_order = np.lexsort((name_rank, engaged, engaged >= 0)).astype(np.int64)
+    engaged_rank = np.empty(n, dtype=np.int64)
+    engaged_rank[engaged_order] = np.arange(n)
     statuses = {status: i for i, status in enumerate(STATUSES)}
     other = len(VETTING_FILTERS)
     model = RosterModel(
@@ -218,6 +254,7 @@ def build(session: Session) -> RosterModel:
         name_order=name_order,
         name_rank=name_rank,
         engaged_order=engaged_order,
+        engaged_rank=engaged_rank,
     )
     language_level = table_of(ExpertLanguage).c.level
     cefr_rank = sa.case(

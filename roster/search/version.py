@@ -9,6 +9,7 @@ commit): anything with the `VersionReader` signature, set with `use_version_read
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Session
@@ -17,20 +18,16 @@ from roster.search.models import VERSION_TABLE
 
 VersionReader = Callable[[Session], Hashable | None]
 
-_VERSION = sa.text(  # one round trip: the counter and the highest expert id
-    f"SELECT n, (SELECT max(id) FROM expert) FROM {VERSION_TABLE} WHERE id = 1"  # noqa: S608  # nosec B608 - a constant table name
-)
+_VERSION_SQL = f"SELECT n, (SELECT max(id) FROM expert) FROM {VERSION_TABLE} WHERE id = 1"  # noqa: S608  # nosec B608 - a constant table name
+_VERSION = sa.text(_VERSION_SQL)  # one round trip: the counter and the highest expert id
 
 
 def search_version(session: Session) -> Hashable | None:
     """The counter and the highest expert id; None when there is no counter (not migrated)."""
-    row = session.execute(_VERSION).first()
-    if row is None:
-        return None
-    return (int(row[0]), row[1])
+    return _key(session.execute(_VERSION).first())
 
 
-_PG_VERSION_IF_CLEAN = sa.text(  # the same, and whether this transaction has written: one trip
+_PG_VERSION_IF_CLEAN_SQL = (  # the same, and whether this transaction has written: one trip
     f"SELECT n, (SELECT max(id) FROM expert), txid_current_if_assigned() FROM {VERSION_TABLE} "  # noqa: S608  # nosec B608 - a constant table name
     "WHERE id = 1"
 )
@@ -59,14 +56,72 @@ def version(session: Session) -> Hashable | None:
     return _reader[0](session)
 
 
+def _idle_engine(session: Session) -> sa.Engine | None:
+    """The session's engine when the session has not begun: nothing of its own can be pending."""
+    bind = session.get_bind()
+    if session.in_transaction() or not isinstance(bind, sa.Engine):
+        return None
+    if session.new or session.deleted or session.dirty:
+        return None
+    return bind
+
+
+def _one_row(driver: Any, sql: str) -> Any:
+    cursor = driver.cursor()
+    try:
+        cursor.execute(sql)
+        return cursor.fetchone()
+    finally:
+        cursor.close()
+
+
+def _key(row: Any) -> Hashable | None:
+    return None if row is None else (int(row[0]), row[1])
+
+
+def _read_outside_transaction(engine: sa.Engine) -> Hashable | None:
+    """`search_version` on a pooled connection in autocommit: one statement, no BEGIN and no
+    ROLLBACK around it (the version is one row; it needs no snapshot shared with anything)."""
+    fairy = engine.raw_connection()
+    try:
+        driver: Any = fairy.dbapi_connection
+        postgres = engine.dialect.name == "postgresql"
+        if postgres:
+            driver.autocommit = True
+        try:
+            row = _one_row(driver, _VERSION_SQL)
+        finally:
+            if postgres:
+                driver.autocommit = False
+    except BaseException:
+        fairy.invalidate()  # never hand a connection left in autocommit back to the pool
+        raise
+    finally:
+        fairy.close()
+    return _key(row)
+
+
+def _read_inside_transaction(session: Session) -> Hashable | None:
+    """`search_version` in the session's transaction, None if it may have written (one trip)."""
+    connection = session.connection()
+    driver: Any = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        row = _one_row(driver, _PG_VERSION_IF_CLEAN_SQL)
+        return None if row is None or row[2] is not None else _key(row)
+    if getattr(driver, "in_transaction", True):
+        return None
+    return _key(_one_row(driver, _VERSION_SQL))
+
+
 def committed_version(session: Session) -> Hashable | None:
     """The roster version, or None when there is none or this transaction may hold uncommitted
-    writes (`has_own_writes`); with the default reader on PostgreSQL in one round trip."""
-    if _reader[0] is search_version and session.get_bind().dialect.name == "postgresql":
-        row = session.execute(_PG_VERSION_IF_CLEAN).first()
-        if row is None or row[2] is not None:
-            return None
-        return (int(row[0]), row[1])
+    writes (`has_own_writes`). With the default reader, one statement on the driver: outside
+    any transaction when the session has not begun, else inside the session's."""
+    if _reader[0] is search_version:
+        idle = _idle_engine(session)
+        if idle is not None:
+            return _read_outside_transaction(idle)
+        return _read_inside_transaction(session)
     key = version(session)
     if key is None or has_own_writes(session):
         return None

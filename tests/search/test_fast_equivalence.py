@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,7 @@ from roster.experts.models import (
     ExpertTopic,
 )
 from roster.reference.codes import CEFR_LEVELS
-from roster.search import readmodel
+from roster.search import fast, readmodel
 from roster.search.criteria import SORTS, VETTING_FILTERS, LanguageNeed, SearchCriteria, TopicNeed
 from roster.search.fast import run_fast
 from roster.search.index import reindex_experts
@@ -43,6 +44,14 @@ DAYS = (None, TODAY - D, TODAY, TODAY + D)
 SCOPES = ("all", "vetted", "nobody")
 
 maybe_day = st.sampled_from(DAYS)
+
+
+@pytest.fixture(params=["row by row", "as bitsets"])
+def counting(request, monkeypatch):
+    """Both ways the fast path counts and sorts a selection (`fast.SPARSE`): every selection
+    read row by row, or every non-empty one as bitsets over the precomputed orders."""
+    monkeypatch.setattr(fast, "SPARSE", 1 if request.param == "row by row" else 10**9)
+    return request.param
 
 
 def subset(values: tuple[str, ...]) -> st.SearchStrategy[list[str]]:
@@ -186,7 +195,7 @@ def assert_same(session: Session, criteria: SearchCriteria, scope: str | None) -
     experts=st.lists(expert_st, min_size=2, max_size=14),
     searches=st.lists(criteria_st, min_size=1, max_size=6),
 )
-def test_fast_path_equals_sql_path(db_session, experts, searches):
+def test_fast_path_equals_sql_path(db_session, experts, searches, counting):
     replace_roster(db_session, experts)
     for criteria in searches:
         for scope in SCOPES:
@@ -241,7 +250,7 @@ BOUNDARY_SEARCHES = [
 ]
 
 
-def test_fast_path_equals_sql_path_at_every_edge(db_session):
+def test_fast_path_equals_sql_path_at_every_edge(db_session, counting):
     replace_roster(db_session, boundary_roster())
     for criteria in BOUNDARY_SEARCHES:
         for scope in SCOPES:
@@ -282,6 +291,35 @@ def test_uncommitted_writes_take_the_sql_path(db_session):
     db_session.rollback()
     found = run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY)
     assert found is not None and found.total == 1
+
+
+def test_a_search_inside_a_read_transaction_takes_the_fast_path(db_session):
+    """A request has read (its viewer, say) before it searches: the version is read in the same
+    transaction, and the answer is the committed roster's."""
+    add_expert(db_session, "Nadia Haddad")
+    db_session.execute(sa.select(table_of(Expert).c.id)).all()
+    assert db_session.in_transaction()
+    found = run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY)
+    assert found is not None and found.total == 1
+
+
+def test_reading_the_version_outside_a_transaction_leaves_the_pool_transactional(db_session):
+    """The version of a session that has not begun is read on a pooled connection in autocommit;
+    the connection goes back to the pool transactional, so a later write can still roll back."""
+    first = add_expert(db_session, "Nadia Haddad")
+    assert run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY) is not None
+    db_session.rollback()  # the first search built the model inside a transaction
+    found = run_fast(db_session, SearchCriteria(), scope="vetted", today=TODAY)
+    assert found is not None and found.total == 1
+    assert not db_session.in_transaction()  # no BEGIN: the version was read outside
+    db_session.execute(
+        sa.update(table_of(Expert)).values(active=False).where(table_of(Expert).c.id == first.id)
+    )
+    db_session.rollback()
+    active = db_session.execute(
+        sa.select(table_of(Expert).c.active).where(table_of(Expert).c.id == first.id)
+    ).scalar_one()
+    assert active is True
 
 
 def test_no_scope_finds_nothing(db_session):
