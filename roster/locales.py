@@ -66,6 +66,15 @@ def day(value: date | datetime | None) -> str:
     return dates.format_date(value, "medium", locale=current())
 
 
+def cell(value: object) -> object:
+    """A table cell for a page: a moment as `when`, a day as `day`, anything else as it is."""
+    if isinstance(value, datetime):
+        return when(value)
+    if isinstance(value, date):
+        return day(value)
+    return value
+
+
 def number(value: float | int) -> str:
     return numbers.format_decimal(value, locale=current())
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import DateField, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
@@ -40,9 +41,9 @@ CSAP_ROLE_LABELS = {
 VETTING_LABELS = {
     "pending": _l("Pending"),
     "vetted": _l("Vetted"),
-    "rejected": _l("Rejected"),
+    "rejected": lazy_pgettext("vetting", "Rejected"),
     "suspended": _l("Suspended"),
-    "expired": _l("Expired"),
+    "expired": lazy_pgettext("vetting", "Expired"),
 }
 assert set(FOCAL_POINT_ROLE_LABELS) == set(FOCAL_POINT_ROLES)
 assert set(COMMAND_KIND_LABELS) == set(COMMAND_KINDS)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -180,7 +181,7 @@ class VettingForm(RosterForm):
         choices=choices(
             [
                 ("vetted", _l("Vetted")),
-                ("rejected", _l("Rejected")),
+                ("rejected", lazy_pgettext("vetting", "Rejected")),
                 ("suspended", _l("Suspended")),
                 ("pending", _l("Back to pending")),
             ]

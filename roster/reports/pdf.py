@@ -6,6 +6,7 @@ given (`files`), never over the network, so rendering cannot be made to fetch an
 from __future__ import annotations
 
 import mimetypes
+import warnings
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -19,7 +20,12 @@ class PdfUnavailable(RuntimeError):
 def load_weasyprint() -> ModuleType:
     """The weasyprint module, or `PdfUnavailable` saying why not."""
     try:
-        import weasyprint
+        with warnings.catch_warnings():
+            # Without HarfBuzz-Subset WeasyPrint still draws (fonts embedded whole) but warns
+            # that a later version will need it; where warnings are errors, that is no reason
+            # to refuse the PDF.
+            warnings.filterwarnings("ignore", "HarfBuzz-Subset", DeprecationWarning)
+            import weasyprint
     except (ImportError, OSError) as exc:  # OSError: a missing shared library (Pango)
         raise PdfUnavailable(str(exc)) from exc
     return weasyprint

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from roster import locales
 from roster.reference.codes import countries
 from roster.reports.coverage import Coverage
 from roster.reports.participation import Breakdown, suppress_below
@@ -77,7 +78,7 @@ def coverage_tables(report: Coverage) -> list[Table]:
         caption=_(
             "Listed, cleared, available experts per topic and %(dimension)s on %(day)s",
             dimension=dimension.lower(),
-            day=report.today.isoformat(),
+            day=locales.day(report.today),
         ),
         headers=[_("Topic"), _("All"), *(f"{name} ({code})" for code, name in report.columns)],
         rows=[
@@ -207,7 +208,7 @@ def performance_tables(report: Performance) -> list[Table]:
                 w.title,
                 str(URGENCY_LABELS[w.urgency]),
                 str(STATE_LABELS[w.state]),
-                w.submitted_at.isoformat(timespec="minutes"),
+                w.submitted_at,
                 w.hours_waiting,
                 hours(w.target_hours),
             ]

@@ -1,5 +1,6 @@
 """A report's numbers as plain tables: the page shows them beside each chart and the exports write
-exactly these, so a download always equals the page. Pure: no Flask, no database."""
+exactly these, so a download always equals the page (the page writes days and moments in the
+reader's language, the exports as ISO 8601). Pure: no Flask, no database."""
 
 from __future__ import annotations
 

@@ -106,3 +106,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["when"] = locales.when
     app.jinja_env.filters["day"] = locales.day
     app.jinja_env.filters["number"] = locales.number
+    app.jinja_env.filters["cell"] = locales.cell

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from datetime import UTC, datetime
 from html import unescape
 
 from openpyxl import load_workbook
@@ -128,3 +129,17 @@ def test_who_may_download_what(auth, make_user):
     assert admin.get("/reports/annual").status_code == 200
     assert admin.get("/reports/nothing.csv").status_code == 404
     assert admin.get("/reports/coverage.pdf").status_code == 404
+
+
+def test_a_moment_reads_as_the_page_language_and_exports_as_iso(auth, db_session, make_user):
+    lno = make_user("lno", clearance="NS")
+    late = make_request(db_session, lno, state="submitted", urgency="immediate")
+    late.submitted_at = datetime(2026, 11, 30, 9, 5, tzinfo=UTC)
+    db_session.add(late)
+    db_session.commit()
+    coordinator = auth.page(make_user("coordinator", clearance="NS"))
+    shown = page_table(coordinator.get("/dashboard/requests").get_data(as_text=True), "overdue")
+    row = next(r for r in shown[1:] if r[0] == str(late.id))
+    assert row[4] == "Nov 30, 2026 09:05"
+    exported = read_csv(coordinator.get("/reports/requests.csv?table=overdue").data)
+    assert next(r for r in exported[1:] if r[0] == str(late.id))[4] == "2026-11-30T09:05:00+00:00"

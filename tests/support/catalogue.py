@@ -39,23 +39,32 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 
 
 def extracted_msgids(root: Path = ROOT) -> set[str]:
-    """Every msgid in the code and templates, extracted now as `pybabel extract -F babel.cfg`
-    would (its method map, the same keywords): a plural's singular stands for it."""
+    """Every msgid in the code and templates, whatever its context."""
+    return {msgid for _context, msgid in extracted_messages(root)}
+
+
+def extracted_messages(root: Path = ROOT) -> set[tuple[str | None, str]]:
+    """Every (context, msgid) in the code and templates, extracted now as `pybabel extract -F
+    babel.cfg` would (its method map, the same keywords): a plural's singular stands for it."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
     with (root / "babel.cfg").open(encoding="utf-8") as config:
         method_map, options_map = parse_mapping_cfg(config)
     found = set()
-    for _file, _line, message, _comments, _context in extract_from_dir(
+    for _file, _line, message, _comments, context in extract_from_dir(
         str(root), method_map, options_map, keywords=KEYWORDS
     ):
-        found.add(message if isinstance(message, str) else message[0])
-    return found - {""}
+        msgid = message if isinstance(message, str) else message[0]
+        if msgid:
+            found.add((context, msgid))
+    return found
 
 
 def untranslated(locale: str = "fr", root: Path = TRANSLATIONS) -> tuple[set[str], set[str]]:
@@ -63,14 +72,14 @@ def untranslated(locale: str = "fr", root: Path = TRANSLATIONS) -> tuple[set[str
     translation: empty, fuzzy, or a plural with an empty form)."""
     with (root / locale / "LC_MESSAGES" / "messages.po").open("rb") as source:
         catalogue = read_po(source, locale=locale)
-    wanted = extracted_msgids()
     absent, empty = set(), set()
-    for msgid in wanted:
-        message = catalogue.get(msgid)
+    for context, msgid in extracted_messages():
+        message = catalogue.get(msgid, context=context)
+        shown = msgid if context is None else f"{context}|{msgid}"
         if message is None:
-            absent.add(msgid)
+            absent.add(shown)
             continue
         forms = message.string if isinstance(message.string, tuple | list) else (message.string,)
         if message.fuzzy or not all(forms):
-            empty.add(msgid)
+            empty.add(shown)
     return absent, empty
