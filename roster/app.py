@@ -25,7 +25,7 @@ from roster.requests import candidate_views, offer_pages, offer_views, requalify
 from roster.requests import views as request_views
 from roster.search import views as search_views
 from roster.settings import views as settings_views
-from roster.web import headers, language
+from roster.web import headers, language, sealed
 from roster.web import init_app as init_web
 from roster.web.converters import IdConverter
 
@@ -57,6 +57,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     logs.install()
     db.init_app(app)
     roster_version.install()  # every session's roster changes move the version on
+    sealed.init_app(app)
     csrf.init_app(app)
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(locales.TRANSLATIONS))
     babel.init_app(app, locale_selector=language.select_locale)

@@ -10,7 +10,14 @@ from flask_babel import gettext as _
 from sqlmodel import Session, col, delete, select
 
 from roster import audit, policy
-from roster.accounts.models import ApiToken, Invitation, RecoveryCode, User, new_nonce
+from roster.accounts.models import (
+    ApiToken,
+    Invitation,
+    RecoveryCode,
+    User,
+    UserSession,
+    new_nonce,
+)
 from roster.db import table_of, utcnow
 from roster.errors import Forbidden, ReauthenticationRequired
 from roster.experts.models import (
@@ -25,7 +32,9 @@ from roster.experts.models import (
     FocalPoint,
     VettingDecision,
 )
+from roster.notify.models import Notification
 from roster.notify.notifications import forget_name
+from roster.requests.models import Assignment, Feedback, Offer
 from roster.search.index import reindex_experts
 
 CHILD_TABLES = (
@@ -40,9 +49,34 @@ CHILD_TABLES = (
 )
 
 
+# Never exported: secrets and their hashes, and who else acted on a row (another person's id).
+WITHHELD = frozenset(
+    {
+        "password_hash",
+        "session_nonce",
+        "totp_secret",
+        "key_hash",
+        "nonce",
+        "created_by_id",
+        "author_id",
+    }
+)
+# What the roster holds of an expert's engagements: offers and their answers, seats, feedback
+# (given and received: an assessment of a person is theirs to read).
+ENGAGEMENT_TABLES = (Offer, Assignment, Feedback)
+# What it holds of their account: what they were told, and where they are signed in.
+ACCOUNT_TABLES = (Notification, UserSession)
+
+
 def _row(obj: Any) -> dict[str, Any]:
-    values = obj.model_dump()
+    values = obj.model_dump(exclude=set(WITHHELD))
     return {k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in values.items()}
+
+
+def _rows(session: Session, model: Any, column: str, value: int) -> list[dict[str, Any]]:
+    table = table_of(model)
+    found = session.exec(select(model).where(table.c[column] == value).order_by(table.c.id))
+    return [_row(r) for r in found.all()]
 
 
 def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> dict[str, Any]:
@@ -53,12 +87,12 @@ def export_expert(*, session: Session, actor: policy.Actor, expert: Expert) -> d
     for model in (*CHILD_TABLES, VettingDecision):
         rows = session.exec(select(model).where(model.expert_id == expert.id)).all()
         data[model.__tablename__] = [_row(r) for r in rows]
+    for engaged in ENGAGEMENT_TABLES:
+        data[engaged.__tablename__] = _rows(session, engaged, "expert_id", expert.id)
     if expert.user_id is not None:
-        user = session.get(User, expert.user_id)
-        account = _row(user)
-        for secret in ("password_hash", "session_nonce"):
-            account.pop(secret, None)
-        data["account"] = account
+        data["account"] = _row(session.get(User, expert.user_id))
+        for held in ACCOUNT_TABLES:
+            data[held.__tablename__] = _rows(session, held, "user_id", expert.user_id)
     subjects = [f"expert:{expert.id}"] + ([f"user:{expert.user_id}"] if expert.user_id else [])
     events = session.exec(
         select(audit.AuditEvent)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 
 import pytest
@@ -9,6 +10,9 @@ from sqlmodel import select
 
 from roster.audit import AuditEvent
 from roster.experts.models import Expert, ExpertTopic
+from roster.notify.models import Notification
+from roster.requests.models import Feedback
+from tests.support.factories import make_offer, make_request, seat
 
 NEW_EXPERT = {
     "full_name": "Amina Diallo",
@@ -302,6 +306,51 @@ def test_export_contains_everything(auth, client, make_expert, db_session):
     assert body["account"]["email"] == expert.email
     assert "password_hash" not in body["account"]
     assert any(e["action"] == "login.success" for e in body["audit_trail"])
+
+
+def test_export_holds_offers_seats_feedback_notifications_and_sessions(
+    auth, client, make_user, make_expert, db_session
+):
+    expert = make_expert(clearance="NS")
+    lno = make_user("lno", clearance="NS")
+    declined = make_request(db_session, lno, state="matching")
+    offer = make_offer(db_session, declined, expert)
+    offer.state, offer.decline_reason = "declined", "on leave"
+    served = make_request(db_session, lno, state="completed")
+    held = seat(db_session, served, expert)
+    db_session.add_all(
+        [
+            offer,
+            Feedback(
+                request_id=served.id,
+                expert_id=expert.id,
+                author_id=lno.id,
+                direction="lno_on_expert",
+                rating=5,
+                comment="Clear and quick",
+            ),
+            Notification(
+                user_id=expert.user_id,
+                kind="offer_received",
+                subject="You are offered a seat",
+                link="/offers",
+            ),
+        ]
+    )
+    db_session.commit()
+    auth.page(expert)  # a browser session of theirs
+    body = client.get(f"/api/v1/experts/{expert.id}/export", headers=auth.bearer(expert)).get_json()
+    assert [(o["request_id"], o["state"], o["decline_reason"]) for o in body["offer"]] == [
+        (declined.id, "declined", "on leave"),
+        (served.id, "accepted", ""),
+    ]
+    assert [a["id"] for a in body["assignment"]] == [held.id]
+    assert [(f["rating"], f["comment"]) for f in body["feedback"]] == [(5, "Clear and quick")]
+    assert [n["subject"] for n in body["notification"]] == ["You are offered a seat"]
+    assert body["user_session"] and body["user_session"][0]["device"] is not None
+    everything = json.dumps(body)
+    for withheld in ("author_id", "created_by_id", "key_hash", "password_hash", "totp_secret"):
+        assert f'"{withheld}"' not in everything
 
 
 def test_erasure_leaves_no_personal_data_anywhere(
