@@ -21,7 +21,7 @@ def _signed_in(user: Actor | None) -> bool:
     return user is not None and getattr(user, "active", False)
 
 
-# In the order the navigation shows them.
+# In the order the navigation shows them. Settings (with the password) is in the header, for all.
 NAV_RULES: tuple[tuple[str, Callable[[Actor | None], bool]], ...] = (
     ("home", _signed_in),
     ("profile", answers_offers),
@@ -35,7 +35,6 @@ NAV_RULES: tuple[tuple[str, Callable[[Actor | None], bool]], ...] = (
     ("directory", can_view_directory),
     ("commands", can_manage_commands),
     ("audit", can_manage_users),
-    ("password", _signed_in),
 )
 
 

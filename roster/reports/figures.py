@@ -17,6 +17,7 @@ from roster.reports import charts, sheets, target_chart
 from roster.reports.coverage import THIN_BELOW, Coverage, search_args
 from roster.reports.participation import Breakdown, suppress_below
 from roster.reports.performance import BUCKETS, Performance
+from roster.requests.labels import URGENCY_LABELS
 
 
 def _cell_link(cov: Coverage, topic: str, column: str) -> str:
@@ -106,7 +107,7 @@ def performance_charts(perf: Performance) -> dict[str, Markup]:
         rows=[
             target_chart.Row(
                 key=t.urgency,
-                label=str(sheets.URGENCY_LABELS[t.urgency]),
+                label=str(URGENCY_LABELS[t.urgency]),
                 target=t.target_hours,
                 count=t.count,
                 median=t.median_hours,
@@ -122,7 +123,7 @@ def performance_charts(perf: Performance) -> dict[str, Markup]:
         desc=_("Requests staffed in each time band, one column per urgency."),
         axis=_("Requests staffed"),
         groups=[label for label, _top in BUCKETS],
-        series=[str(sheets.URGENCY_LABELS[t.urgency]) for t in perf.staffing],
+        series=[str(URGENCY_LABELS[t.urgency]) for t in perf.staffing],
         values=[list(t.buckets) for t in perf.staffing],
     )
     return {

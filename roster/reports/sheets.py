@@ -13,22 +13,8 @@ from roster.reports.participation import Breakdown, suppress_below
 from roster.reports.performance import BUCKETS, Performance
 from roster.reports.tables import Table, Value
 from roster.reports.watchlist import Due
+from roster.requests.labels import STATE_LABELS, URGENCY_LABELS
 
-URGENCY_LABELS = {
-    "routine": _l("Routine"),
-    "priority": _l("Priority"),
-    "immediate": _l("Immediate"),
-}
-STATE_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "matching": _l("Matching"),
-    "staffed": _l("Staffed"),
-    "active": _l("Active"),
-    "completed": _l("Completed"),
-    "rejected": _l("Rejected"),
-    "cancelled": _l("Cancelled"),
-}
 OFFER_LABELS = {
     "sent": _l("Sent"),
     "accepted": _l("Accepted"),

@@ -22,6 +22,7 @@ from roster.reports.coverage import Coverage, ranked_gaps
 from roster.reports.forms import AnnualForm, ReportFilterForm
 from roster.reports.period import Period
 from roster.reports.tables import Table, pick
+from roster.requests.labels import URGENCY_LABELS
 from roster.requests.services import viewer_for
 from roster.search.cards import topic_names
 from roster.search.export import export_search
@@ -86,7 +87,7 @@ def dashboard_page() -> str:
     return render_template(
         "reports/dashboard.html",
         ov=overview.overview(db.session(), current_user, now=utcnow()),
-        urgency_labels=sheets.URGENCY_LABELS,
+        urgency_labels=URGENCY_LABELS,
         titles=REPORT_TITLES,
         can_import=policy.can_import_experts(current_user),
     )

@@ -32,6 +32,7 @@ from roster.experts.forms import CLEARANCES, LEVEL_LABELS, choices, country_choi
 from roster.forms import DateWithin, PlainForm, RosterForm
 from roster.inputs import REQUEST_DATES
 from roster.reference.codes import CEFR_LEVELS, by_name, languages
+from roster.requests.labels import STATE_LABELS, URGENCY_LABELS
 
 KIND_LABELS = {
     "crisis": _l("Crisis"),
@@ -39,22 +40,7 @@ KIND_LABELS = {
     "training": _l("Training"),
     "consultation": _l("Consultation"),
 }
-URGENCY_LABELS = {
-    "routine": _l("Routine"),
-    "priority": _l("Priority"),
-    "immediate": _l("Immediate"),
-}
 MODE_LABELS = {"remote": _l("Remote"), "deployed": _l("Deployed")}
-STATE_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "matching": _l("Matching"),
-    "staffed": _l("Staffed"),
-    "active": _l("Active"),
-    "completed": _l("Completed"),
-    "rejected": _l("Rejected"),
-    "cancelled": _l("Cancelled"),
-}
 ACTION_LABELS = {
     "submit": _l("Submit"),
     "triage": _l("Accept for matching"),

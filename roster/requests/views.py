@@ -24,8 +24,6 @@ from roster.requests.forms import (
     LOG_KIND_LABELS,
     MODE_LABELS,
     OFFER_STATE_LABELS,
-    STATE_LABELS,
-    URGENCY_LABELS,
     ActionForm,
     ExpertFeedbackForm,
     LogForm,
@@ -33,6 +31,7 @@ from roster.requests.forms import (
     RequestForm,
     StateFilterForm,
 )
+from roster.requests.labels import STATE_LABELS, URGENCY_LABELS
 from roster.requests.models import CrisisRequest
 from roster.requests.offers import LAST_SEAT_NOTE
 from roster.requests.pages import visible_or_404

@@ -12,10 +12,10 @@ from wtforms import FloatField, IntegerField
 from wtforms.validators import Optional
 
 from roster.forms import RosterForm
+from roster.requests.labels import URGENCY_LABELS
 from roster.settings.catalogue import DEFINITIONS, GROUPS, Definition
 from roster.settings.store import Resolved
 
-_URGENCY = {"immediate": _l("Immediate"), "priority": _l("Priority"), "routine": _l("Routine")}
 _COMPONENT = {
     "topic": _l("Topic fit"),
     "language": _l("Language"),
@@ -39,7 +39,7 @@ SOURCE_LABELS = {
 
 def label_of(definition: Definition) -> Any:
     if definition.group in ("response_targets", "reply_by"):
-        return _URGENCY[definition.key.rsplit("_", 1)[1]]
+        return URGENCY_LABELS[definition.key.rsplit("_", 1)[1]]
     if definition.group == "weights":
         return _COMPONENT[definition.key.removeprefix("weight_")]
     return _l("Smallest count shown in participation reports")

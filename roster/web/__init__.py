@@ -19,8 +19,8 @@ from roster.errors import DomainError, envelope
 from roster.extensions import login_manager
 from roster.inputs import is_safe_link
 from roster.notify import outbox
-from roster.reports.sheets import URGENCY_LABELS
 from roster.requests.forms import MODE_LABELS
+from roster.requests.labels import URGENCY_LABELS
 from roster.web.agenda import agenda_for
 from roster.web.nav import nav_links
 from roster.web.stats import home_stats

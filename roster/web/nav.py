@@ -22,7 +22,6 @@ LINKS = {
     "directory": ("directory.directory", _l("Directory")),
     "commands": ("directory.commands", _l("Commands")),
     "audit": ("ops.audit_trail", _l("Audit")),
-    "password": ("accounts.change_password", _l("Password")),
 }
 
 

@@ -9,8 +9,8 @@ from tests.policy.helpers import user
 
 NAV = {
     None: [],
-    "expert": ["home", "profile", "offers", "password"],
-    "lno": ["home", "requests", "search", "panel", "directory", "password"],
+    "expert": ["home", "profile", "offers"],
+    "lno": ["home", "requests", "search", "panel", "directory"],
     "coordinator": [
         "home",
         "vetting",
@@ -20,7 +20,6 @@ NAV = {
         "search",
         "panel",
         "directory",
-        "password",
     ],
     "admin": [
         "home",
@@ -31,7 +30,6 @@ NAV = {
         "directory",
         "commands",
         "audit",
-        "password",
     ],
 }
 
