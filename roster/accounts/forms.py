@@ -4,13 +4,21 @@ and a user's own settings."""
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, EmailField, PasswordField, SelectField, StringField
+from wtforms import (
+    BooleanField,
+    DateField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms.validators import DataRequired, Email, EqualTo, Length, NumberRange, Optional
 
 from roster import limits
 from roster.accounts.passwords import MAX_LENGTH, MIN_LENGTH
-from roster.forms import RosterForm
+from roster.forms import PlainForm, RosterForm
 
 ROLE_CHOICES = [
     SelectChoice("expert", _l("Expert")),
@@ -18,6 +26,27 @@ ROLE_CHOICES = [
     SelectChoice("coordinator", _l("Coordinator")),
     SelectChoice("admin", _l("Administrator")),
 ]
+STANDING_CHOICES = [
+    SelectChoice("", _l("Any standing")),
+    SelectChoice("active", _l("Signs in")),
+    SelectChoice("invited", _l("Invited, no password yet")),
+    SelectChoice("deactivated", _l("Deactivated")),
+]
+
+
+class UserFilterForm(PlainForm):
+    """The users page's filters, read from the query string (they change nothing)."""
+
+    q = StringField(_l("Name or e-mail"), validators=[Optional(), Length(max=limits.EMAIL)])
+    role = SelectField(
+        _l("Role"),
+        choices=[SelectChoice("", _l("All roles")), *ROLE_CHOICES],
+        validators=[Optional()],
+    )
+    standing = SelectField(_l("Standing"), choices=STANDING_CHOICES, validators=[Optional()])
+    page = IntegerField(_l("Page"), default=1, validators=[Optional(), NumberRange(min=1)])
+
+
 CLEARANCE_CHOICES = [
     SelectChoice("", _l("None")),
     SelectChoice("NU", _l("NATO UNCLASSIFIED")),

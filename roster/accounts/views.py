@@ -15,12 +15,12 @@ from flask import (
 )
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlmodel import select
 from werkzeug.wrappers import Response
 
 from roster import db, policy
 from roster.accounts import (
     admin_views,
+    listing,
     redirects,
     reset_views,
     services,
@@ -37,6 +37,7 @@ from roster.accounts.forms import (
     InviteForm,
     LoginForm,
     SetPasswordForm,
+    UserFilterForm,
 )
 from roster.accounts.models import User
 from roster.errors import DomainError, Gone
@@ -252,10 +253,20 @@ def change_password() -> tuple[str, int] | Response:
 def users() -> str:
     if not policy.can_list_users(current_user):
         abort(403)
-    rows = db.session().exec(select(User).order_by(User.role, User.full_name)).all()
+    form = UserFilterForm(request.args)
+    wanted = listing.UserFilter()
+    if form.validate():
+        wanted = listing.UserFilter(
+            q=form.q.data or "", role=form.role.data or None, standing=form.standing.data or None
+        )
+    found = listing.list_users(
+        db.session(), wanted, page=(form.page.data or 1) if not form.page.errors else 1
+    )
     return render_template(
         "accounts/users.html",
-        users=rows,
+        form=form,
+        found=found,
+        args={k: v for k, v in request.args.items() if k != "page" and v},
         can_manage=policy.can_manage_users(current_user),
         confirm=ConfirmForm(),
     )
