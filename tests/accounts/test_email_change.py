@@ -29,7 +29,11 @@ def ask(browser, new_email: str = NEW, password: str = PASSWORD):
 
 def mails(db_session, kind: str) -> list[OutboxMessage]:
     db_session.expire_all()
-    return list(db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+    return list(
+        db_session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        )
+    )
 
 
 def confirm(client, token: str):

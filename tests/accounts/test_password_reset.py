@@ -24,7 +24,11 @@ def ask(client, email: str, **headers: str):
 def reset_mails(db_session) -> list[OutboxMessage]:
     db_session.expire_all()
     return list(
-        db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == "password_reset"))
+        db_session.exec(
+            select(OutboxMessage)
+            .where(OutboxMessage.kind == "password_reset")
+            .order_by(OutboxMessage.id)
+        )
     )
 
 

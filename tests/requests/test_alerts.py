@@ -29,7 +29,8 @@ def told(db_session, user) -> list[str]:
 
 def outbox(db_session, to: str) -> list[OutboxMessage]:
     db_session.expire_all()
-    return list(db_session.exec(select(OutboxMessage).where(OutboxMessage.to_address == to)))
+    found = select(OutboxMessage).where(OutboxMessage.to_address == to).order_by(OutboxMessage.id)
+    return list(db_session.exec(found))  # in the order written: without it PostgreSQL may shuffle
 
 
 def titled(db_session, requester, classification: str, **kwargs):

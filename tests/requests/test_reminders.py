@@ -14,7 +14,9 @@ from tests.support.factories import make_offer, make_request
 
 def mails(db_session, kind):
     db_session.expire_all()
-    return db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
+    return db_session.exec(
+        select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+    ).all()
 
 
 def test_offer_lapsing_within_a_day_is_reminded_once(app, make_user, make_expert, db_session):

@@ -18,7 +18,11 @@ from tests.support.factories import make_offer, make_request, seat
 
 def mails_of(db_session, kind: str) -> list[OutboxMessage]:
     db_session.expire_all()
-    return list(db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).all())
+    return list(
+        db_session.exec(
+            select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+        ).all()
+    )
 
 
 def suspend(auth, client, coordinator, expert) -> None:

@@ -130,7 +130,9 @@ def produced(ctx, producer: str, classification: str) -> list[OutboxMessage]:
     db_session = ctx[2]
     db_session.expire_all()
     kind = KIND_OF.get(producer, producer)
-    found = db_session.exec(select(OutboxMessage).where(OutboxMessage.kind == kind)).all()
+    found = db_session.exec(
+        select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
+    ).all()
     assert found, f"no {kind} mail was written"
     return found
 
