@@ -36,3 +36,25 @@ def test_the_extraction_keeps_each_context_apart():
     found = extracted_messages()
     assert ("vetting", "Rejected") in found and (None, "Rejected") in found
     assert ("account", "Active") in found
+
+
+def test_the_catalogue_calls_mail_e_mail_throughout():
+    """One word for one thing: "e-mail" (and "adresse e-mail"), never "courriel" or
+    "(courrier|adresse) électronique" beside it."""
+    from babel.messages.pofile import read_po
+
+    from roster.locales import TRANSLATIONS
+
+    with (TRANSLATIONS / "fr" / "LC_MESSAGES" / "messages.po").open("rb") as source:
+        catalogue = read_po(source, locale="fr")
+    mixed = [
+        m.id
+        for m in catalogue
+        if m.id
+        and any(
+            word in text
+            for text in (m.string if isinstance(m.string, tuple | list) else (m.string,))
+            for word in ("courriel", "courrier électronique", "adresse électronique")
+        )
+    ]
+    assert mixed == []
