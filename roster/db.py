@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable
 from datetime import UTC, date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from flask import Flask, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -179,6 +180,18 @@ def commit() -> None:
 def rollback() -> None:
     if "db_session" in g:
         g.db_session.rollback()
+
+
+def one_page(
+    session: Session, query: Any, *, page: int, per_page: int
+) -> tuple[list[Any], int, int, int]:
+    """(rows, total, page, pages) of an ordered SELECT, `per_page` rows at a time; a page
+    before the first is the first, one past the last is the last."""
+    total = session.exec(select(sa.func.count()).select_from(query.order_by(None).subquery())).one()
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, page), pages)
+    rows = session.exec(query.offset((page - 1) * per_page).limit(per_page)).all()
+    return list(rows), total, page, pages
 
 
 def metadata() -> sa.MetaData:

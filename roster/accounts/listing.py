@@ -3,13 +3,13 @@ in the order the page shows them (role, then name), with how many accounts each 
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from roster.accounts.models import ROLES, User
+from roster.db import one_page
 
 PER_PAGE = 50
 STANDINGS = ("active", "invited", "deactivated")
@@ -56,21 +56,16 @@ def _conditions(wanted: UserFilter) -> list[sa.ColumnElement[bool]]:
 
 def list_users(session: Session, wanted: UserFilter, *, page: int = 1) -> UserPage:
     """One page of the accounts `wanted` picks; a page past the last is the last."""
-    conditions = _conditions(wanted)
-    total = session.exec(select(sa.func.count()).select_from(User).where(*conditions)).one()
-    pages = max(1, math.ceil(total / PER_PAGE))
-    page = min(max(page, 1), pages)
-    users = session.exec(
+    query = (
         select(User)
-        .where(*conditions)
+        .where(*_conditions(wanted))
         .order_by(col(User.role), col(User.full_name), col(User.id))
-        .offset((page - 1) * PER_PAGE)
-        .limit(PER_PAGE)
-    ).all()
+    )
+    users, total, page, pages = one_page(session, query, page=page, per_page=PER_PAGE)
     counted = session.exec(select(User.role, sa.func.count()).group_by(col(User.role))).all()
     counts: dict[str, int] = dict(counted)
     return UserPage(
-        users=list(users),
+        users=users,
         total=total,
         page=page,
         pages=pages,

@@ -12,6 +12,7 @@ from sqlmodel import Session, col, func, select
 
 from roster import audit
 from roster.audit import AuditEvent
+from roster.db import one_page
 
 PER_PAGE = 50
 
@@ -58,18 +59,9 @@ def search(
     session: Session, flt: TrailFilter, *, page: int = 1, per_page: int = PER_PAGE
 ) -> TrailPage:
     """The matching events, newest first."""
-    conditions = _conditions(flt)
-    total = session.exec(select(func.count()).select_from(AuditEvent).where(*conditions)).one()
-    pages = max(1, -(-total // per_page))
-    page = min(max(1, page), pages)
-    events = session.exec(
-        select(AuditEvent)
-        .where(*conditions)
-        .order_by(col(AuditEvent.id).desc())
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return TrailPage(events=list(events), total=total, page=page, pages=pages)
+    query = select(AuditEvent).where(*_conditions(flt)).order_by(col(AuditEvent.id).desc())
+    events, total, page, pages = one_page(session, query, page=page, per_page=per_page)
+    return TrailPage(events=events, total=total, page=page, pages=pages)
 
 
 def known_actions(session: Session) -> list[str]:

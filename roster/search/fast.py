@@ -56,8 +56,9 @@ def _score_matches(
     if model.size and len(ids):
         pos = np.minimum(np.searchsorted(model.ids, ids), model.size - 1)
         known = model.ids[pos] == ids
-        rows = np.sort(pos[known])
-        relevance[pos[known]] = scores[known]
+        matched = pos[known]
+        relevance[matched] = scores[known]
+        rows = np.sort(matched)
     return rows, relevance
 
 
